@@ -1,14 +1,115 @@
 package genesyslake;
 
+import genesyslake.management.FlowOutcome;
+import genesyslake.management.FlowRunner;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Entry point: runs the genesys-lake daemon (camel-main). */
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Entry point. Without arguments: the daemon (schedules, JMX, route reload) until stopped.
+ * {@code --once [FLOW ...]}: runs the named flows (default: every enabled flow) once in pipeline order and exits
+ * 0 only if all succeeded.
+ */
 public final class GenesysLake {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GenesysLake.class);
 
     private GenesysLake() {
     }
 
     public static void main(String[] args) throws Exception {
-        new Main(GenesysLake.class).run(args);
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) throws Exception {
+        List<String> once = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--once" -> {
+                    once = new ArrayList<>();
+                    while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        once.add(args[++i]);
+                    }
+                }
+                case "--help", "-h" -> {
+                    System.out.println("""
+                            usage: java -jar target/genesys-lake.jar [--once [FLOW ...]]
+                              (no arguments)   run the daemon: scheduled flows, JMX triggers, route reload
+                              --once [FLOW..]  run flows once in pipeline order and exit (0 = all succeeded)
+                            flows: %s
+                            settings: application.properties in the working directory; override with -Dkey=value
+                            or environment variables (GENESYS_CLIENT_ID, LAKE_MODE, ...)""".formatted(FlowRunner.PIPELINE));
+                    return 0;
+                }
+                default -> {
+                    System.err.println("Unknown argument '" + args[i] + "' (try --help)");
+                    return 2;
+                }
+            }
+        }
+        Main main = new Main();
+        main.configure().addConfiguration(LakeConfiguration.class);
+        // The top-level application.properties is the one users edit; the jar carries a copy as the fallback.
+        if (Files.exists(Path.of("application.properties"))) {
+            main.setDefaultPropertyPlaceholderLocation("file:application.properties");
+        }
+        AtomicInteger exit = new AtomicInteger(0);
+        if (once != null) {
+            List<String> flows = once;
+            main.addOverrideProperty("lake.schedule.enabled", "false");
+            main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void afterStart(BaseMainSupport m) {
+                    Thread t = new Thread(() -> {
+                        try {
+                            exit.set(runOnce(m.getCamelContext().getRegistry().lookupByNameAndType("flows", FlowRunner.class), flows));
+                        } catch (RuntimeException e) {
+                            LOG.error("--once failed: {}", e.toString(), e);
+                            exit.set(1);
+                        } finally {
+                            main.completed();
+                        }
+                    }, "genesys-lake-once");
+                    t.start();
+                }
+            });
+        }
+        main.run();
+        return exit.get() != 0 ? exit.get() : main.getExitCode();
+    }
+
+    static int runOnce(FlowRunner runner, List<String> requested) {
+        List<String> flows = requested.isEmpty() ? runner.enabledFlows()
+                : FlowRunner.PIPELINE.stream().filter(requested::contains).toList();
+        List<String> unknown = requested.stream().filter(f -> !FlowRunner.PIPELINE.contains(f)).toList();
+        if (!unknown.isEmpty()) {
+            LOG.error("Unknown flow(s) {}; known flows: {}", unknown, FlowRunner.PIPELINE);
+            return 2;
+        }
+        int failed = 0;
+        List<FlowOutcome> outcomes = new ArrayList<>();
+        for (String flow : flows) {
+            FlowOutcome outcome = runner.run(flow, Map.of());
+            outcomes.add(outcome);
+            if (!outcome.success()) {
+                failed++;
+                LOG.error("{}", outcome);
+            }
+        }
+        StringBuilder sb = new StringBuilder("\n==== --once summary ====\n");
+        outcomes.forEach(o -> sb.append("  ").append(o).append('\n'));
+        LOG.info("{}", sb);
+        return failed == 0 ? 0 : 1;
     }
 }

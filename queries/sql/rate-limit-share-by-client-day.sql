@@ -1,0 +1,14 @@
+-- Share of each OAuth client's requests answered 429, per day (needs a granularity=day usage export).
+-- A status429_share above alert.rate-limit-share raises an ALERT line in the log.
+SELECT substr("date", 1, 10) AS day,
+       clientid,
+       clientname,
+       sum(requests) AS requests,
+       sum(status429) AS status429,
+       round(CAST(sum(status429) AS double) / nullif(sum(requests), 0), 4) AS status429_share
+FROM "genesysclouddb"."gc_usage_api_source"
+WHERE granularity = 'day'
+GROUP BY substr("date", 1, 10), clientid, clientname
+HAVING sum(status429) > 0
+ORDER BY day DESC, status429_share DESC, clientid
+LIMIT 50

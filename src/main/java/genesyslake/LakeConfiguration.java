@@ -1,0 +1,146 @@
+package genesyslake;
+
+import genesyslake.catalog.CatalogRefresh;
+import genesyslake.config.Settings;
+import genesyslake.genesys.DetailsExport;
+import genesyslake.genesys.GenesysEndpoints;
+import genesyslake.genesys.GenesysHttp;
+import genesyslake.genesys.RateGovernor;
+import genesyslake.genesys.RetryPolicy;
+import genesyslake.genesys.UsageExport;
+import genesyslake.lake.AwsClients;
+import genesyslake.lake.DeadLetters;
+import genesyslake.lake.LakeRuns;
+import genesyslake.lake.Watermarks;
+import genesyslake.local.LocalStack;
+import genesyslake.management.FlowRunner;
+import genesyslake.management.Flows;
+import genesyslake.management.JmxRegistration;
+import genesyslake.management.LakeMetrics;
+import genesyslake.query.DetailsQuery;
+import genesyslake.report.Reports;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.time.Duration;
+
+/**
+ * Binds every bean the routes use. Local and AWS mode differ only here: which Genesys URL and credentials, and
+ * which S3/Glue/Athena endpoints the clients talk to. In local mode the in-process servers start first.
+ */
+public class LakeConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LakeConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings s = new Settings(context.getPropertiesComponent()::resolveProperty);
+        Registry registry = context.getRegistry();
+        String mode = mode(s);
+        Clock clock = Clock.systemUTC();
+
+        GenesysEndpoints genesysEndpoints;
+        String clientId;
+        String clientSecret;
+        AwsClients aws;
+        if (mode.equals("local")) {
+            LocalStack local = LocalStack.start(s);
+            context.addService(local, true, true);
+            registry.bind("localStack", local);
+            genesysEndpoints = new GenesysEndpoints(java.net.URI.create(local.genesys().baseUrl()),
+                    java.net.URI.create(local.genesys().baseUrl()));
+            clientId = s.string("local.genesys.client-id");
+            clientSecret = s.string("local.genesys.client-secret");
+            aws = AwsClients.local(s.string("aws.region"), local.s3().endpoint(), local.aws().endpoint(),
+                    s.string("local.s3.access-key"), s.string("local.s3.secret-key"));
+        } else {
+            genesysEndpoints = GenesysEndpoints.resolve(s.string("genesys.region", ""), s.string("genesys.api-url", ""),
+                    s.string("genesys.login-url", ""));
+            clientId = s.string("genesys.client-id");
+            clientSecret = s.string("genesys.client-secret");
+            aws = AwsClients.aws(s.string("aws.region"), s.string("aws.endpoint-override", ""));
+            LOG.info("AWS mode: Genesys API {}, AWS region {}{}", genesysEndpoints.apiUrl(), s.string("aws.region"),
+                    s.optional("aws.endpoint-override").map(e -> ", endpoint " + e).orElse(""));
+        }
+
+        S3Client s3 = aws.s3();
+        registry.bind("s3Client", s3);
+        registry.bind("athenaClient", aws.athena());
+        GlueClient glue = aws.glue();
+        registry.bind("glueClient", glue);
+        registry.bind("catalog", new CatalogRefresh(glue, s.string("glue.crawler"),
+                s.duration("glue.max-wait", Duration.ofMinutes(15)), s.duration("glue.poll.delay", Duration.ofSeconds(5)),
+                s.string("lake.source-bucket"), s.string("glue.database")));
+        registry.bind("reports", new Reports(Path.of(s.string("athena.reports-dir")), s.string("athena.reports", ""),
+                Path.of(s.string("lake.reports-dir")), s.decimal("alert.rate-limit-share", 0.05)));
+
+        GenesysHttp genesys = new GenesysHttp(genesysEndpoints, clientId, clientSecret,
+                new RateGovernor(s.integer("genesys.rate-limit.requests-per-minute", 240)),
+                new RetryPolicy(s.integer("genesys.retry.max-attempts", 8),
+                        s.duration("genesys.retry.initial-backoff", Duration.ofSeconds(1)),
+                        s.duration("genesys.retry.max-backoff", Duration.ofSeconds(60))),
+                s.duration("genesys.http.timeout", Duration.ofSeconds(60)));
+        registry.bind("genesys", genesys);
+
+        Watermarks watermarks = new Watermarks(Path.of(s.string("lake.state-dir")));
+        LakeRuns runs = new LakeRuns(Path.of(s.string("lake.work-dir")), watermarks);
+        registry.bind("lakeRuns", runs);
+        registry.bind("deadLetters", new DeadLetters(Path.of(s.string("lake.dead-letter-dir")), s3,
+                s.string("lake.source-bucket")));
+
+        UsageExport usage = new UsageExport(genesys, runs, Arrays.stream(s.string("usage.query-files").split(","))
+                .map(String::trim).filter(f -> !f.isEmpty()).map(Path::of).toList(),
+                s.duration("usage.poll.delay", Duration.ofSeconds(2)), s.duration("usage.poll.max-wait", Duration.ofMinutes(10)),
+                clock);
+        registry.bind("usageExport", usage);
+        validateAtStartup("usage-export", usage::queries);
+
+        for (DetailsQuery.Kind kind : DetailsQuery.Kind.values()) {
+            boolean conv = kind == DetailsQuery.Kind.CONVERSATIONS;
+            String prefix = conv ? "conversations." : "users.";
+            DetailsExport details = new DetailsExport(conv ? "conversation-details" : "user-details", kind, genesys, runs,
+                    new DetailsExport.Options(Path.of(s.string(prefix + "query-file")), s.integer("details.page-size", 1000),
+                            s.duration("details.job.poll.delay", Duration.ofSeconds(2)),
+                            s.duration("details.job.poll.max-wait", Duration.ofMinutes(30)),
+                            s.duration(prefix + "trailing-window", Duration.ZERO),
+                            s.integer("details.initial-lookback-days", 1), s.integer("details.max-days-per-run", 7)),
+                    clock);
+            registry.bind(conv ? "conversationDetails" : "userDetails", details);
+            validateAtStartup(conv ? "conversation-details" : "user-details", details::query);
+        }
+
+        FlowRunner flows = new FlowRunner(context);
+        registry.bind("flows", flows);
+        context.addService(new JmxRegistration(new Flows(flows, watermarks, s.integer("details.max-days-per-run", 7)),
+                Flows.OBJECT_NAME), true, true);
+        LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
+        context.addService(metrics, true, false);
+        runs.onRunEnded(run -> metrics.runEnded(run.flow(), run.records().get(), run.pages().get(), run.complete()));
+    }
+
+    /** local unless set, or unless a Genesys client id is configured. */
+    static String mode(Settings s) {
+        String mode = s.optional("lake.mode").orElse(s.optional("genesys.client-id").isPresent() ? "aws" : "local");
+        if (!mode.equals("local") && !mode.equals("aws")) {
+            throw new Settings.SettingsException("lake.mode", "must be local or aws, was '" + mode + "'");
+        }
+        return mode;
+    }
+
+    /** A bad query file is reported at start-up, but only that flow fails; the daemon keeps serving the others. */
+    private static void validateAtStartup(String flow, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            LOG.error("Flow {} will fail until this is fixed: {}", flow, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package genesyslake.genesys;
+
+import genesyslake.lake.ConversationFlattener;
+import genesyslake.lake.PartitionSpool;
+import genesyslake.lake.RawRecords;
+import genesyslake.lake.UserDetailsFlattener;
+import genesyslake.query.DetailsQuery;
+
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * Where each detail record goes in the lake: its raw bytes to {@code conversations/} or {@code user_details/},
+ * its flattened rows to the segment, presence and routing-status tables, all under {@code date=<day>/}.
+ */
+final class LakeRecordRouter {
+
+    private final DetailsQuery.Kind kind;
+
+    LakeRecordRouter(DetailsQuery.Kind kind) {
+        this.kind = kind;
+    }
+
+    static String key(String table, LocalDate day, String queryName) {
+        return table + "/date=" + day + "/" + queryName + "_" + day + ".json.gz";
+    }
+
+    /**
+     * @return false when the record belongs to another day's partition (a job also returns conversations that
+     *         started the day before and overlap this one; that day's export holds them)
+     */
+    boolean route(PartitionSpool spool, String queryName, LocalDate day, byte[] buf, int off, int len) throws IOException {
+        if (kind == DetailsQuery.Kind.CONVERSATIONS) {
+            String start = RawRecords.topLevelString(buf, off, len, "conversationStart");
+            if (start == null || !OffsetDateTime.parse(start).atZoneSameInstant(ZoneOffset.UTC).toLocalDate().equals(day)) {
+                return false;
+            }
+            spool.append(key("conversations", day, queryName), buf, off, len);
+            String segments = key("conversation_segments", day, queryName);
+            ConversationFlattener.segments(buf, off, len, (b, o, l) -> spool.append(segments, b, o, l));
+        } else {
+            spool.append(key("user_details", day, queryName), buf, off, len);
+            String presence = key("user_presence", day, queryName);
+            String routing = key("user_routing_status", day, queryName);
+            UserDetailsFlattener.presence(buf, off, len, (b, o, l) -> spool.append(presence, b, o, l));
+            UserDetailsFlattener.routingStatus(buf, off, len, (b, o, l) -> spool.append(routing, b, o, l));
+        }
+        return true;
+    }
+}

@@ -1,0 +1,129 @@
+package genesyslake.lake;
+
+import genesyslake.query.Interval;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One run of one flow over one interval: its spool, the objects it produced, and what became of each upload.
+ * It travels through the route as the exchange property {@value #PROPERTY}.
+ */
+public final class ExportRun {
+
+    public static final String PROPERTY = "lakeRun";
+
+    private final String flow;
+    private final String runId;
+    private final Interval interval;
+    private final Path dir;
+    private final Instant started = Instant.now();
+    private final List<LakeObject> objects = new ArrayList<>();
+    private final List<String> uploaded = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> deadLettered = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong pages = new AtomicLong();
+    private volatile boolean complete = true;
+    private volatile Instant completeUntil;
+    private volatile String note = "";
+
+    public ExportRun(String flow, String runId, Interval interval, Path dir) {
+        this.flow = flow;
+        this.runId = runId;
+        this.interval = interval;
+        this.dir = dir;
+        this.completeUntil = interval.end();
+    }
+
+    public String flow() {
+        return flow;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public Interval interval() {
+        return interval;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    /** The objects to upload, in order; the route splits over this list. */
+    public List<LakeObject> getObjects() {
+        return objects;
+    }
+
+    public void addObjects(List<LakeObject> produced) {
+        objects.addAll(produced);
+    }
+
+    public void uploaded(String key) {
+        uploaded.add(key);
+    }
+
+    public void deadLettered(String key) {
+        deadLettered.add(key);
+    }
+
+    public List<String> uploadedKeys() {
+        return List.copyOf(uploaded);
+    }
+
+    public List<String> deadLetteredKeys() {
+        return List.copyOf(deadLettered);
+    }
+
+    public AtomicLong records() {
+        return records;
+    }
+
+    public AtomicLong pages() {
+        return pages;
+    }
+
+    /** Marks the run as not covering its whole interval (e.g. data not yet available): no watermark advance. */
+    public void partial(String why) {
+        complete = false;
+        note = why;
+    }
+
+    /**
+     * The run holds everything before {@code until} but not all after it (data not yet available there):
+     * the watermark may advance to {@code until} only.
+     */
+    public void completeOnlyUntil(Instant until, String why) {
+        if (until.isBefore(completeUntil)) {
+            completeUntil = until;
+        }
+        note = why;
+    }
+
+    public Instant completeUntil() {
+        return completeUntil;
+    }
+
+    public boolean complete() {
+        return complete && deadLettered.isEmpty();
+    }
+
+    public String note() {
+        return note;
+    }
+
+    @Override
+    public String toString() {
+        return flow + " run " + runId + " " + interval + ": " + records + " records in " + objects.size()
+                + " objects" + (deadLettered.isEmpty() ? "" : ", " + deadLettered.size() + " kept in dead-letter");
+    }
+}

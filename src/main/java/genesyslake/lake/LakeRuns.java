@@ -1,0 +1,138 @@
+package genesyslake.lake;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import genesyslake.query.Interval;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Starts and finishes export runs: a work folder per run, the run manifest ({@code _manifests/<flow>/...}),
+ * the watermark advance for complete runs, and clean-up. Shared by every flow.
+ */
+public final class LakeRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LakeRuns.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path workDir;
+    private final Watermarks watermarks;
+    private volatile Consumer<ExportRun> onRunEnded = run -> { };
+
+    public LakeRuns(Path workDir, Watermarks watermarks) {
+        this.workDir = workDir;
+        this.watermarks = watermarks;
+    }
+
+    /** Someone to tell when a run ends (metrics). */
+    public void onRunEnded(Consumer<ExportRun> listener) {
+        this.onRunEnded = listener;
+    }
+
+    public Watermarks watermarks() {
+        return watermarks;
+    }
+
+    public ExportRun start(String flow, Interval interval) {
+        return start(flow, interval, UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    public ExportRun start(String flow, Interval interval, String runId) {
+        Path dir = workDir.resolve(flow).resolve(interval.label() + "-" + runId);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create work folder " + dir, e);
+        }
+        return new ExportRun(flow, runId, interval, dir);
+    }
+
+    /** Builds the run manifest as one more lake object, uploaded after the data objects. */
+    public LakeObject manifest(Exchange exchange) {
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ObjectNode m = JSON.createObjectNode();
+        m.put("flow", run.flow());
+        m.put("runId", run.runId());
+        m.put("interval", run.interval().toGenesys());
+        m.put("started", run.started().toString());
+        m.put("finished", Instant.now().toString());
+        m.put("records", run.records().get());
+        m.put("pages", run.pages().get());
+        m.put("complete", run.complete());
+        m.put("completeUntil", run.completeUntil().toString());
+        if (!run.note().isEmpty()) {
+            m.put("note", run.note());
+        }
+        ArrayNode objects = m.putArray("objects");
+        for (LakeObject o : run.getObjects()) {
+            ObjectNode n = objects.addObject();
+            n.put("key", o.key());
+            n.put("records", o.records());
+            n.put("bytes", o.bytes());
+            n.put("uploaded", !run.deadLetteredKeys().contains(o.key()));
+        }
+        String key = "_manifests/" + run.flow() + "/" + run.interval().label() + ".json";
+        try {
+            Path file = run.dir().resolve("manifest.json");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), m);
+            return new LakeObject(key, file, 1, Files.size(file), Files.size(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the manifest of " + run, e);
+        }
+    }
+
+    /** After an object landed: note it on the run and free its disk space straight away. */
+    public void uploaded(Exchange exchange) throws IOException {
+        LakeObject object = exchange.getProperty(DeadLetters.OBJECT_PROPERTY, LakeObject.class);
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        if (run != null) {
+            run.uploaded(object.key());
+        }
+        Files.deleteIfExists(object.file());
+    }
+
+    /** Ends a run: advances the watermark if everything landed, removes the work folder, logs the summary. */
+    public ExportRun complete(Exchange exchange) {
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        if (run.complete() && run.completeUntil().isAfter(run.interval().start())) {
+            watermarks.advance(run.flow(), run.completeUntil());
+        }
+        deleteTree(run.dir());
+        onRunEnded.accept(run);
+        Duration took = Duration.between(run.started(), Instant.now());
+        if (run.complete()) {
+            LOG.info("{} run {} exported {} records in {} objects for {} in {} ms", run.flow(), run.runId(),
+                    run.records().get(), run.getObjects().size(), run.interval(), took.toMillis());
+        } else {
+            LOG.warn("{} run {} for {} is incomplete: {} records, {} objects kept in dead-letter{}", run.flow(),
+                    run.runId(), run.interval(), run.records().get(), run.deadLetteredKeys().size(),
+                    run.note().isEmpty() ? "" : " (" + run.note() + ")");
+        }
+        exchange.getIn().setBody(run);
+        return run;
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("Could not remove work folder {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package genesyslake.local;
+
+import genesyslake.catalog.LakeTables;
+import genesyslake.config.Settings;
+import genesyslake.lake.AwsClients;
+import genesyslake.local.aws.LocalAws;
+import genesyslake.local.aws.LocalAwsSettings;
+import genesyslake.local.genesys.LocalGenesys;
+import genesyslake.local.genesys.LocalGenesysSettings;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+
+import java.nio.file.Path;
+
+/**
+ * Local mode's stand-ins, started in-process before the routes: Genesys Cloud, S3 (S3Proxy) and Glue/Athena
+ * (DuckDB). Stopped with the Camel context.
+ */
+public final class LocalStack extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    private final LocalGenesys genesys;
+    private final LocalS3 s3;
+    private final LocalAws aws;
+
+    private LocalStack(LocalGenesys genesys, LocalS3 s3, LocalAws aws) {
+        this.genesys = genesys;
+        this.s3 = s3;
+        this.aws = aws;
+    }
+
+    public static LocalStack start(Settings s) throws Exception {
+        Path dataDir = Path.of(s.string("local.data-dir"));
+        LocalGenesys genesys = new LocalGenesys(new LocalGenesysSettings(s.integer("local.genesys.port", 0),
+                s.string("local.genesys.client-id"), s.string("local.genesys.client-secret"),
+                s.integer("local.genesys.oauth-clients", 40), s.integer("local.genesys.conversations-per-day", 500),
+                s.integer("local.genesys.users", 40), s.integer("local.genesys.running-polls", 2),
+                s.integer("local.genesys.rate-limit.requests-per-minute", 0), 42L)).start();
+        LocalS3 s3 = new LocalS3(dataDir.resolve("s3"), s.integer("local.s3.port", 0),
+                s.string("local.s3.access-key"), s.string("local.s3.secret-key")).start();
+        String source = s.string("lake.source-bucket");
+        String results = s.string("lake.results-bucket");
+        LocalAws aws = new LocalAws(new LocalAwsSettings(s.integer("local.aws.port", 0), s3.root(),
+                s.string("glue.database"), s.string("glue.crawler"), s.string("athena.workgroup"), results,
+                LakeTables.crawlerTargets(source))).start();
+        try (S3Client client = AwsClients.local(s.string("aws.region"), s3.endpoint(), aws.endpoint(),
+                s.string("local.s3.access-key"), s.string("local.s3.secret-key")).s3()) {
+            for (String bucket : new String[] {source, results}) {
+                try {
+                    client.createBucket(b -> b.bucket(bucket));
+                } catch (BucketAlreadyOwnedByYouException e) {
+                    // kept from an earlier run: the local lake persists under local.data-dir
+                }
+            }
+        }
+        LOG.info("""
+
+                ==== genesys-lake local mode ====
+                  Genesys Cloud (local) : {}   (OAuth client '{}')
+                  S3 (S3Proxy)          : {}   data in {}
+                  Glue + Athena (DuckDB): {}
+                  Buckets               : s3://{}/ (exports), s3://{}/ (Athena results)
+                  Browse the lake       : AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY=<local.s3.secret-key> \\
+                                          aws --endpoint-url {} s3 ls --recursive s3://{}/
+                =================================""",
+                genesys.baseUrl(), s.string("local.genesys.client-id"), s3.endpoint(), s3.root(), aws.endpoint(),
+                source, results, s.string("local.s3.access-key"), s3.endpoint(), source);
+        return new LocalStack(genesys, s3, aws);
+    }
+
+    public LocalGenesys genesys() {
+        return genesys;
+    }
+
+    public LocalS3 s3() {
+        return s3;
+    }
+
+    public LocalAws aws() {
+        return aws;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        aws.close();
+        s3.close();
+        genesys.close();
+    }
+}

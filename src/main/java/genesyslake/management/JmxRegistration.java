@@ -1,0 +1,39 @@
+package genesyslake.management;
+
+import org.apache.camel.support.service.ServiceSupport;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+
+/**
+ * Registers the Flows MBean on the platform MBean server (where jconsole, remote JMX connectors and Jolokia look)
+ * while the Camel context runs.
+ */
+public final class JmxRegistration extends ServiceSupport {
+
+    private final Object mbean;
+    private final ObjectName name;
+
+    public JmxRegistration(Object mbean, String objectName) throws Exception {
+        this.mbean = mbean;
+        this.name = new ObjectName(objectName);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name); // a previous context in the same JVM (tests, reload)
+        }
+        server.registerMBean(mbean, name);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name);
+        }
+    }
+}

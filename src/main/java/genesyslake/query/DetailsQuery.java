@@ -1,0 +1,157 @@
+package genesyslake.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * An Analytics detail query exactly as the Analytics Query Builder emits it (conversation detail or user detail),
+ * checked against the fields and filter grammar of its kind. The body is sent unchanged except for the interval
+ * (set for each run) and paging (owned by the pager; async jobs take none).
+ */
+public record DetailsQuery(Path file, Kind kind, ObjectNode body) {
+
+    /** Which detail records a query asks for. */
+    public enum Kind {
+        CONVERSATIONS("conversations", "conversations",
+                Set.of("interval", "order", "orderBy", "paging", "segmentFilters", "conversationFilters",
+                        "evaluationFilters", "surveyFilters", "resolutionFilters", "startOfDayIntervalMatching"),
+                Set.of("segmentFilters", "conversationFilters", "evaluationFilters", "surveyFilters", "resolutionFilters")),
+        USERS("users", "userDetails",
+                Set.of("interval", "order", "paging", "userFilters", "presenceFilters", "routingStatusFilters",
+                        "presenceAggregations", "routingStatusAggregations"),
+                Set.of("userFilters", "presenceFilters", "routingStatusFilters"));
+
+        public final String path;
+        public final String recordsField;
+        final Set<String> fields;
+        final Set<String> filterFields;
+
+        Kind(String path, String recordsField, Set<String> fields, Set<String> filterFields) {
+            this.path = path;
+            this.recordsField = recordsField;
+            this.fields = fields;
+            this.filterFields = filterFields;
+        }
+    }
+
+    static final Set<String> FILTER_TYPES = Set.of("and", "or");
+    static final Set<String> PREDICATE_TYPES = Set.of("dimension", "property", "metric");
+    static final Set<String> OPERATORS = Set.of("matches", "exists", "notExists");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static DetailsQuery load(Path file, Kind kind) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new QueryFileException(file, null, "file not found (working directory " + Path.of("").toAbsolutePath() + ")");
+        } catch (IOException e) {
+            throw new QueryFileException(file, null, "is not valid JSON: " + e.getMessage(), e);
+        }
+        if (!(root instanceof ObjectNode body)) {
+            throw new QueryFileException(file, null, "must hold the JSON object copied from the Analytics Query Builder");
+        }
+        Kind other = kind == Kind.CONVERSATIONS ? Kind.USERS : Kind.CONVERSATIONS;
+        for (var it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!kind.fields.contains(f)) {
+                String hint = other.fields.contains(f) ? " (that is a " + other.path + " detail query field: is this the "
+                        + other.path + " query file?)" : "";
+                throw new QueryFileException(file, f, "is not a field of a " + kind.path + " detail query" + hint
+                        + "; allowed: " + kind.fields.stream().sorted().toList());
+            }
+        }
+        if (body.has("interval")) {
+            try {
+                Interval.parse(body.get("interval").asText(), java.time.Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                throw new QueryFileException(file, "interval", e.getMessage(), e);
+            }
+        }
+        if (body.has("order") && !Set.of("asc", "desc").contains(body.get("order").asText())) {
+            throw new QueryFileException(file, "order", "must be asc or desc, was " + body.get("order"));
+        }
+        for (String f : kind.filterFields) {
+            JsonNode filters = body.get(f);
+            if (filters == null) {
+                continue;
+            }
+            if (!filters.isArray()) {
+                throw new QueryFileException(file, f, "must be an array of filters");
+            }
+            for (int i = 0; i < filters.size(); i++) {
+                checkFilter(file, f + "[" + i + "]", filters.get(i));
+            }
+        }
+        return new DetailsQuery(file, kind, body);
+    }
+
+    private static void checkFilter(Path file, String at, JsonNode filter) {
+        String type = filter.path("type").asText("");
+        if (!FILTER_TYPES.contains(type)) {
+            throw new QueryFileException(file, at + ".type", "must be and or or, was '" + type + "'");
+        }
+        JsonNode predicates = filter.path("predicates");
+        for (int i = 0; i < predicates.size(); i++) {
+            JsonNode p = predicates.get(i);
+            String pAt = at + ".predicates[" + i + "]";
+            String pType = p.path("type").asText("dimension");
+            if (!PREDICATE_TYPES.contains(pType)) {
+                throw new QueryFileException(file, pAt + ".type", "unknown predicate type '" + pType + "' (allowed: "
+                        + PREDICATE_TYPES.stream().sorted().toList() + ")");
+            }
+            String op = p.path("operator").asText("matches");
+            if (!OPERATORS.contains(op)) {
+                throw new QueryFileException(file, pAt + ".operator", "unknown predicate operator '" + op + "' (allowed: "
+                        + OPERATORS.stream().sorted().toList() + ")");
+            }
+            if (!p.hasNonNull(pType) && !p.hasNonNull("dimension")) {
+                throw new QueryFileException(file, pAt, "names no " + pType);
+            }
+        }
+        JsonNode clauses = filter.path("clauses");
+        for (int i = 0; i < clauses.size(); i++) {
+            checkFilter(file, at + ".clauses[" + i + "]", clauses.get(i));
+        }
+    }
+
+    /** Body of a synchronous details query for one page. */
+    public byte[] pageBody(Interval interval, int pageSize, int pageNumber) {
+        ObjectNode b = body.deepCopy();
+        b.put("interval", interval.toGenesys());
+        ObjectNode paging = b.putObject("paging");
+        paging.put("pageSize", pageSize);
+        paging.put("pageNumber", pageNumber);
+        return bytes(b);
+    }
+
+    /** Body of an async job: the same query, without paging (jobs page by cursor). */
+    public byte[] jobBody(Interval interval) {
+        ObjectNode b = body.deepCopy();
+        b.put("interval", interval.toGenesys());
+        b.remove("paging");
+        return bytes(b);
+    }
+
+    /** A short name for object keys: the file name without extension. */
+    public String name() {
+        String n = file.getFileName().toString();
+        return n.endsWith(".json") ? n.substring(0, n.length() - 5) : n;
+    }
+
+    private static byte[] bytes(ObjectNode b) {
+        try {
+            return JSON.writeValueAsBytes(b);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

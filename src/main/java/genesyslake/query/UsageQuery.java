@@ -1,0 +1,139 @@
+package genesyslake.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A Usage API query read from a JSON file (the blueprint's query-file.json: interval, granularity, groupBy,
+ * metrics), validated field by field. The interval may be relative and is resolved for each run.
+ */
+public record UsageQuery(Path file, String intervalExpression, String granularity, List<String> groupBy,
+        List<String> metrics) {
+
+    public static final Set<String> GRANULARITIES = Set.of("Day", "Week", "Month");
+    public static final Set<String> GROUP_BY = Set.of("OAuthClientId", "OrganizationId", "UserId", "TemplateUri", "HttpMethod");
+    public static final Set<String> METRICS = Set.of("Status200", "Status300", "Status400", "Status500", "Status429", "Requests");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static UsageQuery load(Path file, Clock clock) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new QueryFileException(file, null, "file not found (working directory " + Path.of("").toAbsolutePath() + ")");
+        } catch (IOException e) {
+            throw new QueryFileException(file, null, "is not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new QueryFileException(file, null, "must hold a JSON object like {\"interval\":..., \"granularity\":...}");
+        }
+        for (var it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!Set.of("interval", "granularity", "groupBy", "metrics").contains(f)) {
+                throw new QueryFileException(file, f, "unknown field (allowed: interval, granularity, groupBy, metrics)");
+            }
+        }
+        JsonNode interval = root.path("interval");
+        if (!interval.isTextual() || interval.asText().isBlank()) {
+            throw new QueryFileException(file, "interval", "is required, e.g. \"last full month\" or \"2026-10-01/2026-11-01\"");
+        }
+        try {
+            Interval.parse(interval.asText(), clock);
+        } catch (IllegalArgumentException e) {
+            throw new QueryFileException(file, "interval", e.getMessage(), e);
+        }
+        String granularity = "Month";
+        if (root.has("granularity") && !root.get("granularity").asText().isEmpty()) {
+            granularity = canonical(file, "granularity", root.get("granularity"), GRANULARITIES);
+        }
+        return new UsageQuery(file, interval.asText(), granularity, values(file, "groupBy", root.path("groupBy"), GROUP_BY),
+                values(file, "metrics", root.path("metrics"), METRICS));
+    }
+
+    private static List<String> values(Path file, String field, JsonNode node, Set<String> allowed) {
+        List<String> out = new ArrayList<>();
+        if (node.isMissingNode() || node.isNull()) {
+            return out;
+        }
+        if (!node.isArray()) {
+            throw new QueryFileException(file, field, "must be an array of " + sorted(allowed));
+        }
+        for (JsonNode v : node) {
+            out.add(canonical(file, field, v, allowed));
+        }
+        return List.copyOf(out);
+    }
+
+    private static String canonical(Path file, String field, JsonNode v, Set<String> allowed) {
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(v.asText())) {
+                return a;
+            }
+        }
+        throw new QueryFileException(file, field, "unknown value '" + v.asText() + "' (allowed: " + sorted(allowed) + ")");
+    }
+
+    private static List<String> sorted(Set<String> s) {
+        return s.stream().sorted().toList();
+    }
+
+    /** The partition value: day, week or month. */
+    public String partition() {
+        return granularity.toLowerCase(Locale.ROOT);
+    }
+
+    public Interval resolve(Clock clock) {
+        return Interval.parse(intervalExpression, clock);
+    }
+
+    /** The request body for one run over the given interval. */
+    public byte[] body(Interval interval) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("interval", interval.toGenesys());
+        body.put("granularity", granularity);
+        ArrayNode g = body.putArray("groupBy");
+        groupBy.forEach(g::add);
+        ArrayNode m = body.putArray("metrics");
+        metrics.forEach(m::add);
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The S3 key of this query's object for an interval: deterministic, so a rerun replaces instead of duplicating.
+     * Queries that differ in groupBy or metrics get different objects.
+     */
+    public String objectKey(Interval interval) {
+        String shape = String.join(",", groupBy) + "|" + String.join(",", metrics);
+        return "granularity=" + partition() + "/usage_" + interval.label() + "_" + shortHash(shape) + ".json.gz";
+    }
+
+    static String shortHash(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

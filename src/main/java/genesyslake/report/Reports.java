@@ -1,0 +1,205 @@
+package genesyslake.report;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.athena.model.ColumnInfo;
+import software.amazon.awssdk.services.athena.model.Datum;
+import software.amazon.awssdk.services.athena.model.GetQueryExecutionResponse;
+import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
+import software.amazon.awssdk.services.athena.model.QueryExecutionState;
+import software.amazon.awssdk.services.athena.model.Row;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The report side of the athena-report route: which SQL files to run, turning each answer into a readable
+ * table (logged) and a CSV file, raising alert lines, and the end-of-run verdict. Athena itself is called by the
+ * route through camel-aws2-athena.
+ */
+public final class Reports {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reports.class);
+    public static final String REPORT_PROPERTY = "lakeReport";
+    public static final String REPORT_HEADER = "lakeReport";
+    private static final String FAILURES = "lakeReportFailures";
+    private static final String RESULTS = "lakeReportResults";
+
+    private final Path sqlDir;
+    private final List<String> selected;
+    private final Path csvDir;
+    private final double alertShare;
+
+    public Reports(Path sqlDir, String selected, Path csvDir, double alertShare) {
+        this.sqlDir = sqlDir;
+        this.selected = selected == null || selected.isBlank() ? List.of()
+                : Arrays.stream(selected.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        this.csvDir = csvDir;
+        this.alertShare = alertShare;
+    }
+
+    /** The reports to run: all of queries/sql (or athena.reports), or the one named by the lakeReport header. */
+    public List<Report> list(Exchange exchange) throws IOException {
+        String only = exchange.getIn().getHeader(REPORT_HEADER, String.class);
+        List<String> wanted = only != null && !only.isBlank() ? List.of(only.trim()) : selected;
+        List<Report> all = new ArrayList<>();
+        if (!Files.isDirectory(sqlDir)) {
+            throw new IllegalArgumentException("Report folder " + sqlDir.toAbsolutePath() + " (athena.reports-dir) does not exist");
+        }
+        try (Stream<Path> files = Files.list(sqlDir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".sql")).sorted().toList()) {
+                String name = f.getFileName().toString().replaceFirst("\\.sql$", "");
+                if (wanted.isEmpty() || wanted.contains(name)) {
+                    all.add(new Report(name, f, Files.readString(f, StandardCharsets.UTF_8).trim().replaceFirst(";\\s*$", "")));
+                }
+            }
+        }
+        List<String> missing = wanted.stream().filter(w -> all.stream().noneMatch(r -> r.name().equals(w))).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("No such report(s) " + missing + " in " + sqlDir + " (reports are the .sql files there)");
+        }
+        exchange.setProperty(FAILURES, Collections.synchronizedList(new ArrayList<String>()));
+        exchange.setProperty(RESULTS, Collections.synchronizedList(new ArrayList<String>()));
+        return all;
+    }
+
+    /** After startQueryExecution has waited: a failed query becomes an error naming the file and Athena's reason. */
+    public void checkSucceeded(Exchange exchange) {
+        Report report = exchange.getProperty(REPORT_PROPERTY, Report.class);
+        GetQueryExecutionResponse response = exchange.getIn().getBody(GetQueryExecutionResponse.class);
+        if (response == null) {
+            throw new ReportException(report, "Athena returned no query execution (did the query start?)");
+        }
+        var status = response.queryExecution().status();
+        if (status.state() != QueryExecutionState.SUCCEEDED) {
+            throw new ReportException(report, "query " + response.queryExecution().queryExecutionId() + " ended "
+                    + status.stateAsString() + (status.stateChangeReason() == null ? " (still running after athena.wait-timeout?)"
+                    : ": " + status.stateChangeReason()));
+        }
+    }
+
+    /** Renders the answer: a table in the log, a CSV file, alert lines. Body: the SDK's paged results. */
+    public String render(Exchange exchange) {
+        Report report = exchange.getProperty(REPORT_PROPERTY, Report.class);
+        Object body = exchange.getIn().getBody();
+        Iterable<GetQueryResultsResponse> pages = body instanceof GetQueryResultsResponse single ? List.of(single)
+                : exchange.getContext().getTypeConverter().convertTo(Iterable.class, body);
+        List<String> columns = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        boolean header = true;
+        for (GetQueryResultsResponse page : pages) {
+            if (columns.isEmpty()) {
+                page.resultSet().resultSetMetadata().columnInfo().stream().map(ColumnInfo::name).forEach(columns::add);
+            }
+            for (Row row : page.resultSet().rows()) {
+                List<String> values = row.data().stream().map(Datum::varCharValue).toList();
+                if (header && values.equals(columns)) {
+                    header = false; // Athena repeats the column names as the first row of a SELECT
+                    continue;
+                }
+                header = false;
+                rows.add(values);
+            }
+        }
+        String table = Tables.render(columns, rows);
+        LOG.info("Report {} ({} rows):\n{}", report.name(), rows.size(), table);
+        writeCsv(report, columns, rows);
+        alerts(report, columns, rows);
+        @SuppressWarnings("unchecked")
+        List<String> results = exchange.getProperty(RESULTS, List.class);
+        if (results != null) {
+            results.add(report.name() + ": " + rows.size() + " rows");
+        }
+        return table;
+    }
+
+    /** A report failed: log it with the file, remember it, and let the others run. */
+    public void failed(Exchange exchange) {
+        Report report = exchange.getProperty(REPORT_PROPERTY, Report.class);
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String message = e instanceof ReportException ? e.getMessage()
+                : "Report " + report.name() + " (" + report.file() + ") failed: " + e;
+        LOG.error(message);
+        @SuppressWarnings("unchecked")
+        List<String> failures = exchange.getProperty(FAILURES, List.class);
+        if (failures != null) {
+            failures.add(message);
+        }
+    }
+
+    /** The run's verdict, after every report had its turn. */
+    public String summary(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        List<String> failures = exchange.getProperty(FAILURES, List.class);
+        @SuppressWarnings("unchecked")
+        List<String> results = exchange.getProperty(RESULTS, List.class);
+        if (failures != null && !failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " report(s) failed: " + String.join("; ", failures));
+        }
+        return "reports: " + (results == null ? "none" : String.join(", ", results));
+    }
+
+    private void writeCsv(Report report, List<String> columns, List<List<String>> rows) {
+        try {
+            Files.createDirectories(csvDir);
+            Path file = csvDir.resolve(report.name() + ".csv");
+            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                w.write(Tables.csvLine(columns));
+                for (List<String> row : rows) {
+                    w.write(Tables.csvLine(row));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the CSV of report " + report.name() + " to " + csvDir, e);
+        }
+    }
+
+    /** Any column whose name ends in 429_share (a fraction 0..1) above alert.rate-limit-share raises an alert line. */
+    private void alerts(Report report, List<String> columns, List<List<String>> rows) {
+        for (int c = 0; c < columns.size(); c++) {
+            if (!columns.get(c).toLowerCase(Locale.ROOT).endsWith("429_share")) {
+                continue;
+            }
+            for (List<String> row : rows) {
+                String v = row.get(c);
+                if (v == null || v.isBlank()) {
+                    continue;
+                }
+                double share = Double.parseDouble(v);
+                if (share > alertShare) {
+                    LOG.warn("ALERT rate-limit: {} has a 429 share of {}% (threshold {}%) in report {}",
+                            describe(columns, row, c), String.format(Locale.ROOT, "%.2f", share * 100),
+                            String.format(Locale.ROOT, "%.2f", alertShare * 100), report.name());
+                }
+            }
+        }
+    }
+
+    private static String describe(List<String> columns, List<String> row, int except) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            if (i != except && !columns.get(i).toLowerCase(Locale.ROOT).contains("share")) {
+                parts.add(columns.get(i) + "=" + row.get(i));
+            }
+        }
+        return String.join(" ", parts);
+    }
+
+    /** A report that failed, naming its file. */
+    public static final class ReportException extends RuntimeException {
+        public ReportException(Report report, String problem) {
+            super("Report " + report.name() + " (" + report.file() + ") failed: " + problem);
+        }
+    }
+}

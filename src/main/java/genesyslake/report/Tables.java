@@ -1,0 +1,55 @@
+package genesyslake.report;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Text renderings of result rows: an aligned table for logs, RFC 4180 lines for CSV. */
+public final class Tables {
+
+    private Tables() {
+    }
+
+    public static String render(List<String> columns, List<List<String>> rows) {
+        int[] width = new int[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            width[i] = columns.get(i).length();
+            for (List<String> r : rows) {
+                width[i] = Math.max(width[i], String.valueOf(r.get(i)).length());
+            }
+            width[i] = Math.min(width[i], 60);
+        }
+        StringBuilder sb = new StringBuilder();
+        line(sb, columns, width);
+        for (int i = 0; i < width.length; i++) {
+            sb.append(i == 0 ? "" : "-+-").append("-".repeat(width[i]));
+        }
+        sb.append('\n');
+        for (List<String> r : rows) {
+            line(sb, r, width);
+        }
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, List<String> values, int[] width) {
+        for (int i = 0; i < width.length; i++) {
+            String v = String.valueOf(values.get(i));
+            if (v.length() > width[i]) {
+                v = v.substring(0, width[i] - 1) + "~";
+            }
+            sb.append(i == 0 ? "" : " | ").append(v).append(" ".repeat(width[i] - v.length()));
+        }
+        sb.append('\n');
+    }
+
+    public static String csvLine(List<String> values) {
+        return values.stream().map(Tables::csvField).collect(Collectors.joining(",")) + "\r\n";
+    }
+
+    private static String csvField(String v) {
+        if (v == null) {
+            return "";
+        }
+        return v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")
+                ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+}
