@@ -185,14 +185,14 @@ public final class DetailsExport {
                     params.put("cursor", cursor);
                     final String job = jobId;
                     long before = run.records().get();
-                    Map<String, JsonNode> fields = genesys.get(base + "/" + jobId + "/results", params,
+                    RawJsonScanner.Result fields = genesys.get(base + "/" + jobId + "/results", params,
                             in -> new RawJsonScanner(Set.of(kind.recordsField)).scan(in,
                                     (buf, off, len) -> {
                                         if (router.route(spool, query.name(), day, buf, off, len)) {
                                             run.records().incrementAndGet();
                                         }
                                     }));
-                    cursor = fields.containsKey("cursor") && !fields.get("cursor").isNull() ? fields.get("cursor").asText() : null;
+                    cursor = fields.text("cursor");
                     page++;
                     run.pages().incrementAndGet();
                     saveProgress(run, spool, day, job, cursor, page, dayStart);
@@ -261,7 +261,7 @@ public final class DetailsExport {
         for (int page = 1; ; page++) {
             long before = run.records().get();
             int[] seen = {0};
-            Map<String, JsonNode> fields = genesys.post(path, query.pageBody(dayInterval, SYNC_PAGE_SIZE, page),
+            RawJsonScanner.Result fields = genesys.post(path, query.pageBody(dayInterval, SYNC_PAGE_SIZE, page),
                     in -> new RawJsonScanner(Set.of(kind.recordsField)).scan(in, (buf, off, len) -> {
                         seen[0]++;
                         if (router.route(spool, query.name(), day, buf, off, len)) {
@@ -269,7 +269,7 @@ public final class DetailsExport {
                         }
                     }));
             run.pages().incrementAndGet();
-            long total = fields.containsKey("totalHits") ? fields.get("totalHits").asLong() : -1;
+            long total = fields.field("totalHits") != null ? fields.field("totalHits").asLong() : -1;
             progress(run, day, page, run.records().get() - atStart, t0, run.records().get() - before);
             if (seen[0] < SYNC_PAGE_SIZE || (total >= 0 && (long) page * SYNC_PAGE_SIZE >= total)) {
                 return;

@@ -18,6 +18,8 @@ import java.time.ZoneOffset;
 final class LakeRecordRouter {
 
     private final DetailsQuery.Kind kind;
+    private final ConversationFlattener conversations = new ConversationFlattener();
+    private final UserDetailsFlattener users = new UserDetailsFlattener();
 
     LakeRecordRouter(DetailsQuery.Kind kind) {
         this.kind = kind;
@@ -39,13 +41,14 @@ final class LakeRecordRouter {
             }
             spool.append(key("conversations", day, queryName), buf, off, len);
             String segments = key("conversation_segments", day, queryName);
-            ConversationFlattener.segments(buf, off, len, (b, o, l) -> spool.append(segments, b, o, l));
+            conversations.flatten(buf, off, len, (date, b, o, l) -> spool.append(segments, b, o, l));
         } else {
             spool.append(key("user_details", day, queryName), buf, off, len);
             String presence = key("user_presence", day, queryName);
             String routing = key("user_routing_status", day, queryName);
-            UserDetailsFlattener.presence(buf, off, len, (b, o, l) -> spool.append(presence, b, o, l));
-            UserDetailsFlattener.routingStatus(buf, off, len, (b, o, l) -> spool.append(routing, b, o, l));
+            // Rows go to the day that was queried (the record's own partition), even if an interval began the day before.
+            users.flatten(buf, off, len, (date, b, o, l) -> spool.append(presence, b, o, l),
+                    (date, b, o, l) -> spool.append(routing, b, o, l));
         }
         return true;
     }

@@ -94,12 +94,12 @@ public final class UsageExport {
             polls++;
             PartitionSpool spool = new PartitionSpool(run.dir().resolve("q" + index + "-poll" + polls));
             RawJsonScanner scanner = new RawJsonScanner(Set.of("results"));
-            Map<String, JsonNode> fields = genesys.get("/api/v2/usage/query/" + executionId + "/results", Map.of(),
+            RawJsonScanner.Result fields = genesys.get("/api/v2/usage/query/" + executionId + "/results", Map.of(),
                     in -> scanner.scan(in, (buf, off, len) -> {
                         byte[] line = RawRecords.stampField(buf, off, len, "granularity", query.partition());
                         spool.append(key, line, 0, line.length);
                     }));
-            String status = fields.containsKey("queryStatus") ? fields.get("queryStatus").asText() : "";
+            String status = fields.text("queryStatus") == null ? "" : fields.text("queryStatus");
             if ("Complete".equalsIgnoreCase(status)) {
                 var objects = spool.finish();
                 run.addObjects(objects);

@@ -1,5 +1,7 @@
 package genesyslake.lake;
 
+import genesyslake.lake.PartitionSpool.LakeObject;
+
 import genesyslake.query.Interval;
 
 import java.nio.file.Path;

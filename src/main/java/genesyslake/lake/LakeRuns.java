@@ -1,5 +1,7 @@
 package genesyslake.lake;
 
+import genesyslake.lake.PartitionSpool.LakeObject;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -185,6 +185,14 @@ public final class PartitionSpool implements Closeable {
         return new Checkpoint(keys);
     }
 
+    /** Rewinds this spool to an earlier checkpoint of its own (e.g. a Genesys job expired and is resubmitted). */
+    public void restore(Checkpoint checkpoint) throws IOException {
+        closeStreams();
+        PartitionSpool rewound = resume(runDir, checkpoint, level, maxOpen, bufferSize);
+        parts.clear();
+        parts.putAll(rewound.parts);
+    }
+
     /** Gzips every spool file (streaming) and returns the objects in key order; the spool cannot be appended to after. */
     public List<LakeObject> finish() throws IOException {
         closeStreams();

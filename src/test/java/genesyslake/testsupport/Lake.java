@@ -1,0 +1,55 @@
+package genesyslake.testsupport;
+
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/** Reads what landed in a bucket, through the S3 API, the way a lake consumer would. */
+public final class Lake {
+
+    private final S3Client s3;
+    private final String bucket;
+
+    public Lake(S3Client s3, String bucket) {
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    public List<String> keys(String prefix) {
+        List<String> keys = new ArrayList<>();
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(S3Object::key).forEach(keys::add);
+        return keys;
+    }
+
+    /** Every NDJSON line of every .json.gz object under the prefix, in key order. */
+    public List<String> lines(String prefix) {
+        List<String> lines = new ArrayList<>();
+        for (String key : keys(prefix)) {
+            if (key.endsWith(".json.gz")) {
+                lines.addAll(lines(key, true));
+            }
+        }
+        return lines;
+    }
+
+    public List<String> lines(String key, boolean gzip) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key));
+             BufferedReader r = new BufferedReader(new InputStreamReader(gzip ? new GZIPInputStream(in) : in,
+                     StandardCharsets.UTF_8))) {
+            return r.lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
