@@ -1,0 +1,49 @@
+package genesyslake.local.genesys;
+
+/**
+ * Settings of the local Genesys Cloud: the same settings always produce the same data (byte for byte).
+ *
+ * @param port                port to bind on 127.0.0.1; 0 picks a free port
+ * @param clientId            the one OAuth client-credentials id accepted by {@code /oauth/token}
+ * @param clientSecret        its secret
+ * @param oauthClients        how many OAuth clients appear in Usage API data
+ * @param conversationsPerDay conversations starting on every UTC day
+ * @param users               agents (they take conversations and have presence/routing timelines)
+ * @param runningPolls        polls answered Running (usage) or QUEUED then PENDING (jobs, each) before completion
+ * @param requestsPerMinute   per-token limit over a sliding 60 s window; 0 = unlimited
+ * @param seed                seed of all generated data
+ */
+public record LocalGenesysSettings(int port, String clientId, String clientSecret, int oauthClients,
+        int conversationsPerDay, int users, int runningPolls, int requestsPerMinute, long seed) {
+
+    public LocalGenesysSettings {
+        if (port < 0 || oauthClients < 0 || conversationsPerDay < 0 || users < 0 || runningPolls < 0
+                || requestsPerMinute < 0) {
+            throw new IllegalArgumentException("local Genesys settings must not be negative");
+        }
+    }
+
+    public static LocalGenesysSettings defaults() {
+        return new LocalGenesysSettings(0, "local-client", "local-secret", 40, 500, 40, 2, 0, 42L);
+    }
+
+    public LocalGenesysSettings withPort(int newPort) {
+        return new LocalGenesysSettings(newPort, clientId, clientSecret, oauthClients, conversationsPerDay, users,
+                runningPolls, requestsPerMinute, seed);
+    }
+
+    public LocalGenesysSettings withConversationsPerDay(int perDay) {
+        return new LocalGenesysSettings(port, clientId, clientSecret, oauthClients, perDay, users, runningPolls,
+                requestsPerMinute, seed);
+    }
+
+    public LocalGenesysSettings withRunningPolls(int polls) {
+        return new LocalGenesysSettings(port, clientId, clientSecret, oauthClients, conversationsPerDay, users, polls,
+                requestsPerMinute, seed);
+    }
+
+    public LocalGenesysSettings withOauthClients(int clients) {
+        return new LocalGenesysSettings(port, clientId, clientSecret, clients, conversationsPerDay, users,
+                runningPolls, requestsPerMinute, seed);
+    }
+}

@@ -1,0 +1,73 @@
+package genesyslake.local.genesys;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A day of a million conversations is paged by cursor without storing anything; prints the records/s served. */
+class MillionConversationDayTest {
+
+    @Test
+    void pagesAnHourOfAMillionConversationDay() throws Exception {
+        LocalGenesysSettings s = LocalGenesysSettings.defaults().withConversationsPerDay(1_000_000).withRunningPolls(0);
+        try (LocalGenesys genesys = new LocalGenesys(s).start()) {
+            GenesysHttpTestClient client = new GenesysHttpTestClient(genesys);
+            // One peak hour (about 70 000 records) keeps the test short; the whole day pages the same way.
+            String interval = "2026-10-05T10:00:00.000Z/2026-10-05T11:00:00.000Z";
+            String jobs = "/api/v2/analytics/conversations/details/jobs";
+            String id = client.json("POST", jobs, "{\"interval\":\"" + interval + "\"}").path("jobId").asText();
+            client.json("GET", jobs + "/" + id, null);
+            HttpClient http = HttpClient.newHttpClient();
+            long count = 0;
+            long started = System.nanoTime();
+            String cursor = null;
+            do {
+                String url = genesys.baseUrl() + jobs + "/" + id + "/results?pageSize=1000"
+                        + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + client.token).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, r.statusCode());
+                cursor = null;
+                try (JsonParser p = GenesysHttpTestClient.MAPPER.getFactory().createParser(r.body())) {
+                    p.nextToken();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        p.nextToken();
+                        if (field.equals("conversations")) {
+                            while (p.nextToken() == JsonToken.START_OBJECT) {
+                                p.skipChildren();
+                                count++;
+                            }
+                        } else if (field.equals("cursor")) {
+                            cursor = p.getText();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            } while (cursor != null);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long startInHour = genesys.dataset().conversationsPerDay() == 0 ? 0
+                    : countStartingIn(genesys, interval);
+            System.out.printf("local Genesys served %d job records in %.2f s: %.0f records/s%n", count, seconds,
+                    count / seconds);
+            // Overlap matching: every call starting in the hour, plus those still running when it began.
+            assertEquals(true, count >= startInHour && count < startInHour * 3 / 2, count + " vs " + startInHour);
+        }
+    }
+
+    private static long countStartingIn(LocalGenesys g, String interval) throws Exception {
+        String q = "{\"interval\":\"" + interval + "\",\"paging\":{\"pageSize\":1}}";
+        return new GenesysHttpTestClient(g).json("POST", "/api/v2/analytics/conversations/details/query", q)
+                .path("totalHits").asLong();
+    }
+}
