@@ -139,6 +139,7 @@ final class LocalGlue implements AutoCloseable {
             }
             last.put("LogGroup", "/aws-glue/crawlers");
             last.put("LogStream", settings.crawlerName());
+            last.put("MessagePrefix", java.util.UUID.randomUUID().toString());
             last.put("StartTime", epoch(crawlStart));
             lastCrawl = last;
             lastElapsedMillis = Duration.between(crawlStart, Instant.now()).toMillis();
