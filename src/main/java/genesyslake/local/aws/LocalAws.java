@@ -1,0 +1,176 @@
+package genesyslake.local.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * In-process stand-in for Glue and Athena speaking AWS JSON 1.1 (any signature accepted), so unmodified SDK v2
+ * clients pointed at {@link #endpoint()} work; backed by an in-memory DuckDB reading the S3Proxy filesystem store.
+ */
+public final class LocalAws implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalAws.class);
+    /** DuckDB catalog holding one schema per Glue database, named so three-part Athena names also resolve. */
+    static final String CATALOG_NAME = "awsdatacatalog";
+    static final String CATALOG = "\"" + CATALOG_NAME + "\"";
+    private static final String JSON_11 = "application/x-amz-json-1.1";
+
+    /** Trino (Athena) functions DuckDB lacks or spells differently. */
+    private static final List<String> MACROS = List.of(
+            "from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)",
+            "from_iso8601_date(s) AS CAST(s AS DATE)",
+            "approx_distinct(x) AS approx_count_distinct(x)",
+            "trino_format(f) AS replace(replace(replace(f, '%i', '%M'), '%s', '%S'), '%T', '%H:%M:%S')",
+            "date_format(t, f) AS strftime(t, awsdatacatalog.main.trino_format(f))",
+            "from_unixtime(x) AS to_timestamp(x)",
+            "to_unixtime(t) AS epoch(t)",
+            "json_extract_scalar(j, p) AS json_extract_string(j, p)",
+            "regexp_like(s, p) AS regexp_matches(s, p)");
+
+    private final LocalAwsSettings settings;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private Vertx vertx;
+    private HttpServer server;
+    private DuckDBConnection duck;
+    private LocalGlue glue;
+    private LocalAthena athena;
+
+    public LocalAws(LocalAwsSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Opens DuckDB, restores the catalog from the files on disk and starts listening on 127.0.0.1. */
+    public LocalAws start() {
+        try {
+            duck = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+            try (Statement st = duck.createStatement()) {
+                st.execute("SET GLOBAL TimeZone = 'UTC'");
+                st.execute("ATTACH ':memory:' AS " + CATALOG);
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + quote(settings.database()));
+                for (String macro : MACROS) {
+                    try (Statement m = duck.createStatement()) {
+                        m.execute("CREATE OR REPLACE MACRO " + CATALOG + ".main." + macro);
+                    } catch (SQLException e) {
+                        LOG.warn("Local Athena cannot define macro {}: {}", macro, e.getMessage());
+                    }
+                }
+                st.execute("USE " + CATALOG + "." + quote(settings.database()));
+            }
+            glue = new LocalGlue(settings, duck);
+            athena = new LocalAthena(settings, duck);
+            glue.restoreCatalog();
+            vertx = Vertx.vertx();
+            server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(settings.port()))
+                    .requestHandler(this::serve);
+            server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            LOG.info("Local Glue/Athena listening on {} (database {}, crawler {}, workgroup {})", endpoint(),
+                    settings.database(), settings.crawlerName(), settings.workGroup());
+            return this;
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("Local Glue/Athena could not start on port " + settings.port(), e);
+        }
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public LocalAwsSettings settings() {
+        return settings;
+    }
+
+    private void serve(HttpServerRequest req) {
+        req.body().onComplete(ar -> {
+            String requestId = UUID.randomUUID().toString();
+            req.response().putHeader("x-amzn-RequestId", requestId).putHeader("Content-Type", JSON_11);
+            if (ar.failed()) {
+                req.response().setStatusCode(400).end();
+                return;
+            }
+            try {
+                String target = req.getHeader("X-Amz-Target");
+                if (req.method() != HttpMethod.POST || target == null) {
+                    throw new AwsServiceException("UnknownOperationException", "Expected POST with X-Amz-Target");
+                }
+                Buffer body = ar.result();
+                JsonNode in = body.length() == 0 ? mapper.createObjectNode() : mapper.readTree(body.getBytes());
+                int dot = target.indexOf('.');
+                String service = target.substring(0, Math.max(dot, 0));
+                String op = target.substring(dot + 1);
+                Object out = switch (service) {
+                    case "AWSGlue" -> glue.handle(op, in);
+                    case "AmazonAthena" -> athena.handle(op, in);
+                    default -> throw new AwsServiceException("UnknownOperationException", "Unknown target " + target);
+                };
+                req.response().setStatusCode(200).end(Buffer.buffer(mapper.writeValueAsBytes(out)));
+            } catch (AwsServiceException e) {
+                error(req, 400, e.type(), e.getMessage());
+            } catch (Exception e) {
+                LOG.warn("Local Glue/Athena failed on {}", req.getHeader("X-Amz-Target"), e);
+                error(req, 500, "InternalServerException", String.valueOf(e.getMessage()));
+            }
+        });
+    }
+
+    private void error(HttpServerRequest req, int status, String type, String message) {
+        try {
+            req.response().setStatusCode(status).putHeader("x-amzn-ErrorType", type)
+                    .end(Buffer.buffer(mapper.writeValueAsBytes(Map.of("__type", type, "message", message))));
+        } catch (Exception e) {
+            req.response().setStatusCode(500).end();
+        }
+    }
+
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+        if (athena != null) {
+            athena.close();
+        }
+        if (glue != null) {
+            glue.close();
+        }
+        if (duck != null) {
+            try {
+                duck.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing DuckDB", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package genesyslake.local.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The local Glue: one crawler whose run (re)creates DuckDB views per target, and the catalog those runs describe. */
+final class LocalGlue implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalGlue.class);
+    /** How long a finished crawl reports STOPPING before READY, as Glue does briefly. */
+    private static final Duration STOPPING_PHASE = Duration.ofMillis(200);
+
+    record Column(String name, String type) {
+    }
+
+    record GlueTable(String name, String location, List<Column> columns, List<String> partitionKeys,
+            Set<List<String>> partitions, Instant created, Instant updated) {
+    }
+
+    private final LocalAwsSettings settings;
+    private final DuckDBConnection root;
+    private final ExecutorService crawlThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "local-glue-crawler");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, GlueTable> tables = new TreeMap<>();
+    private final Instant created = Instant.now();
+    private String state = "READY";
+    private Map<String, Object> lastCrawl;
+    private Instant crawlStart;
+    private long lastElapsedMillis;
+
+    LocalGlue(LocalAwsSettings settings, DuckDBConnection root) {
+        this.settings = settings;
+        this.root = root;
+    }
+
+    /** Rebuilds the views from what is on disk without a crawl record: Glue's catalog outlives restarts, DuckDB's does not. */
+    void restoreCatalog() {
+        try {
+            crawl();
+        } catch (Exception e) {
+            LOG.warn("Could not restore the local catalog from {}: {}", settings.s3Root(), e.getMessage());
+        }
+    }
+
+    Object handle(String op, JsonNode in) {
+        return switch (op) {
+            case "GetCrawler" -> Map.of("Crawler", crawler(requireCrawler(in.path("Name").asText())));
+            case "GetCrawlers" -> Map.of("Crawlers", List.of(crawler(settings.crawlerName())));
+            case "StartCrawler" -> startCrawler(in.path("Name").asText());
+            case "GetDatabase" -> Map.of("Database", database(requireDatabase(in.path("Name").asText())));
+            case "GetDatabases" -> Map.of("DatabaseList", List.of(database(settings.database())));
+            case "GetTables" -> Map.of("TableList", tableList(requireDatabase(in.path("DatabaseName").asText())));
+            case "GetTable" -> Map.of("Table", table(requireDatabase(in.path("DatabaseName").asText()),
+                    in.path("Name").asText()));
+            case "GetPartitions" -> Map.of("Partitions", partitions(requireDatabase(in.path("DatabaseName").asText()),
+                    in.path("TableName").asText()));
+            default -> throw new AwsServiceException("UnknownOperationException", "Unsupported Glue operation " + op);
+        };
+    }
+
+    private String requireCrawler(String name) {
+        if (!settings.crawlerName().equals(name)) {
+            throw new AwsServiceException("EntityNotFoundException", "Crawler entry with name " + name + " does not exist");
+        }
+        return name;
+    }
+
+    private String requireDatabase(String name) {
+        if (!settings.database().equalsIgnoreCase(name)) {
+            throw new AwsServiceException("EntityNotFoundException", "Database " + name + " not found.");
+        }
+        return settings.database();
+    }
+
+    private synchronized Map<String, Object> startCrawler(String name) {
+        requireCrawler(name);
+        if (!state.equals("READY")) {
+            throw new AwsServiceException("CrawlerRunningException", "Crawler with name " + name + " has already started");
+        }
+        state = "RUNNING";
+        crawlStart = Instant.now();
+        crawlThread.submit(this::runCrawl);
+        return Map.of();
+    }
+
+    private void runCrawl() {
+        String status = "SUCCEEDED";
+        String error = null;
+        try {
+            crawl();
+        } catch (Exception e) {
+            LOG.warn("Local crawl failed", e);
+            status = "FAILED";
+            error = e.getMessage();
+        }
+        synchronized (this) {
+            state = "STOPPING";
+        }
+        try {
+            Thread.sleep(STOPPING_PHASE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            Map<String, Object> last = new LinkedHashMap<>();
+            last.put("Status", status);
+            if (error != null) {
+                last.put("ErrorMessage", error);
+            }
+            last.put("LogGroup", "/aws-glue/crawlers");
+            last.put("LogStream", settings.crawlerName());
+            last.put("MessagePrefix", java.util.UUID.randomUUID().toString());
+            last.put("StartTime", epoch(crawlStart));
+            lastCrawl = last;
+            lastElapsedMillis = Duration.between(crawlStart, Instant.now()).toMillis();
+            state = "READY";
+        }
+    }
+
+    private synchronized Map<String, Object> crawler(String name) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("Name", name);
+        c.put("Role", "arn:aws:iam::000000000000:role/local-glue-crawler");
+        c.put("DatabaseName", settings.database());
+        c.put("Targets", Map.of("S3Targets", settings.targets().stream()
+                .map(t -> Map.of("Path", t.path(), "Exclusions", t.exclusions())).toList()));
+        c.put("State", state);
+        c.put("CrawlElapsedTime", state.equals("READY") ? 0 : Duration.between(crawlStart, Instant.now()).toMillis());
+        if (lastCrawl != null) {
+            c.put("LastCrawl", lastCrawl);
+        }
+        c.put("CreationTime", epoch(created));
+        c.put("LastUpdated", epoch(created));
+        c.put("Version", 1);
+        c.put("SchemaChangePolicy", Map.of("UpdateBehavior", "UPDATE_IN_DATABASE", "DeleteBehavior", "DEPRECATE_IN_DATABASE"));
+        return c;
+    }
+
+    private Map<String, Object> database(String name) {
+        return Map.of("Name", name, "CatalogId", "000000000000", "CreateTime", epoch(created));
+    }
+
+    private synchronized List<Map<String, Object>> tableList(String db) {
+        return tables.values().stream().map(t -> tableJson(db, t)).toList();
+    }
+
+    private synchronized Map<String, Object> table(String db, String name) {
+        GlueTable t = tables.get(name.toLowerCase(Locale.ROOT));
+        if (t == null) {
+            throw new AwsServiceException("EntityNotFoundException", "Table " + name + " not found.");
+        }
+        return tableJson(db, t);
+    }
+
+    private synchronized List<Map<String, Object>> partitions(String db, String name) {
+        GlueTable t = tables.get(name.toLowerCase(Locale.ROOT));
+        if (t == null) {
+            throw new AwsServiceException("EntityNotFoundException", "Table " + name + " not found.");
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (List<String> values : t.partitions()) {
+            StringBuilder location = new StringBuilder(t.location());
+            for (int i = 0; i < values.size(); i++) {
+                location.append(t.partitionKeys().get(i)).append('=').append(values.get(i)).append('/');
+            }
+            out.add(Map.of("Values", values, "DatabaseName", db, "TableName", t.name(),
+                    "CreationTime", epoch(t.updated()), "StorageDescriptor", storage(location.toString(), t.columns())));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> tableJson(String db, GlueTable t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("Name", t.name());
+        m.put("DatabaseName", db);
+        m.put("CatalogId", "000000000000");
+        m.put("TableType", "EXTERNAL_TABLE");
+        m.put("CreateTime", epoch(t.created()));
+        m.put("UpdateTime", epoch(t.updated()));
+        m.put("StorageDescriptor", storage(t.location(), t.columns()));
+        m.put("PartitionKeys", t.partitionKeys().stream().map(k -> Map.of("Name", k, "Type", "string")).toList());
+        m.put("Parameters", Map.of("classification", "json", "compressionType", "gzip", "typeOfData", "file"));
+        return m;
+    }
+
+    private static Map<String, Object> storage(String location, List<Column> columns) {
+        return Map.of(
+                "Columns", columns.stream().map(c -> Map.of("Name", c.name(), "Type", c.type())).toList(),
+                "Location", location,
+                "InputFormat", "org.apache.hadoop.mapred.TextInputFormat",
+                "OutputFormat", "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                "Compressed", true,
+                "SerdeInfo", Map.of("SerializationLibrary", "org.openx.data.jsonserde.JsonSerDe",
+                        "Parameters", Map.of("paths", columns.stream().map(Column::name).collect(Collectors.joining(",")))));
+    }
+
+    /** One pass over every target: a view and a catalog entry per target that has files, none for empty ones. */
+    private void crawl() throws SQLException, IOException {
+        String schema = LocalAws.quote(settings.database());
+        try (var conn = root.duplicate(); Statement st = conn.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + LocalAws.CATALOG + "." + schema);
+            for (CrawlerTarget target : settings.targets()) {
+                String name = target.tableName();
+                String view = LocalAws.CATALOG + "." + schema + "." + LocalAws.quote(name);
+                TargetFiles files = scan(target);
+                if (files.sources().isEmpty()) {
+                    st.execute("DROP VIEW IF EXISTS " + view);
+                    synchronized (this) {
+                        tables.remove(name);
+                    }
+                    continue;
+                }
+                String sourceList = files.sources().stream().map(LocalAws::literal)
+                        .collect(Collectors.joining(", ", "[", "]"));
+                String options = ", hive_partitioning=true, hive_types_autocast=false, union_by_name=true";
+                List<Column> glueColumns = new ArrayList<>();
+                List<String> duckColumns = new ArrayList<>();
+                List<String> projection = new ArrayList<>();
+                try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_ndjson(" + sourceList + options
+                        + ", sample_size=-1, maximum_sample_files=1000000)")) {
+                    while (rs.next()) {
+                        String column = rs.getString("column_name");
+                        if (files.partitionKeys().contains(column)) {
+                            continue;
+                        }
+                        DuckTypes.Type type = DuckTypes.parse(rs.getString("column_type"));
+                        String lower = column.toLowerCase(Locale.ROOT);
+                        glueColumns.add(new Column(lower, DuckTypes.glue(type)));
+                        duckColumns.add(LocalAws.literal(column) + ": " + LocalAws.literal(DuckTypes.stringly(type)));
+                        projection.add(LocalAws.quote(column) + " AS " + LocalAws.quote(lower));
+                    }
+                }
+                files.partitionKeys().forEach(k -> projection.add(LocalAws.quote(k)));
+                // The partition keys are left out of columns={...}: DuckDB then fills them from the folder names,
+                // even where the JSON carries a field of the same name.
+                st.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT " + String.join(", ", projection)
+                        + " FROM read_ndjson(" + sourceList + ", columns={" + String.join(", ", duckColumns) + "}"
+                        + options + ")");
+                Instant now = Instant.now();
+                synchronized (this) {
+                    GlueTable before = tables.get(name);
+                    tables.put(name, new GlueTable(name, target.path().endsWith("/") ? target.path() : target.path() + "/",
+                            glueColumns, files.partitionKeys(), files.partitions(),
+                            before == null ? now : before.created(), now));
+                }
+                LOG.debug("Catalogued {} ({} columns, {} partitions)", name, glueColumns.size(), files.partitions().size());
+            }
+        }
+    }
+
+    private record TargetFiles(List<String> sources, List<String> partitionKeys, Set<List<String>> partitions) {
+    }
+
+    /**
+     * Lists the target's gzip NDJSON files minus exclusions. A top-level folder with no excluded file becomes one glob,
+     * so files written after the crawl into it stay visible (as they would to Athena); otherwise files are listed one by one.
+     */
+    private TargetFiles scan(CrawlerTarget target) throws IOException {
+        Path dir = settings.s3Root().resolve(target.bucket()).resolve(target.prefix());
+        if (!Files.isDirectory(dir)) {
+            return new TargetFiles(List.of(), List.of(), Set.of());
+        }
+        List<PathMatcher> excluded = target.exclusions().stream()
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        Map<String, List<Path>> byFolder = new TreeMap<>();
+        Set<String> partlyExcluded = new TreeSet<>();
+        List<String> keys = new ArrayList<>();
+        Set<List<String>> partitions = new LinkedHashSet<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path file : walk.filter(p -> p.getFileName().toString().endsWith(".json.gz"))
+                    .filter(Files::isRegularFile).sorted().toList()) {
+                Path rel = dir.relativize(file);
+                if (rel.getNameCount() < 2) {
+                    LOG.warn("Not cataloguing {}: it is outside any key=value partition folder", file);
+                    continue;
+                }
+                String top = rel.getName(0).toString();
+                if (excluded.stream().anyMatch(m -> m.matches(rel))) {
+                    partlyExcluded.add(top);
+                    continue;
+                }
+                byFolder.computeIfAbsent(top, k -> new ArrayList<>()).add(file);
+                List<String> fileKeys = new ArrayList<>();
+                List<String> values = new ArrayList<>();
+                for (int i = 0; i < rel.getNameCount() - 1; i++) {
+                    String segment = rel.getName(i).toString();
+                    int eq = segment.indexOf('=');
+                    if (eq > 0) {
+                        fileKeys.add(segment.substring(0, eq));
+                        values.add(segment.substring(eq + 1));
+                    }
+                }
+                if (keys.isEmpty()) {
+                    keys.addAll(fileKeys);
+                }
+                partitions.add(List.copyOf(values));
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        List<String> sources = new ArrayList<>();
+        byFolder.forEach((top, files) -> {
+            if (partlyExcluded.contains(top)) {
+                files.forEach(f -> sources.add(f.toString()));
+            } else {
+                sources.add(dir.resolve(top) + "/**/*.json.gz");
+            }
+        });
+        return new TargetFiles(sources, List.copyOf(keys), partitions);
+    }
+
+    static double epoch(Instant instant) {
+        return instant.toEpochMilli() / 1000.0;
+    }
+
+    @Override
+    public void close() {
+        crawlThread.shutdownNow();
+    }
+}
