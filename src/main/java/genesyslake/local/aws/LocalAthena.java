@@ -32,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The local Athena: query executions run by DuckDB on worker threads, CSV results written into the S3Proxy store. */
 final class LocalAthena implements AutoCloseable {
@@ -71,8 +73,15 @@ final class LocalAthena implements AutoCloseable {
         }
     }
 
+    private static final Pattern CREATE_DATABASE = Pattern.compile(
+            "(?is)^CREATE\\s+(?:DATABASE|SCHEMA)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?[`\"]?(\\w+)[`\"]?\\s*$");
+    private static final Pattern CREATE_EXTERNAL_TABLE = Pattern.compile(
+            "(?is)^CREATE\\s+EXTERNAL\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:[`\"]?(\\w+)[`\"]?\\.)?[`\"]?(\\w+)[`\"]?"
+                    + ".*?PARTITIONED\\s+BY\\s*\\(\\s*[`\"]?(\\w+)[`\"]?.*?LOCATION\\s+'([^']+)'.*");
+
     private final LocalAwsSettings settings;
     private final DuckDBConnection root;
+    private final LocalGlue glue;
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Instant created = Instant.now();
     private final AtomicInteger threadCount = new AtomicInteger();
@@ -82,9 +91,10 @@ final class LocalAthena implements AutoCloseable {
         return t;
     });
 
-    LocalAthena(LocalAwsSettings settings, DuckDBConnection root) {
+    LocalAthena(LocalAwsSettings settings, DuckDBConnection root, LocalGlue glue) {
         this.settings = settings;
         this.root = root;
+        this.glue = glue;
     }
 
     Object handle(String op, JsonNode in) {
@@ -165,7 +175,9 @@ final class LocalAthena implements AutoCloseable {
             }
             List<ColumnMeta> columns = new ArrayList<>();
             List<List<String>> rows = new ArrayList<>();
-            if (st.execute(sql)) {
+            if (hiveDdl(st, sql)) {
+                LOG.debug("Local Athena applied DDL {}", e.id);
+            } else if (st.execute(sql)) {
                 try (ResultSet rs = st.getResultSet()) {
                     ResultSetMetaData md = rs.getMetaData();
                     for (int i = 1; i <= md.getColumnCount(); i++) {
@@ -190,6 +202,32 @@ final class LocalAthena implements AutoCloseable {
         } finally {
             e.running = null;
         }
+    }
+
+    /**
+     * Hive DDL DuckDB cannot run: CREATE DATABASE becomes a schema, CREATE EXTERNAL TABLE (partition projection DDL)
+     * a view over the partition folders that exist. Returns false for any other statement.
+     */
+    private boolean hiveDdl(Statement st, String sql) throws SQLException, IOException {
+        Matcher db = CREATE_DATABASE.matcher(sql);
+        if (db.matches()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + LocalAws.CATALOG + "."
+                    + LocalAws.quote(db.group(1).toLowerCase(Locale.ROOT)));
+            return true;
+        }
+        Matcher table = CREATE_EXTERNAL_TABLE.matcher(sql);
+        if (!table.matches()) {
+            return false;
+        }
+        if (table.group(1) != null && !table.group(1).equalsIgnoreCase(settings.database())) {
+            throw new SQLException("The local Athena keeps tables only in database " + settings.database()
+                    + ", not " + table.group(1));
+        }
+        if (!glue.defineTable(table.group(2), table.group(4), table.group(3))) {
+            LOG.info("Local Athena: table {} has no data under {} yet; it will be defined when the DDL runs again",
+                    table.group(2), table.group(4));
+        }
+        return true;
     }
 
     private static synchronized void finish(Execution e, String state, String reason) {

@@ -74,7 +74,7 @@ public final class LocalAws implements AutoCloseable {
                 st.execute("USE " + CATALOG + "." + quote(settings.database()));
             }
             glue = new LocalGlue(settings, duck);
-            athena = new LocalAthena(settings, duck);
+            athena = new LocalAthena(settings, duck, glue);
             glue.restoreCatalog();
             vertx = Vertx.vertx();
             server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(settings.port()))

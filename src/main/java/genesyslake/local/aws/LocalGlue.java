@@ -240,42 +240,79 @@ final class LocalGlue implements AutoCloseable {
                     }
                     continue;
                 }
-                String sourceList = files.sources().stream().map(LocalAws::literal)
-                        .collect(Collectors.joining(", ", "[", "]"));
-                String options = ", hive_partitioning=true, hive_types_autocast=false, union_by_name=true";
-                List<Column> glueColumns = new ArrayList<>();
-                List<String> duckColumns = new ArrayList<>();
-                List<String> projection = new ArrayList<>();
-                try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_ndjson(" + sourceList + options
-                        + ", sample_size=-1, maximum_sample_files=1000000)")) {
-                    while (rs.next()) {
-                        String column = rs.getString("column_name");
-                        if (files.partitionKeys().contains(column)) {
-                            continue;
-                        }
-                        DuckTypes.Type type = DuckTypes.parse(rs.getString("column_type"));
-                        String lower = column.toLowerCase(Locale.ROOT);
-                        glueColumns.add(new Column(lower, DuckTypes.glue(type)));
-                        duckColumns.add(LocalAws.literal(column) + ": " + LocalAws.literal(DuckTypes.stringly(type)));
-                        projection.add(LocalAws.quote(column) + " AS " + LocalAws.quote(lower));
-                    }
-                }
-                files.partitionKeys().forEach(k -> projection.add(LocalAws.quote(k)));
-                // The partition keys are left out of columns={...}: DuckDB then fills them from the folder names,
-                // even where the JSON carries a field of the same name.
-                st.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT " + String.join(", ", projection)
-                        + " FROM read_ndjson(" + sourceList + ", columns={" + String.join(", ", duckColumns) + "}"
-                        + options + ")");
-                Instant now = Instant.now();
-                synchronized (this) {
-                    GlueTable before = tables.get(name);
-                    tables.put(name, new GlueTable(name, target.path().endsWith("/") ? target.path() : target.path() + "/",
-                            glueColumns, files.partitionKeys(), files.partitions(),
-                            before == null ? now : before.created(), now));
-                }
-                LOG.debug("Catalogued {} ({} columns, {} partitions)", name, glueColumns.size(), files.partitions().size());
+                catalogue(st, name, target.path(), files);
+                LOG.debug("Catalogued {} from {}", name, target.path());
             }
         }
+    }
+
+    /** Creates (or replaces) the view of one table over {@code files} and records it in the catalog. */
+    private void catalogue(Statement st, String name, String location, TargetFiles files) throws SQLException {
+        String schema = LocalAws.quote(settings.database());
+        String view = LocalAws.CATALOG + "." + schema + "." + LocalAws.quote(name);
+        String sourceList = files.sources().stream().map(LocalAws::literal)
+                .collect(Collectors.joining(", ", "[", "]"));
+        String options = ", hive_partitioning=true, hive_types_autocast=false, union_by_name=true";
+        List<Column> glueColumns = new ArrayList<>();
+        List<String> duckColumns = new ArrayList<>();
+        List<String> projection = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_ndjson(" + sourceList + options
+                + ", sample_size=-1, maximum_sample_files=1000000)")) {
+            while (rs.next()) {
+                String column = rs.getString("column_name");
+                if (files.partitionKeys().contains(column)) {
+                    continue;
+                }
+                DuckTypes.Type type = DuckTypes.parse(rs.getString("column_type"));
+                String lower = column.toLowerCase(Locale.ROOT);
+                glueColumns.add(new Column(lower, DuckTypes.glue(type)));
+                duckColumns.add(LocalAws.literal(column) + ": " + LocalAws.literal(DuckTypes.stringly(type)));
+                projection.add(LocalAws.quote(column) + " AS " + LocalAws.quote(lower));
+            }
+        }
+        files.partitionKeys().forEach(k -> projection.add(LocalAws.quote(k)));
+        // The partition keys are left out of columns={...}: DuckDB then fills them from the folder names,
+        // even where the JSON carries a field of the same name.
+        st.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT " + String.join(", ", projection)
+                + " FROM read_ndjson(" + sourceList + ", columns={" + String.join(", ", duckColumns) + "}"
+                + options + ")");
+        Instant now = Instant.now();
+        synchronized (this) {
+            GlueTable before = tables.get(name);
+            tables.put(name, new GlueTable(name, location.endsWith("/") ? location : location + "/",
+                    glueColumns, files.partitionKeys(), files.partitions(),
+                    before == null ? now : before.created(), now));
+        }
+    }
+
+    /**
+     * Athena DDL in local mode (glue.mode=projection): a table over {@code <location><partitionKey>=*}. Returns false,
+     * defining nothing, while the location holds no file yet (DuckDB cannot create a view over an empty glob).
+     */
+    synchronized boolean defineTable(String name, String location, String partitionKey) throws SQLException, IOException {
+        String table = name.toLowerCase(Locale.ROOT);
+        if (tables.containsKey(table)) {
+            return true;
+        }
+        CrawlerTarget target = new CrawlerTarget(location, List.of());
+        Path dir = settings.s3Root().resolve(target.bucket()).resolve(target.prefix());
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        Set<List<String>> partitions = new LinkedHashSet<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.filter(p -> p.getFileName().toString().endsWith(".json.gz")).map(dir::relativize)
+                    .filter(rel -> rel.getNameCount() >= 2 && rel.getName(0).toString().startsWith(partitionKey + "="))
+                    .forEach(rel -> partitions.add(List.of(rel.getName(0).toString().substring(partitionKey.length() + 1))));
+        }
+        if (partitions.isEmpty()) {
+            return false;
+        }
+        try (var conn = root.duplicate(); Statement st = conn.createStatement()) {
+            catalogue(st, table, target.path(), new TargetFiles(
+                    List.of(dir.resolve(partitionKey + "=*") + "/**/*.json.gz"), List.of(partitionKey), partitions));
+        }
+        return true;
     }
 
     private record TargetFiles(List<String> sources, List<String> partitionKeys, Set<List<String>> partitions) {

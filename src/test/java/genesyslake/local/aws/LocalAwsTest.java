@@ -118,7 +118,7 @@ class LocalAwsTest {
         gzip(s3Root.resolve(SOURCE + "/conversations/date=2024-01-01/conversations_1.json.gz"), List.of(
                 Map.of("conversationId", "c1", "conversationStart", "2024-01-01T10:00:00.000Z",
                         "divisionIds", List.of("d1", "d2"),
-                        "participants", List.of(Map.of("purpose", "agent", "userId", "u1"))),
+                        "participants", List.of(new TreeMap<>(Map.of("purpose", "agent", "userId", "u1")))),
                 Map.of("conversationId", "c2", "conversationStart", "2024-01-01T11:30:00.000Z",
                         "divisionIds", List.of("d1"), "participants", List.of())));
         // A manifest with another shape: it must not leak into the usage table.
