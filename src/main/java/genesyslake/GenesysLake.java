@@ -27,8 +27,16 @@ public final class GenesysLake {
     private GenesysLake() {
     }
 
-    public static void main(String[] args) throws Exception {
-        System.exit(run(args));
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(args);
+        } catch (Exception e) {
+            // Start-up failed (bad setting, route that does not build): say why, and do not hang on server threads.
+            LOG.error("genesys-lake could not start: {}", e.getMessage(), e);
+            code = 1;
+        }
+        System.exit(code);
     }
 
     static int run(String[] args) throws Exception {

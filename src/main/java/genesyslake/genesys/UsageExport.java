@@ -85,7 +85,8 @@ public final class UsageExport {
         return run;
     }
 
-    private void exportOne(ExportRun run, UsageQuery query, Interval interval, int index) throws InterruptedException {
+    private void exportOne(ExportRun run, UsageQuery query, Interval interval, int index)
+            throws IOException, InterruptedException {
         String executionId = submit(query, interval);
         String key = query.objectKey(interval);
         Instant deadline = clock.instant().plus(maxWait);
