@@ -1,0 +1,141 @@
+package genesyslake.flows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import genesyslake.genesys.GenesysHttp;
+import genesyslake.local.genesys.LocalGenesys;
+import genesyslake.management.FlowOutcome;
+import genesyslake.query.Interval;
+import genesyslake.query.UsageQuery;
+import genesyslake.testsupport.LocalDaemon;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Ensures the usage-export flow takes a Usage API query from submission to NDJSON objects in S3, against the real local servers. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UsageFlowTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RESULTS = "GET /api/v2/usage/query/{executionId}/results";
+
+    private LocalDaemon daemon;
+    private LocalGenesys genesys;
+
+    @BeforeAll
+    void start() {
+        daemon = LocalDaemon.start(Map.of("usage.query-files", "queries/usage-query.json", "usage.poll.max-wait", "2s",
+                "local.genesys.running-polls", "3"));
+        genesys = daemon.local().genesys();
+    }
+
+    @AfterAll
+    void stop() {
+        daemon.closeAndDelete();
+    }
+
+    @BeforeEach
+    void resetFaults() {
+        genesys.faults().reset();
+        genesys.stats().reset();
+    }
+
+    private final UsageQuery query = UsageQuery.load(Path.of("queries/usage-query.json"), Clock.systemUTC());
+
+    private List<ObjectNode> expectedRecords() {
+        Interval interval = query.resolve(Clock.systemUTC());
+        return genesys.dataset().usageRecords(new String(query.body(interval), StandardCharsets.UTF_8));
+    }
+
+    private String key() {
+        return query.objectKey(query.resolve(Clock.systemUTC()));
+    }
+
+    @Test
+    void pollsUntilCompleteAndLandsEveryRecordOnceWithItsGranularity() throws Exception {
+        FlowOutcome outcome = daemon.run("usage-export", Map.of());
+        assertTrue(outcome.success(), outcome.toString());
+        assertEquals(4, genesys.stats().count(RESULTS), "3 Running answers, then Complete");
+
+        List<ObjectNode> expected = expectedRecords();
+        List<String> lines = daemon.lake().lines(key());
+        assertFalse(expected.isEmpty());
+        assertEquals(expected.size(), lines.size());
+        assertEquals(expected.size(), outcome.getRecords());
+        for (int i = 0; i < expected.size(); i++) {
+            ObjectNode want = expected.get(i).deepCopy();
+            want.put("granularity", "month");
+            assertEquals(want, JSON.readTree(lines.get(i)), "line " + i);
+        }
+        assertTrue(daemon.lake().keys("_manifests/usage-export/").size() >= 1, "a run manifest is written");
+    }
+
+    @Test
+    void rerunningTheSameQueryReplacesItsObjects() {
+        assertTrue(daemon.run("usage-export", Map.of()).success());
+        List<String> keys = daemon.lake().keys("granularity=month/");
+        int lines = daemon.lake().lines(key()).size();
+        assertTrue(daemon.run("usage-export", Map.of()).success());
+        assertEquals(keys, daemon.lake().keys("granularity=month/"));
+        assertEquals(lines, daemon.lake().lines(key()).size());
+        assertEquals(expectedRecords().size(), lines);
+    }
+
+    @Test
+    void aFailedExecutionEndsTheRunNamingItAndWritesNothing() {
+        String interval = "2025-01-01/2025-02-01";
+        genesys.faults().failNextUsageQueries(1);
+        FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", interval));
+        assertFalse(outcome.success());
+        assertTrue(outcome.getSummary().matches(".*Usage query execution [0-9a-f-]{36} .*ended Failed.*"), outcome.getSummary());
+        assertTrue(daemon.lake().keys("granularity=month/usage_20250101").isEmpty());
+    }
+
+    @Test
+    void anExecutionThatNeverCompletesTimesOut() {
+        genesys.faults().usageNeverCompletes(true);
+        FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-03-01/2025-04-01"));
+        assertFalse(outcome.success());
+        assertTrue(outcome.getSummary().contains("did not complete within usage.poll.max-wait"), outcome.getSummary());
+        assertTrue(daemon.lake().keys("granularity=month/usage_20250301").isEmpty());
+    }
+
+    @Test
+    void a429IsWaitedOutForItsRetryAfter() {
+        GenesysHttp client = daemon.bean("genesys", GenesysHttp.class);
+        long waitedBefore = client.stats().retryWaitMillis.get();
+        genesys.faults().throttleNext(2, 1);
+        FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-05-01/2025-06-01"));
+        assertTrue(outcome.success(), outcome.toString());
+        assertEquals(2, genesys.stats().throttled());
+        assertTrue(client.stats().retryWaitMillis.get() - waitedBefore >= 2000, "both Retry-After: 1 were honoured");
+        assertFalse(daemon.lake().keys("granularity=month/usage_20250501").isEmpty());
+    }
+
+    @Test
+    void aServerErrorBurstIsRetried() {
+        genesys.faults().serverErrorNext(3, 503);
+        FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-07-01/2025-08-01"));
+        assertTrue(outcome.success(), outcome.toString());
+        assertEquals(3, genesys.stats().serverErrors());
+    }
+
+    @Test
+    void aBadIntervalTriggerIsRejectedWithTheInput() {
+        FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-13-01/2025-14-01"));
+        assertFalse(outcome.success());
+        assertTrue(outcome.getSummary().contains("2025-13-01"), outcome.getSummary());
+    }
+}

@@ -1,0 +1,127 @@
+package genesyslake.testsupport;
+
+import genesyslake.LakeConfiguration;
+import genesyslake.lake.Watermarks;
+import genesyslake.local.LocalStack;
+import genesyslake.management.FlowOutcome;
+import genesyslake.management.FlowRunner;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The real daemon (same configuration class, same route files, same application.properties) started in-process
+ * for a test, in a fresh data folder, on free ports, with schedules off unless a test turns them on.
+ */
+public final class LocalDaemon implements AutoCloseable {
+
+    private final Main main;
+    private final Path dataDir;
+
+    private LocalDaemon(Main main, Path dataDir) {
+        this.main = main;
+        this.dataDir = dataDir;
+    }
+
+    public static LocalDaemon start(Map<String, String> overrides) {
+        try {
+            return start(Files.createTempDirectory("genesys-lake-it"), overrides);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts on an existing data folder (a restart keeps the lake and the state). */
+    public static LocalDaemon start(Path dataDir, Map<String, String> overrides) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("local.data-dir", dataDir.toString());
+        props.put("local.genesys.port", "0");
+        props.put("local.s3.port", "0");
+        props.put("local.aws.port", "0");
+        props.put("lake.schedule.enabled", "false");
+        props.put("camel.main.routes-reload-enabled", "false");
+        props.put("camel.management.enabled", "false");
+        props.put("camel.metrics.enabled", "false");
+        props.put("usage.poll.delay", "50ms");
+        props.put("details.job.poll.delay", "50ms");
+        props.put("glue.poll.delay", "100ms");
+        props.put("athena.delay", "100");
+        props.put("lake.upload.redelivery-delay-ms", "50");
+        props.put("genesys.retry.initial-backoff", "50ms");
+        props.putAll(overrides);
+        Main main = new Main();
+        main.configure().addConfiguration(LakeConfiguration.class);
+        main.setDefaultPropertyPlaceholderLocation("file:application.properties");
+        props.forEach(main::addOverrideProperty);
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("daemon did not start: " + e.getMessage(), e);
+        }
+        return new LocalDaemon(main, dataDir);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    public FlowRunner flows() {
+        return bean("flows", FlowRunner.class);
+    }
+
+    public FlowOutcome run(String flow, Map<String, Object> headers) {
+        return flows().run(flow, headers);
+    }
+
+    public LocalStack local() {
+        return bean("localStack", LocalStack.class);
+    }
+
+    public S3Client s3() {
+        return bean("s3Client", S3Client.class);
+    }
+
+    public Lake lake() {
+        return new Lake(s3(), context().resolvePropertyPlaceholders("{{lake.source-bucket}}"));
+    }
+
+    public Watermarks watermarks() {
+        return new Watermarks(dataDir.resolve("state"));
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops and removes the data folder. */
+    public void closeAndDelete() {
+        close();
+        try (Stream<Path> s = Files.walk(dataDir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp folder: best effort
+        }
+    }
+}
