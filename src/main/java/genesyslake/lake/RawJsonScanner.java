@@ -178,23 +178,31 @@ public final class RawJsonScanner {
             if (c == ']') {
                 pos++;
             } else {
-                for (;;) {
-                    captureValue();
-                    emit(sink);
+                do {
                     n++;
-                    c = expectNonWs("',' or ']'");
-                    if (c == ']') {
-                        pos++;
-                        break;
-                    }
-                    if (c != ',') {
-                        throw error("expected ',' or ']' in array \"" + key + "\"");
-                    }
-                    pos++;
-                    expectNonWs("an element");
-                }
+                } while (nextElement(sink, key));
             }
             counts.merge(key, n, Long::sum);
+        }
+
+        /**
+         * Streams one element and consumes the separator after it; false after the closing ']'. This is a method of
+         * its own so the JIT compiles the per-element work early instead of waiting to OSR-compile one long loop.
+         */
+        private boolean nextElement(RecordSink sink, String key) throws IOException {
+            captureValue();
+            emit(sink);
+            int c = expectNonWs("',' or ']'");
+            pos++;
+            if (c == ']') {
+                return false;
+            }
+            if (c != ',') {
+                pos--;
+                throw error("expected ',' or ']' in array \"" + key + "\"");
+            }
+            expectNonWs("an element");
+            return true;
         }
 
         private void emit(RecordSink sink) throws IOException {
