@@ -18,7 +18,7 @@ CP="target/test-classes:target/classes:$(cat "$WORK/cp.txt")"
 measure() {
     local out=$1
     shift
-    if [ -x /usr/bin/time ]; then
+    if [ -x /usr/bin/time ] && [ -z "${NO_GNU_TIME:-}" ]; then
         /usr/bin/time -v -o "$WORK/time.txt" "$@"
         awk -F': ' '
             /Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; wall = s }
@@ -26,14 +26,16 @@ measure() {
             /User time \(seconds\)|System time \(seconds\)/ { cpu += $2 }
             END { print wall, rss, cpu }' "$WORK/time.txt" >"$out"
     else
-        # Fallback: poll VmHWM of the process while it runs.
-        local start end pid hwm=0 v
+        # Fallback: poll VmHWM of the process and its children (the measured command is a sh -c wrapper).
+        local start end pid hwm=0 v p
         start=$(date +%s.%N)
         "$@" &
         pid=$!
         while kill -0 "$pid" 2>/dev/null; do
-            v=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
-            [ -n "$v" ] && [ "$v" -gt "$hwm" ] && hwm=$v
+            for p in $pid $(pgrep -P "$pid" || true); do
+                v=$(awk '/VmHWM/ { print $2 }' "/proc/$p/status" 2>/dev/null || true)
+                if [ -n "$v" ] && [ "$v" -gt "$hwm" ]; then hwm=$v; fi
+            done
             sleep 0.05
         done
         wait "$pid"
@@ -65,6 +67,6 @@ for mb in $SIZES; do
                 mb "MiB", rows, jr, vr, vr / jr, jqs, js, jqc, jc, injvm, jqkb / 1024, jkb / 1024, same }'
     rm -f "$doc" "$WORK/jq.out" "$WORK/java.out"
 done
-echo "rows/s and *_s are wall clock per process (JVM start-up included); *_cpu_s are user+system CPU seconds"
+echo "rows/s and *_s are wall clock per process (JVM start-up included); *_cpu_s are user+system CPU seconds (0 without /usr/bin/time)"
 echo "(the JVM's JIT and GC threads included); java_in_jvm/s is the transform alone, timed inside the JVM."
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
