@@ -15,7 +15,7 @@ import java.util.List;
  * <p>Every row has all {@link #COLUMNS} in the same order; a field Genesys did not send is JSON null, so Glue infers
  * one stable schema. Values are copied as text (unknown enum values pass through unchanged); segmentDurationMs is
  * segmentEnd − segmentStart in milliseconds, null while the segment is open. direction, ani and dnis come from the
- * session, falling back to the segment (older API versions put them there).
+ * session, falling back to the segment (older API versions put them there). Not thread-safe: one instance per thread.
  */
 public final class ConversationFlattener {
 

@@ -31,7 +31,10 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class PartitionSpool implements Closeable {
 
-    /** Deflater level used by default: level 1 measured ~3x faster than 6 on usage rows for a slightly larger file. */
+    /**
+     * Default Deflater level. On 334 MB of generated usage rows (TransformBench spool) level 1 took 2.6–3.6 s and
+     * gave 13.5 % of the raw size; level 6 took 10.6–12.2 s for 10.4 %: 30 % more bytes for a quarter of the CPU.
+     */
     public static final int DEFAULT_LEVEL = Deflater.BEST_SPEED;
     public static final int DEFAULT_MAX_OPEN = 64;
     public static final int DEFAULT_BUFFER = 64 * 1024;

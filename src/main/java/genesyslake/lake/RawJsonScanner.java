@@ -60,6 +60,21 @@ public final class RawJsonScanner {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int DEFAULT_BUFFER = 64 * 1024;
+    /** Bytes that end a run of ordinary bytes inside a string: quote, backslash, control characters. */
+    private static final byte[] STRING_STOP = new byte[256];
+    /** Bytes that matter between strings inside a value: quote, brackets, line breaks. */
+    private static final byte[] STRUCTURE_STOP = new byte[256];
+
+    static {
+        for (int i = 0; i < 0x20; i++) {
+            STRING_STOP[i] = 1;
+        }
+        STRING_STOP['"'] = 1;
+        STRING_STOP['\\'] = 1;
+        for (char c : new char[] {'"', '{', '[', '}', ']', '\n', '\r'}) {
+            STRUCTURE_STOP[c] = 1;
+        }
+    }
 
     private final Set<String> arrayFields;
     private final int bufferSize;
@@ -178,23 +193,31 @@ public final class RawJsonScanner {
             if (c == ']') {
                 pos++;
             } else {
-                for (;;) {
-                    captureValue();
-                    emit(sink);
+                do {
                     n++;
-                    c = expectNonWs("',' or ']'");
-                    if (c == ']') {
-                        pos++;
-                        break;
-                    }
-                    if (c != ',') {
-                        throw error("expected ',' or ']' in array \"" + key + "\"");
-                    }
-                    pos++;
-                    expectNonWs("an element");
-                }
+                } while (nextElement(sink, key));
             }
             counts.merge(key, n, Long::sum);
+        }
+
+        /**
+         * Streams one element and consumes the separator after it; false after the closing ']'. This is a method of
+         * its own so the JIT compiles the per-element work early instead of waiting to OSR-compile one long loop.
+         */
+        private boolean nextElement(RecordSink sink, String key) throws IOException {
+            captureValue();
+            emit(sink);
+            int c = expectNonWs("',' or ']'");
+            pos++;
+            if (c == ']') {
+                return false;
+            }
+            if (c != ',') {
+                pos--;
+                throw error("expected ',' or ']' in array \"" + key + "\"");
+            }
+            expectNonWs("an element");
+            return true;
         }
 
         private void emit(RecordSink sink) throws IOException {
@@ -330,22 +353,36 @@ public final class RawJsonScanner {
                 int p = pos;
                 int lim = limit;
                 while (p < lim) {
-                    byte ch = b[p++];
                     if (inString) {
+                        // Table lookups keep the common case (an ordinary byte) to one load and one branch.
+                        while (p < lim && STRING_STOP[b[p] & 0xff] == 0) {
+                            p++;
+                        }
+                        if (p == lim) {
+                            break;
+                        }
+                        byte ch = b[p];
                         if (ch == '"') {
                             inString = false;
-                        } else if (ch == '\\') {
-                            if (p == lim) {
-                                p--;
-                                break;
-                            }
                             p++;
-                        } else if (ch >= 0 && ch < 0x20) {
-                            pos = p - 1;
+                        } else if (ch == '\\') {
+                            if (p + 1 == lim) {
+                                break; // the escaped byte is not read yet: refill and look at the backslash again
+                            }
+                            p += 2;
+                        } else {
+                            pos = p;
                             throw error("unescaped control character in a string");
                         }
                         continue;
                     }
+                    while (p < lim && STRUCTURE_STOP[b[p] & 0xff] == 0) {
+                        p++;
+                    }
+                    if (p == lim) {
+                        break;
+                    }
+                    byte ch = b[p++];
                     switch (ch) {
                         case '"' -> inString = true;
                         case '{', '[' -> {
@@ -365,9 +402,7 @@ public final class RawJsonScanner {
                                 return;
                             }
                         }
-                        case '\n', '\r' -> lineBreak = true;
-                        default -> {
-                        }
+                        default -> lineBreak = true; // '\n' or '\r'
                     }
                 }
                 pos = p;

@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>Every row has all columns of its table in a fixed order, JSON null where Genesys sent nothing; an open interval
  * (no endTime) keeps endTime and durationMs null. Each row's partition date is the UTC date of its startTime.
- * Status values are copied as text, so values unknown today pass through.
+ * Status values are copied as text, so values unknown today pass through. Not thread-safe: one instance per thread.
  */
 public final class UserDetailsFlattener {
 
