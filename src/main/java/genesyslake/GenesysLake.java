@@ -76,6 +76,8 @@ public final class GenesysLake {
             List<String> flows = once;
             main.addOverrideProperty("lake.schedule.enabled", "false");
             main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
+            // A one-shot run serves no operators; it must not clash with a daemon running beside it.
+            main.addOverrideProperty("camel.management.enabled", "false");
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void afterStart(BaseMainSupport m) {

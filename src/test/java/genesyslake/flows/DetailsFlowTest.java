@@ -1,0 +1,184 @@
+package genesyslake.flows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.genesys.DetailsExport;
+import genesyslake.lake.RawRecords;
+import genesyslake.local.genesys.GenesysDataset;
+import genesyslake.management.FlowOutcome;
+import genesyslake.query.DetailsQuery;
+import genesyslake.query.Interval;
+import genesyslake.testsupport.LocalDaemon;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Ensures conversation and user detail records land raw, filtered and partitioned by day, and that jobs resume after a crash. */
+class DetailsFlowTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(3);
+    private static final String DAY_INTERVAL = DAY + "/" + DAY.plusDays(1);
+
+    private LocalDaemon daemon;
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.closeAndDelete();
+        }
+    }
+
+    private List<byte[]> expectedConversations(String queryFile) {
+        DetailsQuery q = DetailsQuery.load(Path.of(queryFile), DetailsQuery.Kind.CONVERSATIONS);
+        Interval day = Interval.of(DAY, DAY.plusDays(1));
+        GenesysDataset data = daemon.local().genesys().dataset();
+        return data.conversationsForJob(JSON.valueToTree(q.body()).deepCopy().put("interval", day.toGenesys())).stream()
+                .filter(c -> startsOn(c, DAY)).toList();
+    }
+
+    private static boolean startsOn(byte[] conversation, LocalDate day) {
+        try {
+            return RawRecords.utcDate(RawRecords.topLevelString(conversation, 0, conversation.length, "conversationStart"))
+                    .equals(day.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void everyConversationOfTheDayLandsByteForByteInItsPartition() {
+        daemon = LocalDaemon.start(Map.of("details.page-size", "100"));
+        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+        assertTrue(outcome.success(), outcome.toString());
+
+        List<byte[]> expected = expectedConversations("queries/conversation-details.json");
+        List<String> lines = daemon.lake().lines("conversations/date=" + DAY + "/");
+        assertEquals(expected.size(), lines.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(new String(expected.get(i), StandardCharsets.UTF_8), lines.get(i), "record " + i + " is byte-identical");
+        }
+        assertTrue(daemon.lake().lines("conversation_segments/date=" + DAY + "/").size() > lines.size(),
+                "several segment rows per conversation");
+        assertTrue(daemon.lake().keys("conversations/date=" + DAY.minusDays(1) + "/").isEmpty(),
+                "conversations that started the day before belong to that day's export, not this one");
+    }
+
+    @Test
+    void theInboundVoiceFilterKeepsOnlyInboundVoiceConversations() throws IOException {
+        daemon = LocalDaemon.start(Map.of("conversations.query-file", "queries/examples/inbound-voice-conversations.json"));
+        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+        assertTrue(outcome.success(), outcome.toString());
+        List<byte[]> expected = expectedConversations("queries/examples/inbound-voice-conversations.json");
+        List<String> lines = daemon.lake().lines("conversations/date=" + DAY + "/");
+        assertEquals(expected.size(), lines.size());
+        assertTrue(lines.size() < daemon.local().genesys().dataset().conversationsPerDay(), "the filter removed some");
+        for (String line : lines) {
+            boolean inboundVoice = false;
+            for (JsonNode p : JSON.readTree(line).path("participants")) {
+                for (JsonNode s : p.path("sessions")) {
+                    inboundVoice |= s.path("mediaType").asText().equals("voice") && s.path("direction").asText().equals("inbound");
+                }
+            }
+            assertTrue(inboundVoice, line);
+        }
+    }
+
+    @Test
+    void theSeedUserFiltersKeepOnlyAvailableAndInteractingIntervals() throws IOException {
+        daemon = LocalDaemon.start(Map.of("users.query-file", "queries/examples/available-interacting-users.json"));
+        LocalDate weekday = DAY.getDayOfWeek().getValue() >= 6 ? DAY.minusDays(2) : DAY;
+        FlowOutcome outcome = daemon.run("user-details", Map.of("lakeInterval", weekday + "/" + weekday.plusDays(1)));
+        assertTrue(outcome.success(), outcome.toString());
+        List<String> users = daemon.lake().lines("user_details/date=" + weekday + "/");
+        assertFalse(users.isEmpty());
+        Set<String> presences = new HashSet<>();
+        Set<String> statuses = new HashSet<>();
+        for (String line : users) {
+            JsonNode u = JSON.readTree(line);
+            u.path("primaryPresence").forEach(p -> presences.add(p.path("systemPresence").asText()));
+            u.path("routingStatus").forEach(r -> statuses.add(r.path("routingStatus").asText()));
+        }
+        assertEquals(Set.of("AVAILABLE"), presences);
+        assertEquals(Set.of("INTERACTING"), statuses);
+        for (String row : daemon.lake().lines("user_presence/date=" + weekday + "/")) {
+            assertEquals("AVAILABLE", JSON.readTree(row).path("systemPresence").asText());
+        }
+    }
+
+    @Test
+    void aRunKilledMidJobResumesFromItsSavedCursorWithNothingLostOrDuplicated() {
+        Map<String, String> settings = Map.of("details.page-size", "40");
+        Path dataDir;
+        daemon = LocalDaemon.start(settings);
+        dataDir = daemon.dataDir();
+        DetailsExport export = daemon.bean("conversationDetails", DetailsExport.class);
+        export.setPageHook((jobId, page) -> {
+            if (page == 3) {
+                throw new IllegalStateException("simulated crash after page 3 of job " + jobId);
+            }
+        });
+        FlowOutcome crashed = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+        assertFalse(crashed.success());
+        assertTrue(daemon.watermarks().inFlight("conversation-details").isPresent(), "the job and cursor were saved");
+        assertTrue(daemon.lake().keys("conversations/").isEmpty(), "nothing was published by the crashed run");
+        daemon.close();
+
+        daemon = LocalDaemon.start(dataDir, settings);
+        var genesys = daemon.local().genesys();
+        // The restarted daemon has a new local Genesys: it must still know the job (same seed, same ids).
+        FlowOutcome resumed = daemon.run("conversation-details", Map.of());
+        assertTrue(resumed.success(), resumed.toString());
+        assertEquals(0, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"), "no resubmission");
+
+        List<String> lines = daemon.lake().lines("conversations/date=" + DAY + "/");
+        List<byte[]> expected = expectedConversations("queries/conversation-details.json");
+        assertEquals(expected.size(), lines.size());
+        assertEquals(lines.size(), new HashSet<>(lines).size(), "no duplicates");
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(new String(expected.get(i), StandardCharsets.UTF_8), lines.get(i));
+        }
+        assertFalse(daemon.watermarks().inFlight("conversation-details").isPresent());
+    }
+
+    @Test
+    void aJobThatExpiresMidPagingIsResubmittedOnceThenReported() {
+        daemon = LocalDaemon.start(Map.of("details.page-size", "40"));
+        var genesys = daemon.local().genesys();
+        genesys.faults().expireJobsAfterPages(2);
+        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+        assertFalse(outcome.success(), "every job expires: resubmitted once, then reported");
+        assertEquals(2, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"));
+        assertTrue(outcome.getSummary().contains("expired"), outcome.getSummary());
+        assertTrue(daemon.lake().keys("conversations/").isEmpty());
+
+        genesys.faults().reset();
+        assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL)).success());
+        assertEquals(expectedConversations("queries/conversation-details.json").size(),
+                daemon.lake().lines("conversations/date=" + DAY + "/").size());
+    }
+
+    @Test
+    void aQueryFileOfTheWrongKindIsRejectedNamingFileAndField() {
+        daemon = LocalDaemon.start(Map.of("conversations.query-file", "queries/user-details.json"));
+        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+        assertFalse(outcome.success());
+        assertTrue(outcome.getSummary().contains("queries/user-details.json"), outcome.getSummary());
+        assertThrows(IllegalArgumentException.class,
+                () -> DetailsQuery.load(Path.of("queries/user-details.json"), DetailsQuery.Kind.CONVERSATIONS));
+    }
+}
