@@ -40,6 +40,7 @@ final class LocalAthena implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalAthena.class);
     private static final int MAX_PAGE = 1000;
+    private static final int MAX_EXECUTIONS = 500;
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
     record ColumnMeta(String name, String type, int precision, int scale) {
@@ -151,8 +152,19 @@ final class LocalAthena implements AutoCloseable {
         Execution e = new Execution(query, context.path("Database").asText(null),
                 context.path("Catalog").asText("AwsDataCatalog"), workGroup, output);
         executions.put(e.id, e);
+        forgetOldest();
         workers.submit(() -> run(e));
         return e.id;
+    }
+
+    /** Keeps memory bounded in a long-running local daemon: the oldest finished executions are forgotten. */
+    private void forgetOldest() {
+        int excess = executions.size() - MAX_EXECUTIONS;
+        if (excess > 0) {
+            executions.values().stream().filter(x -> x.completed != null)
+                    .sorted(java.util.Comparator.comparing((Execution x) -> x.submitted)).limit(excess)
+                    .forEach(x -> executions.remove(x.id));
+        }
     }
 
     private void run(Execution e) {
@@ -181,7 +193,7 @@ final class LocalAthena implements AutoCloseable {
                 try (ResultSet rs = st.getResultSet()) {
                     ResultSetMetaData md = rs.getMetaData();
                     for (int i = 1; i <= md.getColumnCount(); i++) {
-                        columns.add(athenaColumn(md.getColumnLabel(i), md.getColumnTypeName(i)));
+                        columns.add(athenaColumn(label(md.getColumnLabel(i), i - 1), md.getColumnTypeName(i)));
                     }
                     while (rs.next()) {
                         List<String> row = new ArrayList<>(columns.size());
@@ -416,6 +428,14 @@ final class LocalAthena implements AutoCloseable {
             case "SHOW", "DESCRIBE", "EXPLAIN", "USE" -> "UTILITY";
             default -> "DML";
         };
+    }
+
+    /**
+     * Athena's column label: identifiers in lower case, and {@code _colN} for an unnamed expression (DuckDB would
+     * label it with the expression's text, such as {@code count_star()}).
+     */
+    static String label(String duckLabel, int index) {
+        return duckLabel.matches("[A-Za-z_][A-Za-z0-9_]*") ? duckLabel.toLowerCase(Locale.ROOT) : "_col" + index;
     }
 
     /** Athena's name for a DuckDB result type, with the precision Athena reports for it. */

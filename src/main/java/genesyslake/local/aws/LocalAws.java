@@ -62,6 +62,8 @@ public final class LocalAws implements AutoCloseable {
             duck = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
             try (Statement st = duck.createStatement()) {
                 st.execute("SET GLOBAL TimeZone = 'UTC'");
+                // Trino divides integers as integers (7/2 = 3); DuckDB's default would give 3.5.
+                st.execute("SET GLOBAL integer_division = true");
                 st.execute("ATTACH ':memory:' AS " + CATALOG);
                 st.execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + quote(settings.database()));
                 for (String macro : MACROS) {

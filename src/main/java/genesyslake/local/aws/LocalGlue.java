@@ -289,10 +289,12 @@ final class LocalGlue implements AutoCloseable {
      * Athena DDL in local mode (glue.mode=projection): a table over {@code <location><partitionKey>=*}. Returns false,
      * defining nothing, while the location holds no file yet (DuckDB cannot create a view over an empty glob).
      */
-    synchronized boolean defineTable(String name, String location, String partitionKey) throws SQLException, IOException {
+    boolean defineTable(String name, String location, String partitionKey) throws SQLException, IOException {
         String table = name.toLowerCase(Locale.ROOT);
-        if (tables.containsKey(table)) {
-            return true;
+        synchronized (this) {
+            if (tables.containsKey(table)) {
+                return true;
+            }
         }
         CrawlerTarget target = new CrawlerTarget(location, List.of());
         Path dir = settings.s3Root().resolve(target.bucket()).resolve(target.prefix());

@@ -269,6 +269,8 @@ class LocalAwsTest {
         List<List<String>> conv = select("SELECT count(*) AS n, min(from_iso8601_timestamp(conversationstart)) AS first "
                 + "FROM conversations WHERE \"date\" = '2024-01-01'");
         assertEquals(List.of("2", "2024-01-01 10:00:00.000 UTC"), conv.get(1));
+        assertEquals(List.of(List.of("_col0", "half", "mixed"), List.of("3", "3", "3.5")),
+                select("SELECT 7/2, 7/2 AS Half, CAST(7 AS double)/2 AS mixed"));
     }
 
     @Test
