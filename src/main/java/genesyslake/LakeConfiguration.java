@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -52,13 +53,23 @@ public class LakeConfiguration implements CamelConfiguration {
         String clientSecret;
         AwsClients aws;
         if (mode.equals("local")) {
-            LocalStack local = LocalStack.start(s);
+            // Local mode with genesys.api-url set keeps the lake local but talks to that Genesys (a real org, or a
+            // local Genesys that outlives the daemon).
+            boolean ownGenesys = s.optional("genesys.api-url").isEmpty();
+            LocalStack local = LocalStack.start(s, ownGenesys);
             context.addService(local, true, true);
             registry.bind("localStack", local);
-            genesysEndpoints = new GenesysEndpoints(java.net.URI.create(local.genesys().baseUrl()),
-                    java.net.URI.create(local.genesys().baseUrl()));
-            clientId = s.string("local.genesys.client-id");
-            clientSecret = s.string("local.genesys.client-secret");
+            if (ownGenesys) {
+                URI url = URI.create(local.genesys().baseUrl());
+                genesysEndpoints = new GenesysEndpoints(url, url);
+                clientId = s.string("local.genesys.client-id");
+                clientSecret = s.string("local.genesys.client-secret");
+            } else {
+                genesysEndpoints = GenesysEndpoints.resolve(s.string("genesys.region", ""), s.string("genesys.api-url", ""),
+                        s.string("genesys.login-url", ""));
+                clientId = s.string("genesys.client-id");
+                clientSecret = s.string("genesys.client-secret");
+            }
             aws = AwsClients.local(s.string("aws.region"), local.s3().endpoint(), local.aws().endpoint(),
                     s.string("local.s3.access-key"), s.string("local.s3.secret-key"));
         } else {

@@ -33,9 +33,13 @@ public final class LocalStack extends ServiceSupport {
         this.aws = aws;
     }
 
-    public static LocalStack start(Settings s) throws Exception {
+    /**
+     * @param withGenesys false when genesys.api-url points at a Genesys elsewhere (a real org, or a local Genesys
+     *                    that outlives this daemon): then only the lake is local
+     */
+    public static LocalStack start(Settings s, boolean withGenesys) throws Exception {
         Path dataDir = Path.of(s.string("local.data-dir"));
-        LocalGenesys genesys = new LocalGenesys(new LocalGenesysSettings(s.integer("local.genesys.port", 0),
+        LocalGenesys genesys = !withGenesys ? null : new LocalGenesys(new LocalGenesysSettings(s.integer("local.genesys.port", 0),
                 s.string("local.genesys.client-id"), s.string("local.genesys.client-secret"),
                 s.integer("local.genesys.oauth-clients", 40), s.integer("local.genesys.conversations-per-day", 500),
                 s.integer("local.genesys.users", 40), s.integer("local.genesys.running-polls", 2),
@@ -60,18 +64,20 @@ public final class LocalStack extends ServiceSupport {
         LOG.info("""
 
                 ==== genesys-lake local mode ====
-                  Genesys Cloud (local) : {}   (OAuth client '{}')
+                  Genesys Cloud         : {}   (OAuth client '{}')
                   S3 (S3Proxy)          : {}   data in {}
                   Glue + Athena (DuckDB): {}
                   Buckets               : s3://{}/ (exports), s3://{}/ (Athena results)
                   Browse the lake       : AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY=<local.s3.secret-key> \\
                                           aws --endpoint-url {} s3 ls --recursive s3://{}/
                 =================================""",
-                genesys.baseUrl(), s.string("local.genesys.client-id"), s3.endpoint(), s3.root(), aws.endpoint(),
+                genesys != null ? genesys.baseUrl() + " (local)" : s.string("genesys.api-url"),
+                genesys != null ? s.string("local.genesys.client-id") : s.string("genesys.client-id", "-"), s3.endpoint(), s3.root(), aws.endpoint(),
                 source, results, s.string("local.s3.access-key"), s3.endpoint(), source);
         return new LocalStack(genesys, s3, aws);
     }
 
+    /** The in-process Genesys, or null when the daemon talks to a Genesys elsewhere. */
     public LocalGenesys genesys() {
         return genesys;
     }
@@ -88,6 +94,8 @@ public final class LocalStack extends ServiceSupport {
     protected void doStop() throws Exception {
         aws.close();
         s3.close();
-        genesys.close();
+        if (genesys != null) {
+            genesys.close();
+        }
     }
 }

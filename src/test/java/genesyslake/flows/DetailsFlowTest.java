@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.genesys.DetailsExport;
 import genesyslake.lake.RawRecords;
 import genesyslake.local.genesys.GenesysDataset;
+import genesyslake.local.genesys.LocalGenesys;
+import genesyslake.local.genesys.LocalGenesysSettings;
 import genesyslake.management.FlowOutcome;
 import genesyslake.query.DetailsQuery;
 import genesyslake.query.Interval;
@@ -44,10 +46,15 @@ class DetailsFlowTest {
     }
 
     private List<byte[]> expectedConversations(String queryFile) {
+        return expectedConversations(daemon.local().genesys().dataset(), queryFile);
+    }
+
+    private static List<byte[]> expectedConversations(GenesysDataset data, String queryFile) {
         DetailsQuery q = DetailsQuery.load(Path.of(queryFile), DetailsQuery.Kind.CONVERSATIONS);
         Interval day = Interval.of(DAY, DAY.plusDays(1));
-        GenesysDataset data = daemon.local().genesys().dataset();
-        return data.conversationsForJob(JSON.valueToTree(q.body()).deepCopy().put("interval", day.toGenesys())).stream()
+        var body = q.body().deepCopy();
+        body.put("interval", day.toGenesys());
+        return data.conversationsForJob(body).stream()
                 .filter(c -> startsOn(c, DAY)).toList();
     }
 
@@ -122,7 +129,11 @@ class DetailsFlowTest {
 
     @Test
     void aRunKilledMidJobResumesFromItsSavedCursorWithNothingLostOrDuplicated() {
-        Map<String, String> settings = Map.of("details.page-size", "40");
+        // Genesys keeps a job across our restart, so here it runs outside the daemon and outlives it.
+        LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults()).start();
+        Map<String, String> settings = Map.of("lake.mode", "local", "details.page-size", "40", "genesys.api-url", genesys.baseUrl(),
+                "genesys.login-url", genesys.baseUrl(), "genesys.client-id", "local-client",
+                "genesys.client-secret", "local-secret");
         Path dataDir;
         daemon = LocalDaemon.start(settings);
         dataDir = daemon.dataDir();
@@ -139,14 +150,15 @@ class DetailsFlowTest {
         daemon.close();
 
         daemon = LocalDaemon.start(dataDir, settings);
-        var genesys = daemon.local().genesys();
-        // The restarted daemon has a new local Genesys: it must still know the job (same seed, same ids).
+        genesys.stats().reset();
         FlowOutcome resumed = daemon.run("conversation-details", Map.of());
         assertTrue(resumed.success(), resumed.toString());
         assertEquals(0, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"), "no resubmission");
 
+        assertTrue(genesys.stats().count("GET /api/v2/analytics/conversations/details/jobs/{jobId}/results") > 0);
         List<String> lines = daemon.lake().lines("conversations/date=" + DAY + "/");
-        List<byte[]> expected = expectedConversations("queries/conversation-details.json");
+        List<byte[]> expected = expectedConversations(genesys.dataset(), "queries/conversation-details.json");
+        genesys.close();
         assertEquals(expected.size(), lines.size());
         assertEquals(lines.size(), new HashSet<>(lines).size(), "no duplicates");
         for (int i = 0; i < expected.size(); i++) {
@@ -174,11 +186,14 @@ class DetailsFlowTest {
 
     @Test
     void aQueryFileOfTheWrongKindIsRejectedNamingFileAndField() {
-        daemon = LocalDaemon.start(Map.of("conversations.query-file", "queries/user-details.json"));
+        String users = "queries/examples/available-interacting-users.json";
+        daemon = LocalDaemon.start(Map.of("conversations.query-file", users));
         FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
         assertFalse(outcome.success());
-        assertTrue(outcome.getSummary().contains("queries/user-details.json"), outcome.getSummary());
-        assertThrows(IllegalArgumentException.class,
-                () -> DetailsQuery.load(Path.of("queries/user-details.json"), DetailsQuery.Kind.CONVERSATIONS));
+        assertTrue(outcome.getSummary().contains(users) && outcome.getSummary().contains("presenceFilters"),
+                outcome.getSummary());
+        assertTrue(daemon.run("usage-export", Map.of("lakeInterval", "2025-01-01/2025-02-01")).success(),
+                "the other flows keep working");
+        assertThrows(IllegalArgumentException.class, () -> DetailsQuery.load(Path.of(users), DetailsQuery.Kind.CONVERSATIONS));
     }
 }
