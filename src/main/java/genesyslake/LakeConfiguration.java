@@ -111,6 +111,7 @@ public class LakeConfiguration implements CamelConfiguration {
                 .map(String::trim).filter(f -> !f.isEmpty()).map(Path::of).toList(),
                 s.duration("usage.poll.delay", Duration.ofSeconds(2)), s.duration("usage.poll.max-wait", Duration.ofMinutes(10)),
                 clock);
+        usage.setStampGranularity(s.bool("usage.stamp-granularity", true));
         registry.bind("usageExport", usage);
         validateAtStartup("usage-export", usage::queries);
 

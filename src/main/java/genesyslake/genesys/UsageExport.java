@@ -40,6 +40,7 @@ public final class UsageExport {
     private final Duration pollDelay;
     private final Duration maxWait;
     private final Clock clock;
+    private volatile boolean stampGranularity = true;
 
     public UsageExport(GenesysHttp genesys, LakeRuns runs, List<Path> queryFiles, Duration pollDelay, Duration maxWait,
             Clock clock) {
@@ -49,6 +50,11 @@ public final class UsageExport {
         this.pollDelay = pollDelay;
         this.maxWait = maxWait;
         this.clock = clock;
+    }
+
+    /** Whether each record gets the granularity of its query as a field (it always gets the partition folder). */
+    public void setStampGranularity(boolean stamp) {
+        this.stampGranularity = stamp;
     }
 
     /** Validates the query files; called at start-up so a bad file is reported before the first tick. */
@@ -97,8 +103,12 @@ public final class UsageExport {
             RawJsonScanner scanner = new RawJsonScanner(Set.of("results"));
             RawJsonScanner.Result fields = genesys.get("/api/v2/usage/query/" + executionId + "/results", Map.of(),
                     in -> scanner.scan(in, (buf, off, len) -> {
-                        byte[] line = RawRecords.stampField(buf, off, len, "granularity", query.partition());
-                        spool.append(key, line, 0, line.length);
+                        if (stampGranularity) {
+                            byte[] line = RawRecords.stampField(buf, off, len, "granularity", query.partition());
+                            spool.append(key, line, 0, line.length);
+                        } else {
+                            spool.append(key, buf, off, len);
+                        }
                     }));
             String status = fields.text("queryStatus") == null ? "" : fields.text("queryStatus");
             if ("Complete".equalsIgnoreCase(status)) {
