@@ -21,6 +21,8 @@ import genesyslake.query.DetailsQuery;
 import genesyslake.report.Reports;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicyFactory;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,6 +129,17 @@ public class LakeConfiguration implements CamelConfiguration {
                     clock);
             registry.bind(conv ? "conversationDetails" : "userDetails", details);
             validateAtStartup(conv ? "conversation-details" : "user-details", details::query);
+        }
+
+        if (s.bool("lake.ha.enabled", false)) {
+            // Several instances for availability, one exporting: routes start only on the holder of the lock.
+            FileLockClusterService cluster = new FileLockClusterService();
+            cluster.setRoot(s.string("lake.ha.lock-dir"));
+            cluster.setId(s.string("lake.ha.instance-id", java.lang.management.ManagementFactory.getRuntimeMXBean().getName()));
+            context.addService(cluster);
+            context.addRoutePolicyFactory(ClusteredRoutePolicyFactory.forNamespace("genesys-lake"));
+            LOG.info("High availability: routes run only while this instance ({}) holds the lock in {}", cluster.getId(),
+                    cluster.getRoot());
         }
 
         FlowRunner flows = new FlowRunner(context);
