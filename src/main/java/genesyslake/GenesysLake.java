@@ -2,6 +2,7 @@ package genesyslake;
 
 import genesyslake.management.FlowOutcome;
 import genesyslake.management.FlowRunner;
+import genesyslake.management.Flows;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -41,8 +42,18 @@ public final class GenesysLake {
 
     static int run(String[] args) throws Exception {
         List<String> once = null;
+        String[] backfill = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--backfill" -> {
+                    // --backfill FLOW --from DATE --to DATE
+                    if (i + 5 >= args.length || !args[i + 2].equals("--from") || !args[i + 4].equals("--to")) {
+                        System.err.println("usage: --backfill FLOW --from YYYY-MM-DD --to YYYY-MM-DD (end exclusive)");
+                        return 2;
+                    }
+                    backfill = new String[] {args[i + 1], args[i + 3], args[i + 5]};
+                    i += 5;
+                }
                 case "--once" -> {
                     once = new ArrayList<>();
                     while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
@@ -51,9 +62,11 @@ public final class GenesysLake {
                 }
                 case "--help", "-h" -> {
                     System.out.println("""
-                            usage: java -jar target/genesys-lake.jar [--once [FLOW ...]]
+                            usage: java -jar target/genesys-lake.jar [--once [FLOW ...] | --backfill FLOW --from D --to D]
                               (no arguments)   run the daemon: scheduled flows, JMX triggers, route reload
                               --once [FLOW..]  run flows once in pipeline order and exit (0 = all succeeded)
+                              --backfill FLOW --from 2026-01-01 --to 2026-04-01
+                                               export history in chunks (days for details, months for usage)
                             flows: %s
                             settings: application.properties in the working directory; override with -Dkey=value
                             or environment variables (GENESYS_CLIENT_ID, LAKE_MODE, ...)""".formatted(FlowRunner.PIPELINE));
@@ -72,31 +85,44 @@ public final class GenesysLake {
             main.setDefaultPropertyPlaceholderLocation("file:application.properties");
         }
         AtomicInteger exit = new AtomicInteger(0);
-        if (once != null) {
-            List<String> flows = once;
-            main.addOverrideProperty("lake.schedule.enabled", "false");
-            main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
-            // A one-shot run serves no operators; it must not clash with a daemon running beside it.
-            main.addOverrideProperty("camel.management.enabled", "false");
-            main.addMainListener(new MainListenerSupport() {
-                @Override
-                public void afterStart(BaseMainSupport m) {
-                    Thread t = new Thread(() -> {
-                        try {
-                            exit.set(runOnce(m.getCamelContext().getRegistry().lookupByNameAndType("flows", FlowRunner.class), flows));
-                        } catch (RuntimeException e) {
-                            LOG.error("--once failed: {}", e.toString(), e);
-                            exit.set(1);
-                        } finally {
-                            main.completed();
-                        }
-                    }, "genesys-lake-once");
-                    t.start();
-                }
+        if (backfill != null) {
+            String[] job = backfill;
+            oneShot(main, exit, m -> {
+                Flows flows = m.getCamelContext().getRegistry().lookupByNameAndType("flowsMBean", Flows.class);
+                var outcome = flows.backfill(job[0], job[1], job[2]);
+                LOG.info("{}", outcome);
+                return outcome.success() ? 0 : 1;
             });
+        } else if (once != null) {
+            List<String> flows = once;
+            oneShot(main, exit, m -> runOnce(m.getCamelContext().getRegistry().lookupByNameAndType("flows", FlowRunner.class), flows));
         }
         main.run();
         return exit.get() != 0 ? exit.get() : main.getExitCode();
+    }
+
+    /** Runs the work once Camel has started, then shuts down; schedules, reload and the management port stay off. */
+    private static void oneShot(Main main, AtomicInteger exit, java.util.function.ToIntFunction<BaseMainSupport> work) {
+        main.addOverrideProperty("lake.schedule.enabled", "false");
+        main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
+        // A one-shot run serves no operators; it must not clash with a daemon running beside it.
+        main.addOverrideProperty("camel.management.enabled", "false");
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport m) {
+                Thread t = new Thread(() -> {
+                    try {
+                        exit.set(work.applyAsInt(m));
+                    } catch (RuntimeException e) {
+                        LOG.error("Run failed: {}", e.toString(), e);
+                        exit.set(1);
+                    } finally {
+                        main.completed();
+                    }
+                }, "genesys-lake-once");
+                t.start();
+            }
+        });
     }
 
     static int runOnce(FlowRunner runner, List<String> requested) {

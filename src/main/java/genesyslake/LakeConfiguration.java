@@ -144,8 +144,9 @@ public class LakeConfiguration implements CamelConfiguration {
 
         FlowRunner flows = new FlowRunner(context);
         registry.bind("flows", flows);
-        context.addService(new JmxRegistration(new Flows(flows, watermarks, s.integer("details.max-days-per-run", 7)),
-                Flows.OBJECT_NAME), true, true);
+        Flows flowsMBean = new Flows(flows, watermarks, s.integer("details.max-days-per-run", 7));
+        registry.bind("flowsMBean", flowsMBean);
+        context.addService(new JmxRegistration(flowsMBean, Flows.OBJECT_NAME), true, true);
         LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
         context.addService(metrics, true, false);
         runs.onRunEnded(run -> metrics.runEnded(run.flow(), run.records().get(), run.pages().get(), run.complete()));

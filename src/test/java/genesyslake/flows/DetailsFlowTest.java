@@ -113,6 +113,12 @@ class DetailsFlowTest {
         assertTrue(outcome.success(), outcome.toString());
         List<String> users = daemon.lake().lines("user_details/date=" + weekday + "/");
         assertFalse(users.isEmpty());
+        var body = DetailsQuery.load(Path.of("queries/examples/available-interacting-users.json"), DetailsQuery.Kind.USERS)
+                .body().deepCopy();
+        body.put("interval", Interval.of(weekday, weekday.plusDays(1)).toGenesys());
+        List<String> expected = daemon.local().genesys().dataset().userDetailsForQuery(body).stream()
+                .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+        assertEquals(expected, users, "every user record of the day, byte for byte");
         Set<String> presences = new HashSet<>();
         Set<String> statuses = new HashSet<>();
         for (String line : users) {
