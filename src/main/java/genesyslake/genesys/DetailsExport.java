@@ -303,8 +303,17 @@ public final class DetailsExport {
         }
         lastLog = now;
         double secs = (now - t0) / 1e9;
-        LOG.info("{}: day {}: {} records in {} pages, {} records/s (last page {})", flow, day, dayRecords, page,
-                Math.round(dayRecords / Math.max(secs, 0.001)), pageRecords);
+        // Conversations come sorted by start time, so how far into the day the last one started tells the progress.
+        String eta = "";
+        Instant last = router.lastConversationStart();
+        if (last != null) {
+            double done = Duration.between(day.atStartOfDay(ZoneOffset.UTC).toInstant(), last).toMillis() / 86_400_000.0;
+            if (done > 0.01 && done < 1) {
+                eta = String.format(", %.0f%% of the day, ETA %d s", done * 100, Math.round(secs / done - secs));
+            }
+        }
+        LOG.info("{}: day {}: {} records in {} pages, {} records/s (last page {}){}", flow, day, dayRecords, page,
+                Math.round(dayRecords / Math.max(secs, 0.001)), pageRecords, eta);
     }
 
     /** The job can no longer be read (expired or deleted). */

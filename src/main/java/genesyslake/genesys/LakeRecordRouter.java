@@ -7,6 +7,7 @@ import genesyslake.lake.UserDetailsFlattener;
 import genesyslake.query.DetailsQuery;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,9 +21,15 @@ final class LakeRecordRouter {
     private final DetailsQuery.Kind kind;
     private final ConversationFlattener conversations = new ConversationFlattener();
     private final UserDetailsFlattener users = new UserDetailsFlattener();
+    private volatile Instant lastConversationStart;
 
     LakeRecordRouter(DetailsQuery.Kind kind) {
         this.kind = kind;
+    }
+
+    /** Start of the last conversation seen, for progress estimates (records arrive in start order). */
+    Instant lastConversationStart() {
+        return lastConversationStart;
     }
 
     static String key(String table, LocalDate day, String queryName) {
@@ -36,8 +43,13 @@ final class LakeRecordRouter {
     boolean route(PartitionSpool spool, String queryName, LocalDate day, byte[] buf, int off, int len) throws IOException {
         if (kind == DetailsQuery.Kind.CONVERSATIONS) {
             String start = RawRecords.topLevelString(buf, off, len, "conversationStart");
-            if (start == null || !OffsetDateTime.parse(start).atZoneSameInstant(ZoneOffset.UTC).toLocalDate().equals(day)) {
-                return false;
+            // A record without conversationStart cannot be placed by its start: it stays with the day that returned it.
+            if (start != null) {
+                OffsetDateTime started = OffsetDateTime.parse(start);
+                lastConversationStart = started.toInstant();
+                if (!started.atZoneSameInstant(ZoneOffset.UTC).toLocalDate().equals(day)) {
+                    return false;
+                }
             }
             spool.append(key("conversations", day, queryName), buf, off, len);
             String segments = key("conversation_segments", day, queryName);
