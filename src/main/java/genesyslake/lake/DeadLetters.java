@@ -50,12 +50,6 @@ public final class DeadLetters {
         try {
             Path letter = Files.createDirectories(dir.resolve(Instant.now().toEpochMilli() + "-" + UUID.randomUUID()));
             Path kept = letter.resolve("object");
-            if (object.file().startsWith(dir)) {
-                // A replay that failed again: keep the existing letter where it is.
-                LOG.warn("Replay of s3://{}/{} failed again ({}); it stays in {}", bucket, object.key(), cause, object.file().getParent());
-                Files.deleteIfExists(letter);
-                return;
-            }
             Files.move(object.file(), kept, StandardCopyOption.REPLACE_EXISTING);
             ObjectNode meta = JSON.createObjectNode();
             meta.put("bucket", bucket);

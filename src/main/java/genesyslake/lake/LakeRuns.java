@@ -127,6 +127,23 @@ public final class LakeRuns {
         return run;
     }
 
+    /**
+     * A run failed: its work folder goes, unless a saved in-flight job still points at it (a later run resumes
+     * from there).
+     */
+    public void abandon(Exchange exchange) {
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        if (run == null) {
+            return;
+        }
+        boolean resumable = watermarks.inFlight(run.flow())
+                .map(s -> run.dir().toAbsolutePath().toString().equals(s.path("runDir").asText()))
+                .orElse(false);
+        if (!resumable) {
+            deleteTree(run.dir());
+        }
+    }
+
     static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
