@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -48,17 +46,7 @@ public record DetailsQuery(Path file, Kind kind, ObjectNode body) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static DetailsQuery load(Path file, Kind kind) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new QueryFileException(file, null, "file not found (working directory " + Path.of("").toAbsolutePath() + ")");
-        } catch (IOException e) {
-            throw new QueryFileException(file, null, "is not valid JSON: " + e.getMessage(), e);
-        }
-        if (!(root instanceof ObjectNode body)) {
-            throw new QueryFileException(file, null, "must hold the JSON object copied from the Analytics Query Builder");
-        }
+        ObjectNode body = QueryFileException.readObject(file, "the JSON object copied from the Analytics Query Builder");
         Kind other = kind == Kind.CONVERSATIONS ? Kind.USERS : Kind.CONVERSATIONS;
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();

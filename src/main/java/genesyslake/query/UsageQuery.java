@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,17 +31,7 @@ public record UsageQuery(Path file, String intervalExpression, String granularit
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static UsageQuery load(Path file, Clock clock) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(Files.readAllBytes(file));
-        } catch (NoSuchFileException e) {
-            throw new QueryFileException(file, null, "file not found (working directory " + Path.of("").toAbsolutePath() + ")");
-        } catch (IOException e) {
-            throw new QueryFileException(file, null, "is not valid JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new QueryFileException(file, null, "must hold a JSON object like {\"interval\":..., \"granularity\":...}");
-        }
+        JsonNode root = QueryFileException.readObject(file, "a JSON object like {\"interval\":..., \"granularity\":...}");
         for (var it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!Set.of("interval", "granularity", "groupBy", "metrics").contains(f)) {
