@@ -1,0 +1,61 @@
+package genesyslake;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Ensures the command line contract: --once exits 0 only if every named flow succeeded, and bad arguments are refused. */
+class OnceCommandTest {
+
+    @TempDir
+    Path data;
+
+    private final Map<String, String> props = new java.util.LinkedHashMap<>();
+
+    @BeforeEach
+    void isolate() {
+        props.put("local.data-dir", data.toString());
+        props.put("local.genesys.port", "0");
+        props.put("local.s3.port", "0");
+        props.put("local.aws.port", "0");
+        props.put("usage.poll.delay", "50ms");
+        props.put("usage.query-files", "queries/usage-query.json");
+        props.forEach(System::setProperty);
+    }
+
+    @AfterEach
+    void restore() {
+        props.keySet().forEach(System::clearProperty);
+    }
+
+    @Test
+    void onceExitsZeroWhenTheFlowSucceededAndTheLakeHoldsItsObjects() throws Exception {
+        assertEquals(0, GenesysLake.run(new String[] {"--once", "usage-export"}));
+        try (var files = Files.walk(data.resolve("s3/gc-usage-api-source/granularity=month"))) {
+            assertTrue(files.anyMatch(f -> f.toString().endsWith(".json.gz")));
+        }
+    }
+
+    @Test
+    void onceExitsNonZeroWhenAFlowFails() throws Exception {
+        Path bad = Files.writeString(data.resolve("bad-usage.json"), "{\"interval\":\"last full month\",\"granularity\":\"Hour\"}");
+        props.put("usage.query-files", bad.toString());
+        System.setProperty("usage.query-files", bad.toString());
+        assertEquals(1, GenesysLake.run(new String[] {"--once", "usage-export"}));
+    }
+
+    @Test
+    void unknownFlowsAndArgumentsAreRefused() throws Exception {
+        assertEquals(2, GenesysLake.run(new String[] {"--once", "no-such-flow"}));
+        assertEquals(2, GenesysLake.run(new String[] {"--bogus"}));
+        assertEquals(2, GenesysLake.run(new String[] {"--backfill", "usage-export", "--from", "2026-01-01"}));
+    }
+}
