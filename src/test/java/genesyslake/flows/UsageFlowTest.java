@@ -133,6 +133,17 @@ class UsageFlowTest {
     }
 
     @Test
+    void a401RefreshesTheTokenAndTheRunCarriesOn() {
+        GenesysHttp client = daemon.bean("genesys", GenesysHttp.class);
+        long tokensBefore = client.stats().tokenRequests.get();
+        genesys.faults().unauthorizedNext(1);
+        FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-09-01/2025-10-01"));
+        assertTrue(outcome.success(), outcome.toString());
+        assertEquals(1, genesys.stats().unauthorized());
+        assertEquals(tokensBefore + 1, client.stats().tokenRequests.get(), "exactly one new token");
+    }
+
+    @Test
     void aBadIntervalTriggerIsRejectedWithTheInput() {
         FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-13-01/2025-14-01"));
         assertFalse(outcome.success());
