@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -87,8 +86,14 @@ class SigkillResumeTest {
                     }
                 }
             }
-            // With no watermark yet the flow exports yesterday (details.initial-lookback-days=1).
-            LocalDate exported = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+            // With no watermark yet the flow exports the last day Genesys reports available (yesterday, or the day
+            // before in the first hour after midnight): whichever it was, there is exactly one partition.
+            List<Path> partitions;
+            try (Stream<Path> dirs = Files.list(data.resolve("s3/gc-usage-api-source/conversations"))) {
+                partitions = dirs.toList();
+            }
+            assertEquals(1, partitions.size(), partitions.toString());
+            LocalDate exported = LocalDate.parse(partitions.get(0).getFileName().toString().substring("date=".length()));
             List<String> expected = genesys.dataset().conversationsStartingOn(exported)
                     .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
             assertEquals(expected.size(), lines.size(), "every record of " + exported);
