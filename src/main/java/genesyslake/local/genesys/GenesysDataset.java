@@ -116,7 +116,9 @@ public final class GenesysDataset {
     }
 
     private static byte[] conversationBytes(Conversations.Conv c) {
-        return bytes(g -> Conversations.write(c, g));
+        JsonBytes w = JsonBytes.local();
+        Conversations.write(c, w);
+        return w.toByteArray();
     }
 
     /** Walks the conversations a job or query covers, from a position (day &lt;&lt; 32 | index) or the start. */
@@ -309,7 +311,9 @@ public final class GenesysDataset {
             return null;
         }
         UserTimelines.Timeline t = new UserTimelines.Timeline(userId, presence, routing);
-        return bytes(g -> UserTimelines.write(t, g));
+        JsonBytes w = JsonBytes.local();
+        UserTimelines.write(t, w);
+        return w.toByteArray();
     }
 
     // ---------------------------------------------------------------- usage
