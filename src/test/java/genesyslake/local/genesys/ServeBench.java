@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 public final class ServeBench {
 
     private static final byte[] CURSOR = "\"cursor\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RECORD = "{\"conversationEnd\":".getBytes(StandardCharsets.US_ASCII);
 
     private ServeBench() {
     }
@@ -81,8 +82,8 @@ public final class ServeBench {
     }
 
     /**
-     * Reads a page as bytes: counts records as the objects opening at depth 2 (inside the records array; record
-     * strings never hold braces or quotes that need care beyond escapes) and takes the cursor from the tail.
+     * Reads a page as bytes: counts records by the text every record (and nothing else) starts with, since the
+     * server writes conversationEnd first, and takes the cursor from the tail of the document.
      */
     private static Page read(InputStream in) throws IOException {
         byte[] buf = new byte[256 * 1024];
@@ -90,30 +91,19 @@ public final class ServeBench {
         int tailLen = 0;
         long total = 0;
         long records = 0;
-        int depth = 0;
-        boolean inString = false;
-        boolean escaped = false;
+        int matched = 0; // '{' occurs only first in the marker, so a mismatch restarts the match at that byte
         try (in) {
             for (int n; (n = in.read(buf)) > 0; ) {
                 total += n;
                 for (int i = 0; i < n; i++) {
                     byte b = buf[i];
-                    if (inString) {
-                        if (escaped) {
-                            escaped = false;
-                        } else if (b == '\\') {
-                            escaped = true;
-                        } else if (b == '"') {
-                            inString = false;
-                        }
-                    } else if (b == '"') {
-                        inString = true;
-                    } else if (b == '{' || b == '[') {
-                        if (++depth == 3 && b == '{') {
+                    if (b == RECORD[matched]) {
+                        if (++matched == RECORD.length) {
                             records++;
+                            matched = 0;
                         }
-                    } else if (b == '}' || b == ']') {
-                        depth--;
+                    } else {
+                        matched = b == '{' ? 1 : 0;
                     }
                 }
                 // keep the last bytes: the cursor sits near the end of the document
