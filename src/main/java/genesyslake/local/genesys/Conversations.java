@@ -111,23 +111,38 @@ final class Conversations {
     }
 
     Conv generate(long day, int index) {
+        return generate(day, index, false);
+    }
+
+    /** conversationEnd of a conversation, drawing only the random numbers that decide it. */
+    long endMs(long day, int index) {
+        return generate(day, index, true).end;
+    }
+
+    /** endOnly stops each kind as soon as c.end is known; the draws before that point are the same. */
+    private Conv generate(long day, int index, boolean endOnly) {
         SplittableRandom r = Det.rng(seed, 41, day, index);
         Conv c = new Conv();
-        c.id = Det.uuid(r);
+        if (endOnly) {
+            r.nextLong(); // the two longs of the id
+            r.nextLong();
+        } else {
+            c.id = Det.uuid(r);
+        }
         c.start = startMs(day, index);
         double kind = r.nextDouble();
         if (kind < 0.60) {
-            inboundVoice(c, r, false);
+            inboundVoice(c, r, false, endOnly);
         } else if (kind < 0.70) {
-            outboundVoice(c, r);
+            outboundVoice(c, r, endOnly);
         } else if (kind < 0.75) {
-            inboundVoice(c, r, true);
+            inboundVoice(c, r, true, endOnly);
         } else if (kind < 0.86) {
-            digital(c, r, "chat", 5);
+            digital(c, r, "chat", 5, endOnly);
         } else if (kind < 0.93) {
-            digital(c, r, "message", 5);
+            digital(c, r, "message", 5, endOnly);
         } else {
-            digital(c, r, "email", 6);
+            digital(c, r, "email", 6, endOnly);
         }
         return c;
     }
@@ -172,7 +187,7 @@ final class Conversations {
         c.rFactor = Math.round((68 + 25 * r.nextDouble()) * 10_000) / 10_000.0;
     }
 
-    private void inboundVoice(Conv c, SplittableRandom r, boolean callback) {
+    private void inboundVoice(Conv c, SplittableRandom r, boolean callback, boolean endOnly) {
         c.originatingDirection = "inbound";
         int queue = callback ? 7 : r.nextInt(5);
         c.divisionId = org.divisionOfQueue(queue);
@@ -194,6 +209,9 @@ final class Conversations {
         long t4 = abandoned ? t2 : t3 + talk + holdLen;
         long t5 = t4 + dur(r, 5, 150);
         c.end = t4;
+        if (endOnly) {
+            return;
+        }
         if (!callback) {
             voiceMos(c, r);
         }
@@ -263,7 +281,7 @@ final class Conversations {
         }
     }
 
-    private void outboundVoice(Conv c, SplittableRandom r) {
+    private void outboundVoice(Conv c, SplittableRandom r, boolean endOnly) {
         c.originatingDirection = "outbound";
         c.divisionId = org.homeDivision;
         Org.User a = agent(r);
@@ -276,6 +294,9 @@ final class Conversations {
         long t2 = answered ? t1 + dur(r, 30, 700) : t1;
         long t3 = t2 + dur(r, 5, 90);
         c.end = t2;
+        if (endOnly) {
+            return;
+        }
         voiceMos(c, r);
         if (a != null) {
             Part ag = part(c, r, "agent", a.name(), a.id());
@@ -308,7 +329,7 @@ final class Conversations {
                 null));
     }
 
-    private void digital(Conv c, SplittableRandom r, String media, int queue) {
+    private void digital(Conv c, SplittableRandom r, String media, int queue, boolean endOnly) {
         c.originatingDirection = "inbound";
         c.divisionId = org.divisionOfQueue(queue);
         boolean email = media.equals("email");
@@ -331,6 +352,9 @@ final class Conversations {
         long t3 = abandoned ? t1 : t2 + (email ? dur(r, 120, 1_500) : dur(r, 90, 1_500));
         long t4 = t3 + dur(r, 5, 120);
         c.end = t3;
+        if (endOnly) {
+            return;
+        }
 
         Part cust = part(c, r, "customer", customerName(r), null);
         Sess cs = session(cust, r, media, "inbound");
