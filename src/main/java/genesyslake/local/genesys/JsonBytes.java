@@ -1,9 +1,11 @@
 package genesyslake.local.genesys;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.JsonGenerator;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -117,14 +119,17 @@ final class JsonBytes {
         comma = true;
     }
 
-    /** The slow path: Jackson's own escaping of a string that needs it (control or non-ASCII characters). */
+    /** The slow path: Jackson's own generator writes a string that needs escaping or UTF-8 encoding. */
     private void escaped(String s) {
-        byte[] body = JsonStringEncoder.getInstance().quoteAsUTF8(s);
-        ensure(body.length + 2);
-        buf[len++] = '"';
-        System.arraycopy(body, 0, buf, len, body.length);
-        len += body.length;
-        buf[len++] = '"';
+        ByteArrayOutputStream quoted = new ByteArrayOutputStream(s.length() * 3 + 2);
+        try (JsonGenerator g = GenesysDataset.JSON.createGenerator(quoted)) {
+            g.writeString(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ensure(quoted.size());
+        System.arraycopy(quoted.toByteArray(), 0, buf, len, quoted.size());
+        len += quoted.size();
         comma = true;
     }
 
