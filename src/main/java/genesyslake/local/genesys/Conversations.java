@@ -1,8 +1,5 @@
 package genesyslake.local.genesys;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -114,23 +111,38 @@ final class Conversations {
     }
 
     Conv generate(long day, int index) {
+        return generate(day, index, false);
+    }
+
+    /** conversationEnd of a conversation, drawing only the random numbers that decide it. */
+    long endMs(long day, int index) {
+        return generate(day, index, true).end;
+    }
+
+    /** endOnly stops each kind as soon as c.end is known; the draws before that point are the same. */
+    private Conv generate(long day, int index, boolean endOnly) {
         SplittableRandom r = Det.rng(seed, 41, day, index);
         Conv c = new Conv();
-        c.id = Det.uuid(r);
+        if (endOnly) {
+            r.nextLong(); // the two longs of the id
+            r.nextLong();
+        } else {
+            c.id = Det.uuid(r);
+        }
         c.start = startMs(day, index);
         double kind = r.nextDouble();
         if (kind < 0.60) {
-            inboundVoice(c, r, false);
+            inboundVoice(c, r, false, endOnly);
         } else if (kind < 0.70) {
-            outboundVoice(c, r);
+            outboundVoice(c, r, endOnly);
         } else if (kind < 0.75) {
-            inboundVoice(c, r, true);
+            inboundVoice(c, r, true, endOnly);
         } else if (kind < 0.86) {
-            digital(c, r, "chat", 5);
+            digital(c, r, "chat", 5, endOnly);
         } else if (kind < 0.93) {
-            digital(c, r, "message", 5);
+            digital(c, r, "message", 5, endOnly);
         } else {
-            digital(c, r, "email", 6);
+            digital(c, r, "email", 6, endOnly);
         }
         return c;
     }
@@ -175,7 +187,7 @@ final class Conversations {
         c.rFactor = Math.round((68 + 25 * r.nextDouble()) * 10_000) / 10_000.0;
     }
 
-    private void inboundVoice(Conv c, SplittableRandom r, boolean callback) {
+    private void inboundVoice(Conv c, SplittableRandom r, boolean callback, boolean endOnly) {
         c.originatingDirection = "inbound";
         int queue = callback ? 7 : r.nextInt(5);
         c.divisionId = org.divisionOfQueue(queue);
@@ -197,6 +209,9 @@ final class Conversations {
         long t4 = abandoned ? t2 : t3 + talk + holdLen;
         long t5 = t4 + dur(r, 5, 150);
         c.end = t4;
+        if (endOnly) {
+            return;
+        }
         if (!callback) {
             voiceMos(c, r);
         }
@@ -266,7 +281,7 @@ final class Conversations {
         }
     }
 
-    private void outboundVoice(Conv c, SplittableRandom r) {
+    private void outboundVoice(Conv c, SplittableRandom r, boolean endOnly) {
         c.originatingDirection = "outbound";
         c.divisionId = org.homeDivision;
         Org.User a = agent(r);
@@ -279,6 +294,9 @@ final class Conversations {
         long t2 = answered ? t1 + dur(r, 30, 700) : t1;
         long t3 = t2 + dur(r, 5, 90);
         c.end = t2;
+        if (endOnly) {
+            return;
+        }
         voiceMos(c, r);
         if (a != null) {
             Part ag = part(c, r, "agent", a.name(), a.id());
@@ -311,7 +329,7 @@ final class Conversations {
                 null));
     }
 
-    private void digital(Conv c, SplittableRandom r, String media, int queue) {
+    private void digital(Conv c, SplittableRandom r, String media, int queue, boolean endOnly) {
         c.originatingDirection = "inbound";
         c.divisionId = org.divisionOfQueue(queue);
         boolean email = media.equals("email");
@@ -334,6 +352,9 @@ final class Conversations {
         long t3 = abandoned ? t1 : t2 + (email ? dur(r, 120, 1_500) : dur(r, 90, 1_500));
         long t4 = t3 + dur(r, 5, 120);
         c.end = t3;
+        if (endOnly) {
+            return;
+        }
 
         Part cust = part(c, r, "customer", customerName(r), null);
         Sess cs = session(cust, r, media, "inbound");
@@ -431,94 +452,139 @@ final class Conversations {
         return false;
     }
 
-    static void write(Conv c, JsonGenerator g) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("conversationEnd", Det.iso(c.end));
-        g.writeStringField("conversationId", c.id);
-        g.writeStringField("conversationStart", Det.iso(c.start));
-        g.writeArrayFieldStart("divisionIds");
-        g.writeString(c.divisionId);
-        g.writeEndArray();
+    private static final byte[] K_CONVERSATION_END = JsonBytes.key("conversationEnd");
+    private static final byte[] K_CONVERSATION_ID = JsonBytes.key("conversationId");
+    private static final byte[] K_CONVERSATION_START = JsonBytes.key("conversationStart");
+    private static final byte[] K_DIVISION_IDS = JsonBytes.key("divisionIds");
+    private static final byte[] K_MOS = JsonBytes.key("mediaStatsMinConversationMos");
+    private static final byte[] K_RFACTOR = JsonBytes.key("mediaStatsMinConversationRFactor");
+    private static final byte[] K_ORIGINATING_DIRECTION = JsonBytes.key("originatingDirection");
+    private static final byte[] K_PARTICIPANTS = JsonBytes.key("participants");
+    private static final byte[] K_PARTICIPANT_ID = JsonBytes.key("participantId");
+    private static final byte[] K_PARTICIPANT_NAME = JsonBytes.key("participantName");
+    private static final byte[] K_PURPOSE = JsonBytes.key("purpose");
+    private static final byte[] K_SESSIONS = JsonBytes.key("sessions");
+    private static final byte[] K_USER_ID = JsonBytes.key("userId");
+    private static final byte[] K_ANI = JsonBytes.key("ani");
+    private static final byte[] K_DIRECTION = JsonBytes.key("direction");
+    private static final byte[] K_DNIS = JsonBytes.key("dnis");
+    private static final byte[] K_EDGE_ID = JsonBytes.key("edgeId");
+    private static final byte[] K_FLOW = JsonBytes.key("flow");
+    private static final byte[] K_ENTRY_TYPE = JsonBytes.key("entryType");
+    private static final byte[] K_EXIT_REASON = JsonBytes.key("exitReason");
+    private static final byte[] K_FLOW_ID = JsonBytes.key("flowId");
+    private static final byte[] K_FLOW_NAME = JsonBytes.key("flowName");
+    private static final byte[] K_FLOW_TYPE = JsonBytes.key("flowType");
+    private static final byte[] K_FLOW_VERSION = JsonBytes.key("flowVersion");
+    private static final byte[] K_TRANSFER_TYPE = JsonBytes.key("transferType");
+    private static final byte[] K_ENDING_LANGUAGE = JsonBytes.key("endingLanguage");
+    private static final byte[] K_ENTRY_REASON = JsonBytes.key("entryReason");
+    private static final byte[] K_MEDIA_TYPE = JsonBytes.key("mediaType");
+    private static final byte[] K_METRICS = JsonBytes.key("metrics");
+    private static final byte[] K_EMIT_DATE = JsonBytes.key("emitDate");
+    private static final byte[] K_NAME = JsonBytes.key("name");
+    private static final byte[] K_VALUE = JsonBytes.key("value");
+    private static final byte[] K_PROVIDER = JsonBytes.key("provider");
+    private static final byte[] K_REQUESTED_ROUTINGS = JsonBytes.key("requestedRoutings");
+    private static final byte[] K_SEGMENTS = JsonBytes.key("segments");
+    private static final byte[] K_DISCONNECT_TYPE = JsonBytes.key("disconnectType");
+    private static final byte[] K_QUEUE_ID = JsonBytes.key("queueId");
+    private static final byte[] K_SEGMENT_END = JsonBytes.key("segmentEnd");
+    private static final byte[] K_SEGMENT_START = JsonBytes.key("segmentStart");
+    private static final byte[] K_SEGMENT_TYPE = JsonBytes.key("segmentType");
+    private static final byte[] K_WRAP_UP_CODE = JsonBytes.key("wrapUpCode");
+    private static final byte[] K_SESSION_ID = JsonBytes.key("sessionId");
+    private static final byte[] K_USED_ROUTING = JsonBytes.key("usedRouting");
+
+    static void write(Conv c, JsonBytes g) {
+        g.startObject();
+        g.isoField(K_CONVERSATION_END, c.end);
+        g.stringField(K_CONVERSATION_ID, c.id);
+        g.isoField(K_CONVERSATION_START, c.start);
+        g.field(K_DIVISION_IDS);
+        g.startArray();
+        g.string(c.divisionId);
+        g.endArray();
         if (!Double.isNaN(c.mos)) {
-            g.writeNumberField("mediaStatsMinConversationMos", c.mos);
-            g.writeNumberField("mediaStatsMinConversationRFactor", c.rFactor);
+            g.field(K_MOS);
+            g.number(c.mos);
+            g.field(K_RFACTOR);
+            g.number(c.rFactor);
         }
-        g.writeStringField("originatingDirection", c.originatingDirection);
-        g.writeArrayFieldStart("participants");
+        g.stringField(K_ORIGINATING_DIRECTION, c.originatingDirection);
+        g.field(K_PARTICIPANTS);
+        g.startArray();
         for (Part p : c.participants) {
-            g.writeStartObject();
-            g.writeStringField("participantId", p.id);
-            g.writeStringField("participantName", p.name);
-            g.writeStringField("purpose", p.purpose);
-            g.writeArrayFieldStart("sessions");
+            g.startObject();
+            g.stringField(K_PARTICIPANT_ID, p.id);
+            g.stringField(K_PARTICIPANT_NAME, p.name);
+            g.stringField(K_PURPOSE, p.purpose);
+            g.field(K_SESSIONS);
+            g.startArray();
             for (Sess s : p.sessions) {
                 writeSession(s, g);
             }
-            g.writeEndArray();
-            if (p.userId != null) {
-                g.writeStringField("userId", p.userId);
-            }
-            g.writeEndObject();
+            g.endArray();
+            g.optional(K_USER_ID, p.userId);
+            g.endObject();
         }
-        g.writeEndArray();
-        g.writeEndObject();
+        g.endArray();
+        g.endObject();
     }
 
-    private static void writeSession(Sess s, JsonGenerator g) throws IOException {
-        g.writeStartObject();
-        optional(g, "ani", s.ani);
-        g.writeStringField("direction", s.direction);
-        optional(g, "dnis", s.dnis);
-        optional(g, "edgeId", s.edgeId);
+    private static void writeSession(Sess s, JsonBytes g) {
+        g.startObject();
+        g.optional(K_ANI, s.ani);
+        g.stringField(K_DIRECTION, s.direction);
+        g.optional(K_DNIS, s.dnis);
+        g.optional(K_EDGE_ID, s.edgeId);
         if (s.flowId != null) {
-            g.writeObjectFieldStart("flow");
-            g.writeStringField("endingLanguage", "en-us");
-            g.writeStringField("entryReason", s.dnis);
-            g.writeStringField("entryType", "dnis");
-            g.writeStringField("exitReason", "TRANSFER");
-            g.writeStringField("flowId", s.flowId);
-            g.writeStringField("flowName", s.flowName);
-            g.writeStringField("flowType", "INBOUNDCALL");
-            g.writeStringField("flowVersion", "12.0");
-            g.writeStringField("transferType", "ACD");
-            g.writeEndObject();
+            g.field(K_FLOW);
+            g.startObject();
+            g.stringField(K_ENDING_LANGUAGE, "en-us");
+            g.stringField(K_ENTRY_REASON, s.dnis);
+            g.stringField(K_ENTRY_TYPE, "dnis");
+            g.stringField(K_EXIT_REASON, "TRANSFER");
+            g.stringField(K_FLOW_ID, s.flowId);
+            g.stringField(K_FLOW_NAME, s.flowName);
+            g.stringField(K_FLOW_TYPE, "INBOUNDCALL");
+            g.stringField(K_FLOW_VERSION, "12.0");
+            g.stringField(K_TRANSFER_TYPE, "ACD");
+            g.endObject();
         }
-        g.writeStringField("mediaType", s.mediaType);
-        g.writeArrayFieldStart("metrics");
+        g.stringField(K_MEDIA_TYPE, s.mediaType);
+        g.field(K_METRICS);
+        g.startArray();
         for (Metric m : s.metrics) {
-            g.writeStartObject();
-            g.writeStringField("emitDate", Det.iso(m.emit));
-            g.writeStringField("name", m.name);
-            g.writeNumberField("value", m.value);
-            g.writeEndObject();
+            g.startObject();
+            g.isoField(K_EMIT_DATE, m.emit);
+            g.stringField(K_NAME, m.name);
+            g.numberField(K_VALUE, m.value);
+            g.endObject();
         }
-        g.writeEndArray();
-        optional(g, "provider", s.provider);
+        g.endArray();
+        g.optional(K_PROVIDER, s.provider);
         if (s.routing != null) {
-            g.writeArrayFieldStart("requestedRoutings");
-            g.writeString(s.routing);
-            g.writeEndArray();
+            g.field(K_REQUESTED_ROUTINGS);
+            g.startArray();
+            g.string(s.routing);
+            g.endArray();
         }
-        g.writeArrayFieldStart("segments");
+        g.field(K_SEGMENTS);
+        g.startArray();
         for (Seg x : s.segments) {
-            g.writeStartObject();
-            optional(g, "disconnectType", x.disconnectType);
-            optional(g, "queueId", x.queueId);
-            g.writeStringField("segmentEnd", Det.iso(x.end));
-            g.writeStringField("segmentStart", Det.iso(x.start));
-            g.writeStringField("segmentType", x.type);
-            optional(g, "wrapUpCode", x.wrapUpCode);
-            g.writeEndObject();
+            g.startObject();
+            g.optional(K_DISCONNECT_TYPE, x.disconnectType);
+            g.optional(K_QUEUE_ID, x.queueId);
+            g.isoField(K_SEGMENT_END, x.end);
+            g.isoField(K_SEGMENT_START, x.start);
+            g.stringField(K_SEGMENT_TYPE, x.type);
+            g.optional(K_WRAP_UP_CODE, x.wrapUpCode);
+            g.endObject();
         }
-        g.writeEndArray();
-        g.writeStringField("sessionId", s.id);
-        optional(g, "usedRouting", s.routing);
-        g.writeEndObject();
-    }
-
-    private static void optional(JsonGenerator g, String field, String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(field, value);
-        }
+        g.endArray();
+        g.stringField(K_SESSION_ID, s.id);
+        g.optional(K_USED_ROUTING, s.routing);
+        g.endObject();
     }
 }

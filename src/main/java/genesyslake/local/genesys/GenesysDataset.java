@@ -115,8 +115,10 @@ public final class GenesysDataset {
         return conversationBytes(conversations.generate(position >> 32, (int) position));
     }
 
-    private static byte[] conversationBytes(Conversations.Conv c) {
-        return bytes(g -> Conversations.write(c, g));
+    static byte[] conversationBytes(Conversations.Conv c) {
+        JsonBytes w = JsonBytes.local();
+        Conversations.write(c, w);
+        return w.toByteArray();
     }
 
     /** Walks the conversations a job or query covers, from a position (day &lt;&lt; 32 | index) or the start. */
@@ -150,6 +152,12 @@ public final class GenesysDataset {
 
         /** The next matching record, or null at the end. */
         byte[] next() {
+            Conversations.Conv c = nextConversation();
+            return c == null ? null : conversationBytes(c);
+        }
+
+        /** The next matching conversation, or null at the end. */
+        Conversations.Conv nextConversation() {
             while (true) {
                 if (index >= hi) {
                     if (day >= lastDay) {
@@ -160,12 +168,16 @@ public final class GenesysDataset {
                     hi = hiOf(day);
                     continue;
                 }
-                Conversations.Conv c = conversations.generate(day, index++);
-                if (overlap && c.end <= q.span().startMs()) {
+                int i = index++;
+                // Only a conversation starting before the interval can end before it: settle that cheaply first.
+                long from = q.span().startMs();
+                if (overlap && day * Det.DAY_MS < from && conversations.startMs(day, i) < from
+                        && conversations.endMs(day, i) <= from) {
                     continue;
                 }
+                Conversations.Conv c = conversations.generate(day, i);
                 if (Conversations.matches(c, q.conversationFilters(), q.segmentFilters())) {
-                    return conversationBytes(c);
+                    return c;
                 }
             }
         }
@@ -309,7 +321,9 @@ public final class GenesysDataset {
             return null;
         }
         UserTimelines.Timeline t = new UserTimelines.Timeline(userId, presence, routing);
-        return bytes(g -> UserTimelines.write(t, g));
+        JsonBytes w = JsonBytes.local();
+        UserTimelines.write(t, w);
+        return w.toByteArray();
     }
 
     // ---------------------------------------------------------------- usage

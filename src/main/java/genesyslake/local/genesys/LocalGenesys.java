@@ -493,12 +493,13 @@ public final class LocalGenesys implements AutoCloseable {
     /** Writes the records part of a page; returns the cursor position of the next page, or null on the last. */
     private Long conversationPage(Job job, Long from, int pageSize, OutputStream out) throws IOException {
         GenesysDataset.ConversationScan scan = dataset.conversationScan(job.request, true, from);
+        JsonBytes w = JsonBytes.local();
         int n = 0;
         Long next = null;
         while (true) {
             long before = scan.position();
-            byte[] record = scan.next();
-            if (record == null) {
+            Conversations.Conv c = scan.nextConversation();
+            if (c == null) {
                 break;
             }
             if (n == pageSize) {
@@ -506,7 +507,9 @@ public final class LocalGenesys implements AutoCloseable {
                 break;
             }
             ascii(out, n == 0 ? "\"conversations\":[" : ",");
-            out.write(record);
+            w.reset();
+            Conversations.write(c, w);
+            w.writeTo(out);
             n++;
         }
         if (n > 0) {

@@ -1,8 +1,5 @@
 package genesyslake.local.genesys;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-
-import java.io.IOException;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -138,32 +135,43 @@ final class UserTimelines {
         return end;
     }
 
-    static void write(Timeline t, JsonGenerator g) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("userId", t.userId);
+    private static final byte[] K_USER_ID = JsonBytes.key("userId");
+    private static final byte[] K_PRIMARY_PRESENCE = JsonBytes.key("primaryPresence");
+    private static final byte[] K_ROUTING_STATUS_LIST = JsonBytes.key("routingStatus");
+    private static final byte[] K_START_TIME = JsonBytes.key("startTime");
+    private static final byte[] K_END_TIME = JsonBytes.key("endTime");
+    private static final byte[] K_SYSTEM_PRESENCE = JsonBytes.key("systemPresence");
+    private static final byte[] K_ORGANIZATION_PRESENCE_ID = JsonBytes.key("organizationPresenceId");
+    private static final byte[] K_ROUTING_STATUS = JsonBytes.key("routingStatus");
+
+    static void write(Timeline t, JsonBytes g) {
+        g.startObject();
+        g.stringField(K_USER_ID, t.userId);
         if (!t.presence.isEmpty()) {
-            g.writeArrayFieldStart("primaryPresence");
+            g.field(K_PRIMARY_PRESENCE);
+            g.startArray();
             for (Presence p : t.presence) {
-                g.writeStartObject();
-                g.writeStringField("startTime", Det.iso(p.start));
-                g.writeStringField("endTime", Det.iso(p.end));
-                g.writeStringField("systemPresence", p.systemPresence);
-                g.writeStringField("organizationPresenceId", p.organizationPresenceId);
-                g.writeEndObject();
+                g.startObject();
+                g.isoField(K_START_TIME, p.start);
+                g.isoField(K_END_TIME, p.end);
+                g.stringField(K_SYSTEM_PRESENCE, p.systemPresence);
+                g.stringField(K_ORGANIZATION_PRESENCE_ID, p.organizationPresenceId);
+                g.endObject();
             }
-            g.writeEndArray();
+            g.endArray();
         }
         if (!t.routing.isEmpty()) {
-            g.writeArrayFieldStart("routingStatus");
+            g.field(K_ROUTING_STATUS_LIST);
+            g.startArray();
             for (Routing x : t.routing) {
-                g.writeStartObject();
-                g.writeStringField("startTime", Det.iso(x.start));
-                g.writeStringField("endTime", Det.iso(x.end));
-                g.writeStringField("routingStatus", x.status);
-                g.writeEndObject();
+                g.startObject();
+                g.isoField(K_START_TIME, x.start);
+                g.isoField(K_END_TIME, x.end);
+                g.stringField(K_ROUTING_STATUS, x.status);
+                g.endObject();
             }
-            g.writeEndArray();
+            g.endArray();
         }
-        g.writeEndObject();
+        g.endObject();
     }
 }
