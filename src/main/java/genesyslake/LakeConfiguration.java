@@ -17,6 +17,7 @@ import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
 import genesyslake.management.JmxRegistration;
 import genesyslake.management.LakeMetrics;
+import genesyslake.management.RouteReloadGuard;
 import genesyslake.query.DetailsQuery;
 import genesyslake.report.Reports;
 import org.apache.camel.CamelConfiguration;
@@ -141,6 +142,8 @@ public class LakeConfiguration implements CamelConfiguration {
             LOG.info("High availability: routes run only while this instance ({}) holds the lock in {}", cluster.getId(),
                     cluster.getRoot());
         }
+
+        context.getManagementStrategy().addEventNotifier(new RouteReloadGuard(context));
 
         FlowRunner flows = new FlowRunner(context);
         registry.bind("flows", flows);

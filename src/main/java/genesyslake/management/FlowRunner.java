@@ -39,6 +39,18 @@ public final class FlowRunner {
         return PIPELINE.stream().filter(id -> context.getRoute(id) != null).toList();
     }
 
+    /**
+     * A scheduled run: same lock as on-demand runs, so a timer tick and a JMX trigger never run one flow twice at
+     * once. Throws when the run did not succeed, so a schedule's chain (export, then catalog, then reports) stops.
+     */
+    public FlowOutcome tick(String flow) {
+        FlowOutcome outcome = run(flow, Map.of());
+        if (!outcome.success()) {
+            throw new IllegalStateException(outcome.toString());
+        }
+        return outcome;
+    }
+
     public FlowOutcome run(String flow, Map<String, Object> headers) {
         String runId = UUID.randomUUID().toString().substring(0, 8);
         if (context.getRoute(flow) == null) {

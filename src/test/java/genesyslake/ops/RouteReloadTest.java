@@ -4,7 +4,6 @@ import genesyslake.management.FlowOutcome;
 import genesyslake.testsupport.LocalDaemon;
 import org.apache.camel.model.Model;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -105,8 +104,6 @@ class RouteReloadTest {
     }
 
     @Test
-    @Disabled("Defect: Camel's RouteWatcherReloadStrategy removes the file's routes before starting the new ones; a route "
-            + "that parses but cannot start (unknown bean) leaves the flow gone until the file is fixed. See the ops report.")
     void anEditThatParsesButCannotStartKeepsTheFlowAvailable() throws Exception {
         startWithReloadableRoutes();
         assertTrue(runUsage("2025-01-01/2025-02-01").success());
