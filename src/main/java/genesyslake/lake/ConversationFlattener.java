@@ -106,7 +106,7 @@ public final class ConversationFlattener {
             return null;
         }
         try {
-            return Instant.parse(end).toEpochMilli() - Instant.parse(start).toEpochMilli();
+            return RawRecords.epochMillis(end) - RawRecords.epochMillis(start);
         } catch (DateTimeParseException e) {
             return null;
         }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
@@ -87,10 +89,51 @@ public final class RawRecords {
             throw new IllegalArgumentException("no timestamp");
         }
         try {
-            return Instant.parse(isoInstant).atOffset(ZoneOffset.UTC).toLocalDate().toString();
+            return LocalDate.ofEpochDay(Math.floorDiv(epochMillis(isoInstant), 86_400_000L)).toString();
         } catch (DateTimeParseException e) {
             return java.time.OffsetDateTime.parse(isoInstant).atZoneSameInstant(ZoneOffset.UTC).toLocalDate().toString();
         }
+    }
+
+    /**
+     * Epoch milliseconds of an ISO-8601 instant, as {@link Instant#parse} gives; the shapes Genesys sends
+     * ({@code 2026-11-20T23:58:00Z}, {@code 2026-11-20T23:58:00.123Z}) are read without the formatter machinery,
+     * which cost more than the rest of the flattening.
+     *
+     * @throws DateTimeParseException as Instant.parse does
+     */
+    public static long epochMillis(String iso) {
+        int n = iso.length();
+        if ((n == 20 || n == 24) && iso.charAt(n - 1) == 'Z' && iso.charAt(4) == '-' && iso.charAt(7) == '-'
+                && iso.charAt(10) == 'T' && iso.charAt(13) == ':' && iso.charAt(16) == ':' && (n == 20 || iso.charAt(19) == '.')) {
+            int year = digits(iso, 0, 4);
+            int month = digits(iso, 5, 2);
+            int day = digits(iso, 8, 2);
+            int hour = digits(iso, 11, 2);
+            int minute = digits(iso, 14, 2);
+            int second = digits(iso, 17, 2);
+            int millis = n == 24 ? digits(iso, 20, 3) : 0;
+            if (year >= 0 && month >= 1 && month <= 12 && day >= 1
+                    && (day <= 28 || day <= YearMonth.of(year, month).lengthOfMonth())
+                    && hour <= 23 && minute <= 59 && second <= 59 && hour >= 0 && minute >= 0 && second >= 0 && millis >= 0) {
+                long days = LocalDate.of(year, month, day).toEpochDay();
+                return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;
+            }
+        }
+        return Instant.parse(iso).toEpochMilli();
+    }
+
+    /** The non-negative number in s[from, from+count), or -1 when any of those chars is not a digit. */
+    private static int digits(String s, int from, int count) {
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static int firstNonWhitespace(byte[] buf, int from, int to) {

@@ -1,62 +1,152 @@
 package genesyslake.lake;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
-/** Writes flat rows as compact JSON objects with a fixed column list; a column without a value is written as null. */
+/**
+ * Writes flat rows as compact JSON objects with a fixed column list; a column without a value is written as null.
+ * Bytes go straight into one reused buffer (a Jackson generator per row was the flatteners' largest cost).
+ */
 final class RowWriter {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-    private JsonGenerator gen;
+    private byte[] buf = new byte[1024];
+    private int len;
+    private boolean first;
 
-    RowWriter start() throws IOException {
-        bytes.reset();
-        gen = FACTORY.createGenerator(bytes, JsonEncoding.UTF8);
-        gen.writeStartObject();
+    RowWriter start() {
+        len = 0;
+        first = true;
+        put((byte) '{');
         return this;
     }
 
     /** Writes the node's text when it is a scalar, null when it is missing, null or a container. */
-    RowWriter text(String column, JsonNode node) throws IOException {
-        gen.writeFieldName(column);
+    RowWriter text(String column, JsonNode node) {
+        name(column);
         if (node == null || node.isNull() || node.isContainerNode() || node.isMissingNode()) {
-            gen.writeNull();
+            putAll(NULL);
         } else {
-            gen.writeString(node.asText());
+            string(node.asText());
         }
         return this;
     }
 
-    RowWriter text(String column, String value) throws IOException {
-        gen.writeFieldName(column);
+    RowWriter text(String column, String value) {
+        name(column);
         if (value == null) {
-            gen.writeNull();
+            putAll(NULL);
         } else {
-            gen.writeString(value);
+            string(value);
         }
         return this;
     }
 
-    RowWriter number(String column, Long value) throws IOException {
-        gen.writeFieldName(column);
+    RowWriter number(String column, Long value) {
+        name(column);
         if (value == null) {
-            gen.writeNull();
+            putAll(NULL);
         } else {
-            gen.writeNumber(value);
+            String digits = Long.toString(value);
+            ensure(digits.length());
+            for (int i = 0; i < digits.length(); i++) {
+                buf[len++] = (byte) digits.charAt(i);
+            }
         }
         return this;
     }
 
     void emit(RowSink sink, String partitionDate) throws IOException {
-        gen.writeEndObject();
-        gen.close();
-        sink.row(partitionDate, bytes.toByteArray(), 0, bytes.size());
+        put((byte) '}');
+        sink.row(partitionDate, buf, 0, len);
+    }
+
+    private void name(String column) {
+        if (!first) {
+            put((byte) ',');
+        }
+        first = false;
+        string(column);
+        put((byte) ':');
+    }
+
+    /** A JSON string: ASCII copied, quote, backslash and control characters escaped, the rest as UTF-8. */
+    private void string(String s) {
+        int n = s.length();
+        ensure(n * 6 + 2); // worst case: a six-byte escape per char (UTF-8 needs at most 3 bytes per char)
+        byte[] b = buf;
+        int p = len;
+        b[p++] = '"';
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c >= 0x20 && c != '"' && c != '\\') {
+                    b[p++] = (byte) c;
+                } else if (c >= 0x20) {
+                    b[p++] = '\\';
+                    b[p++] = (byte) c;
+                } else {
+                    p = control(b, p, c);
+                }
+            } else if (c < 0x800) {
+                b[p++] = (byte) (0xc0 | (c >> 6));
+                b[p++] = (byte) (0x80 | (c & 0x3f));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                b[p++] = (byte) (0xf0 | (cp >> 18));
+                b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                b[p++] = (byte) (0x80 | (cp & 0x3f));
+            } else if (Character.isSurrogate(c)) {
+                b[p++] = '?'; // a lone surrogate has no UTF-8 form; String.getBytes does the same
+            } else {
+                b[p++] = (byte) (0xe0 | (c >> 12));
+                b[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                b[p++] = (byte) (0x80 | (c & 0x3f));
+            }
+        }
+        b[p++] = '"';
+        len = p;
+    }
+
+    private static int control(byte[] b, int p, char c) {
+        b[p++] = '\\';
+        switch (c) {
+            case '\n' -> b[p++] = 'n';
+            case '\r' -> b[p++] = 'r';
+            case '\t' -> b[p++] = 't';
+            case '\b' -> b[p++] = 'b';
+            case '\f' -> b[p++] = 'f';
+            default -> {
+                b[p++] = 'u';
+                b[p++] = '0';
+                b[p++] = '0';
+                b[p++] = HEX[c >> 4];
+                b[p++] = HEX[c & 0xf];
+            }
+        }
+        return p;
+    }
+
+    private void put(byte c) {
+        ensure(1);
+        buf[len++] = c;
+    }
+
+    private void putAll(byte[] bytes) {
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buf, len, bytes.length);
+        len += bytes.length;
+    }
+
+    private void ensure(int extra) {
+        if (len + extra > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
+        }
     }
 }
