@@ -9,8 +9,6 @@ import genesyslake.query.DetailsQuery;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 /**
  * Where each detail record goes in the lake: its raw bytes to {@code conversations/} or {@code user_details/},
@@ -45,9 +43,9 @@ final class LakeRecordRouter {
             String start = RawRecords.topLevelString(buf, off, len, "conversationStart");
             // A record without conversationStart cannot be placed by its start: it stays with the day that returned it.
             if (start != null) {
-                OffsetDateTime started = OffsetDateTime.parse(start);
-                lastConversationStart = started.toInstant();
-                if (!started.atZoneSameInstant(ZoneOffset.UTC).toLocalDate().equals(day)) {
+                long startMs = RawRecords.epochMillis(start);
+                lastConversationStart = Instant.ofEpochMilli(startMs);
+                if (Math.floorDiv(startMs, 86_400_000L) != day.toEpochDay()) {
                     return false;
                 }
             }

@@ -16,6 +16,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -200,27 +204,58 @@ public final class PartitionSpool implements Closeable {
     public List<LakeObject> finish() throws IOException {
         closeStreams();
         finished = true;
-        List<LakeObject> objects = new ArrayList<>();
-        byte[] chunk = new byte[bufferSize];
-        for (Map.Entry<String, Part> e : parts.entrySet()) {
-            Part part = e.getValue();
-            Path target = outDir.resolve(e.getKey());
-            Files.createDirectories(target.getParent());
-            long raw = 0;
-            try (InputStream in = Files.newInputStream(part.spool);
-                 OutputStream out = new LevelGzipOutputStream(Files.newOutputStream(target), bufferSize, level)) {
-                // Only the committed/appended length counts: the file is never longer, but be exact anyway.
-                long left = part.length;
-                int n;
-                while (left > 0 && (n = in.read(chunk, 0, (int) Math.min(chunk.length, left))) > 0) {
-                    out.write(chunk, 0, n);
-                    left -= n;
-                    raw += n;
-                }
+        // Compressing is the long pole of a big export: spread the partitions over the cores, keep key order.
+        List<Map.Entry<String, Part>> entries = new ArrayList<>(parts.entrySet());
+        int threads = Math.max(1, Math.min(entries.size(), Runtime.getRuntime().availableProcessors()));
+        if (threads == 1) {
+            List<LakeObject> objects = new ArrayList<>();
+            for (Map.Entry<String, Part> e : entries) {
+                objects.add(compress(e.getKey(), e.getValue()));
             }
-            objects.add(new LakeObject(e.getKey(), target, part.records, Files.size(target), raw));
+            return objects;
         }
-        return objects;
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "spool-gzip");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<LakeObject>> futures = new ArrayList<>();
+            for (Map.Entry<String, Part> e : entries) {
+                futures.add(pool.submit(() -> compress(e.getKey(), e.getValue())));
+            }
+            List<LakeObject> objects = new ArrayList<>();
+            for (Future<LakeObject> f : futures) {
+                objects.add(f.get());
+            }
+            return objects;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while compressing the spool", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private LakeObject compress(String key, Part part) throws IOException {
+        byte[] chunk = new byte[bufferSize];
+        Path target = outDir.resolve(key);
+        Files.createDirectories(target.getParent());
+        long raw = 0;
+        try (InputStream in = Files.newInputStream(part.spool);
+             OutputStream out = new LevelGzipOutputStream(Files.newOutputStream(target), bufferSize, level)) {
+            // Only the committed/appended length counts: the file is never longer, but be exact anyway.
+            long left = part.length;
+            int n;
+            while (left > 0 && (n = in.read(chunk, 0, (int) Math.min(chunk.length, left))) > 0) {
+                out.write(chunk, 0, n);
+                left -= n;
+                raw += n;
+            }
+        }
+        return new LakeObject(key, target, part.records, Files.size(target), raw);
     }
 
     /** Closes open files and deletes the run directory with everything in it. */

@@ -64,4 +64,13 @@ class RawRecordsTest {
         assertEquals("2026-11-21", RawRecords.utcDate("2026-11-20T23:30:00-01:00"));
         assertEquals("2026-11-19", RawRecords.utcDate("2026-11-20T00:30:00+01:00"));
     }
+
+    @org.junit.jupiter.api.Test
+    void epochMillisReadsGenesysTimestampsLikeInstantParse() {
+        for (String t : java.util.List.of("2026-11-20T00:00:00Z", "2026-11-20T23:59:59.999Z", "2021-04-26T15:55:52.163Z",
+                "1999-12-31T23:59:59.5Z", "2026-11-20T10:15:30+02:00")) {
+            org.junit.jupiter.api.Assertions.assertEquals(java.time.OffsetDateTime.parse(t).toInstant().toEpochMilli(),
+                    RawRecords.epochMillis(t), t);
+        }
+    }
 }
