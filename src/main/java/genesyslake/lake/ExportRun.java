@@ -25,7 +25,6 @@ public final class ExportRun {
     private final Path dir;
     private final Instant started = Instant.now();
     private final List<LakeObject> objects = new ArrayList<>();
-    private final List<String> uploaded = Collections.synchronizedList(new ArrayList<>());
     private final List<String> deadLettered = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong pages = new AtomicLong();
@@ -70,16 +69,8 @@ public final class ExportRun {
         objects.addAll(produced);
     }
 
-    public void uploaded(String key) {
-        uploaded.add(key);
-    }
-
     public void deadLettered(String key) {
         deadLettered.add(key);
-    }
-
-    public List<String> uploadedKeys() {
-        return List.copyOf(uploaded);
     }
 
     public List<String> deadLetteredKeys() {

@@ -96,14 +96,9 @@ public final class LakeRuns {
         }
     }
 
-    /** After an object landed: note it on the run and free its disk space straight away. */
+    /** After an object landed: free its disk space straight away. */
     public void uploaded(Exchange exchange) throws IOException {
-        LakeObject object = exchange.getProperty(DeadLetters.OBJECT_PROPERTY, LakeObject.class);
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
-        if (run != null) {
-            run.uploaded(object.key());
-        }
-        Files.deleteIfExists(object.file());
+        Files.deleteIfExists(exchange.getProperty(DeadLetters.OBJECT_PROPERTY, LakeObject.class).file());
     }
 
     /** Ends a run: advances the watermark if everything landed, removes the work folder, logs the summary. */
