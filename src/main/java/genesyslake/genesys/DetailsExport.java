@@ -101,6 +101,24 @@ public final class DetailsExport {
         }
         exchange.setProperty(ExportRun.PROPERTY, run);
 
+        try {
+            exportDays(query, run, spool, interval, available, inFlight);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // Keep what was checkpointed for the next run to resume from; the writer saves its last state first.
+            try {
+                spool.abandon();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        run.addObjects(spool.finish());
+        runs.watermarks().clearInFlight(flow);
+        return run;
+    }
+
+    private void exportDays(DetailsQuery query, ExportRun run, PartitionSpool spool, Interval interval, Instant available,
+            java.util.Optional<ObjectNode> inFlight) throws IOException, InterruptedException {
         LocalDate resumeDay = inFlight.map(s -> LocalDate.parse(s.get("day").asText())).orElse(null);
         for (LocalDate day = interval.startDate(); !day.isAfter(interval.lastDate()); day = day.plusDays(1)) {
             if (resumeDay != null && day.isBefore(resumeDay)) {
@@ -116,9 +134,6 @@ public final class DetailsExport {
                         + " is not yet available for jobs; day " + day + " was exported from the live query and will be re-pulled");
             }
         }
-        run.addObjects(spool.finish());
-        runs.watermarks().clearInFlight(flow);
-        return run;
     }
 
     /** Which whole days to export: explicit, or from the watermark (minus the trailing window) to the last available day. */
@@ -277,6 +292,10 @@ public final class DetailsExport {
         }
     }
 
+    /**
+     * Saves where the day's job stands once everything routed so far is on disk; paging goes on meanwhile (the spool's
+     * writer saves the state, in order, so a saved cursor never runs ahead of the spooled data).
+     */
     private void saveProgress(ExportRun run, PartitionSpool spool, LocalDate day, String jobId, String cursor, int page,
             PartitionSpool.Checkpoint dayStart) throws IOException {
         ObjectNode s = JSON.createObjectNode();
@@ -289,9 +308,11 @@ public final class DetailsExport {
         s.put("page", page);
         s.put("records", run.records().get());
         s.put("pages", run.pages().get());
-        s.set("checkpoint", JSON.valueToTree(spool.checkpoint()));
         s.set("dayStart", JSON.valueToTree(dayStart));
-        runs.watermarks().saveInFlight(flow, s);
+        spool.checkpoint(committed -> {
+            s.set("checkpoint", JSON.valueToTree(committed));
+            runs.watermarks().saveInFlight(flow, s);
+        });
     }
 
     private long lastLog = System.nanoTime();

@@ -1,14 +1,14 @@
 package genesyslake.lake;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -16,22 +16,33 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
- * Spools NDJSON lines for one export run into one file per final S3 object key under a run directory, with
- * checkpoints that let an interrupted run resume exactly, and gzips every file at the end.
+ * Spools NDJSON lines for one export run into one gzip file per final S3 object key under a run directory, with
+ * checkpoints that let an interrupted run resume exactly.
  *
- * <p>Memory is bounded: at most {@code maxOpen} files are open at once, each with a {@code bufferSize} buffer; the
- * least recently used one is closed when another is needed. Not thread-safe: one run, one writer.
+ * <p>Lines are compressed while they arrive, on a writer thread of the spool's own, so the thread that reads
+ * Genesys pages never waits for the Deflater and no gzip pass is left for the end. Each checkpoint closes the
+ * current gzip member of every key written since the last one, so a checkpoint's committed length is always a
+ * member boundary: cutting a file back to it leaves a valid multi-member gzip (RFC 1952 §2.2), which gzip, the
+ * JDK's GZIPInputStream, DuckDB and Athena's readers decompress as one stream.
+ *
+ * <p>Memory is bounded: at most {@code maxOpen} keys hold a pending buffer of {@code bufferSize} bytes and at most
+ * {@code maxOpen} files (each with a Deflater) are open on the writer; {@value #IN_FLIGHT} buffers at most wait for
+ * the writer, after which {@link #append} blocks (back-pressure). One thread appends; the writer is internal.
  */
 public final class PartitionSpool implements Closeable {
 
@@ -41,10 +52,14 @@ public final class PartitionSpool implements Closeable {
      */
     public static final int DEFAULT_LEVEL = Deflater.BEST_SPEED;
     public static final int DEFAULT_MAX_OPEN = 64;
-    public static final int DEFAULT_BUFFER = 64 * 1024;
+    public static final int DEFAULT_BUFFER = 256 * 1024;
+    /** Buffers handed to the writer and not yet compressed, across all keys. */
+    static final int IN_FLIGHT = 8;
 
-    /** Committed length and record count of one key's spool file. */
-    public record Committed(long length, long records) {
+    private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+
+    /** Committed gzip length, record count and uncompressed length of one key's file. */
+    public record Committed(long length, long records, long rawBytes) {
     }
 
     /** Everything needed to resume a run: the committed state of every key, in key order. */
@@ -62,25 +77,45 @@ public final class PartitionSpool implements Closeable {
     public record LakeObject(String key, Path file, long records, long bytes, long rawBytes) {
     }
 
+    /** One key. Fields above the line belong to the appending thread, below it to the writer thread. */
     private static final class Part {
-        final Path spool;
-        long length;
+        final String key;
+        final Path file;
         long records;
-        boolean dirty;
+        long raw;
+        byte[] pending;
+        int fill;
+        boolean touched; // appended to since the last checkpoint
+        // ---- writer thread only
+        long length; // bytes in the file
+        FileOutputStream out;
+        Deflater deflater;
+        final CRC32 crc = new CRC32();
+        long memberRaw;
+        boolean unsynced;
 
-        Part(Path spool) {
-            this.spool = spool;
+        Part(String key, Path file) {
+            this.key = key;
+            this.file = file;
         }
     }
 
     private final Path runDir;
     private final Path spoolDir;
-    private final Path outDir;
     private final int level;
     private final int maxOpen;
     private final int bufferSize;
     private final Map<String, Part> parts = new TreeMap<>();
-    private final LinkedHashMap<String, OutputStream> open = new LinkedHashMap<>(16, 0.75f, true);
+    /** Keys holding a pending buffer, least recently appended first (appending thread). */
+    private final LinkedHashMap<String, Part> buffered = new LinkedHashMap<>(16, 0.75f, true);
+    /** Keys with an open file on the writer, least recently written first (writer thread). */
+    private final LinkedHashMap<String, Part> openFiles = new LinkedHashMap<>(16, 0.75f, true);
+    private final ArrayDeque<Deflater> idleDeflaters = new ArrayDeque<>(); // writer thread
+    private final ConcurrentLinkedQueue<byte[]> freeBuffers = new ConcurrentLinkedQueue<>();
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    private final ExecutorService writer;
+    private final byte[] deflated;
+    private volatile IOException failure;
     private boolean finished;
 
     public PartitionSpool(Path runDir) throws IOException {
@@ -96,11 +131,19 @@ public final class PartitionSpool implements Closeable {
         }
         this.runDir = runDir;
         this.spoolDir = runDir.resolve("spool");
-        this.outDir = runDir.resolve("out");
         this.level = level;
         this.maxOpen = maxOpen;
         this.bufferSize = bufferSize;
+        this.deflated = new byte[Math.max(bufferSize, 8192)];
         Files.createDirectories(spoolDir);
+        // One writer thread, in submission order; it ends when idle, so a spool abandoned by a failed run leaks nothing.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "spool-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        this.writer = pool;
     }
 
     /**
@@ -114,31 +157,43 @@ public final class PartitionSpool implements Closeable {
     public static PartitionSpool resume(Path runDir, Checkpoint checkpoint, int level, int maxOpen, int bufferSize)
             throws IOException {
         PartitionSpool spool = new PartitionSpool(runDir, level, maxOpen, bufferSize);
+        try {
+            spool.parts.putAll(spool.cutBack(checkpoint));
+        } catch (IOException | RuntimeException e) {
+            spool.writer.shutdownNow();
+            throw e;
+        }
+        return spool;
+    }
+
+    private Map<String, Part> cutBack(Checkpoint checkpoint) throws IOException {
+        Map<String, Part> restored = new TreeMap<>();
         Set<Path> known = new HashSet<>();
         for (Map.Entry<String, Committed> e : checkpoint.keys().entrySet()) {
-            Part part = new Part(spool.spoolFile(e.getKey()));
-            long have = Files.exists(part.spool) ? Files.size(part.spool) : -1;
+            Part part = new Part(e.getKey(), spoolFile(e.getKey()));
+            long have = Files.exists(part.file) ? Files.size(part.file) : -1;
             if (have < e.getValue().length()) {
                 throw new IOException("spool file for " + e.getKey() + " has " + Math.max(have, 0)
                         + " bytes but the checkpoint committed " + e.getValue().length() + ": cannot resume");
             }
-            try (FileChannel ch = FileChannel.open(part.spool, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(part.file, StandardOpenOption.WRITE)) {
                 ch.truncate(e.getValue().length());
                 ch.force(true);
             }
             part.length = e.getValue().length();
             part.records = e.getValue().records();
-            spool.parts.put(e.getKey(), part);
-            known.add(part.spool);
+            part.raw = e.getValue().rawBytes();
+            restored.put(e.getKey(), part);
+            known.add(part.file);
         }
-        try (Stream<Path> files = Files.walk(spool.spoolDir)) {
+        try (Stream<Path> files = Files.walk(spoolDir)) {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
                 if (!known.contains(f)) {
                     Files.delete(f);
                 }
             }
         }
-        return spool;
+        return restored;
     }
 
     /** Appends one record as a line (a newline is added) to the file for that object key. */
@@ -146,17 +201,36 @@ public final class PartitionSpool implements Closeable {
         if (finished) {
             throw new IllegalStateException("spool already finished");
         }
+        rethrow();
         Part part = parts.get(objectKey);
         if (part == null) {
-            part = new Part(spoolFile(objectKey));
+            part = new Part(objectKey, spoolFile(objectKey));
             parts.put(objectKey, part);
         }
-        OutputStream out = stream(objectKey, part);
-        out.write(buf, off, len);
-        out.write('\n');
-        part.length += len + 1L;
+        if (part.pending == null) {
+            refill(part);
+        } else {
+            buffered.get(objectKey); // recency
+        }
+        int left = len;
+        while (left > 0) {
+            int n = Math.min(left, part.pending.length - part.fill);
+            System.arraycopy(buf, off, part.pending, part.fill, n);
+            part.fill += n;
+            off += n;
+            left -= n;
+            if (part.fill == part.pending.length) {
+                handOver(part);
+                refill(part);
+            }
+        }
+        part.pending[part.fill++] = '\n';
+        if (part.fill == part.pending.length) {
+            handOver(part);
+        }
+        part.raw += len + 1L;
         part.records++;
-        part.dirty = true;
+        part.touched = true;
     }
 
     public void append(String objectKey, byte[] record) throws IOException {
@@ -173,96 +247,139 @@ public final class PartitionSpool implements Closeable {
         return Set.copyOf(parts.keySet());
     }
 
-    /** Flushes and forces to disk everything written since the last checkpoint, then returns the committed state. */
+    /** Makes everything appended so far durable (gzip members closed, files forced) and returns the committed state. */
     public Checkpoint checkpoint() throws IOException {
-        for (OutputStream out : open.values()) {
-            out.flush();
-        }
-        Map<String, Committed> keys = new TreeMap<>();
-        for (Map.Entry<String, Part> e : parts.entrySet()) {
-            Part part = e.getValue();
-            if (part.dirty) {
-                try (FileChannel ch = FileChannel.open(part.spool, StandardOpenOption.WRITE)) {
-                    ch.force(false);
+        return await(checkpoint(null));
+    }
+
+    /**
+     * Starts a checkpoint of everything appended so far and returns at once; appending may go on. When the data is
+     * on disk the writer thread calls {@code onDurable} (if not null) with the committed state, before it touches
+     * anything appended later, so state saved there (a cursor, a page number) never runs ahead of the data.
+     */
+    public Future<Checkpoint> checkpoint(DurableListener onDurable) throws IOException {
+        rethrow();
+        List<Part> touched = new ArrayList<>();
+        List<Part> all = new ArrayList<>(parts.values());
+        long[][] counts = new long[all.size()][];
+        for (int i = 0; i < all.size(); i++) {
+            Part part = all.get(i);
+            if (part.touched) {
+                touched.add(part);
+                part.touched = false;
+                if (part.pending != null) {
+                    handOver(part);
                 }
-                part.dirty = false;
             }
-            keys.put(e.getKey(), new Committed(part.length, part.records));
+            counts[i] = new long[] {part.records, part.raw};
         }
-        return new Checkpoint(keys);
+        return writer.submit(() -> {
+            if (failure != null) {
+                throw failure;
+            }
+            try {
+                for (Part part : touched) {
+                    endMember(part);
+                }
+                Map<String, Committed> keys = new TreeMap<>();
+                for (int i = 0; i < all.size(); i++) {
+                    Part part = all.get(i);
+                    if (part.unsynced) {
+                        if (part.out != null) {
+                            part.out.getChannel().force(false);
+                        } else {
+                            try (FileChannel ch = FileChannel.open(part.file, StandardOpenOption.WRITE)) {
+                                ch.force(false);
+                            }
+                        }
+                        part.unsynced = false;
+                    }
+                    keys.put(part.key, new Committed(part.length, counts[i][0], counts[i][1]));
+                }
+                Checkpoint cp = new Checkpoint(keys);
+                if (onDurable != null) {
+                    onDurable.committed(cp);
+                }
+                return cp;
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                throw e;
+            }
+        });
+    }
+
+    /** Called on the writer thread once a checkpoint's data is on disk. */
+    @FunctionalInterface
+    public interface DurableListener {
+        void committed(Checkpoint checkpoint) throws IOException;
     }
 
     /** Rewinds this spool to an earlier checkpoint of its own (e.g. a Genesys job expired and is resubmitted). */
     public void restore(Checkpoint checkpoint) throws IOException {
-        closeStreams();
-        PartitionSpool rewound = resume(runDir, checkpoint, level, maxOpen, bufferSize);
+        dropPending();
+        await(writer.submit(() -> {
+            closeFiles(false);
+            return null;
+        }));
+        rethrow();
         parts.clear();
-        parts.putAll(rewound.parts);
+        parts.putAll(cutBack(checkpoint));
     }
 
-    /** Gzips every spool file (streaming) and returns the objects in key order; the spool cannot be appended to after. */
+    /** Closes every gzip file and returns the objects in key order; the spool cannot be appended to after. */
     public List<LakeObject> finish() throws IOException {
-        closeStreams();
+        if (finished) {
+            throw new IllegalStateException("spool already finished");
+        }
+        checkpoint();
         finished = true;
-        // Compressing is the long pole of a big export: spread the partitions over the cores, keep key order.
-        List<Map.Entry<String, Part>> entries = new ArrayList<>(parts.entrySet());
-        int threads = Math.max(1, Math.min(entries.size(), Runtime.getRuntime().availableProcessors()));
-        if (threads == 1) {
-            List<LakeObject> objects = new ArrayList<>();
-            for (Map.Entry<String, Part> e : entries) {
-                objects.add(compress(e.getKey(), e.getValue()));
-            }
-            return objects;
+        await(writer.submit(() -> {
+            closeFiles(true);
+            return null;
+        }));
+        rethrow();
+        List<LakeObject> objects = new ArrayList<>();
+        for (Part part : parts.values()) {
+            objects.add(new LakeObject(part.key, part.file, part.records, Files.size(part.file), part.raw));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "spool-gzip");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<LakeObject>> futures = new ArrayList<>();
-            for (Map.Entry<String, Part> e : entries) {
-                futures.add(pool.submit(() -> compress(e.getKey(), e.getValue())));
+        return objects;
+    }
+
+    /**
+     * Leaves the run for a later {@link #resume}: lets the writer finish what it was given (so the last checkpoint it
+     * reported is on disk), closes the files and stops. Used when an export fails part-way.
+     */
+    public void abandon() throws IOException {
+        finished = true;
+        dropPending();
+        if (!writer.isShutdown()) {
+            try {
+                await(writer.submit(() -> {
+                    closeFiles(false);
+                    return null;
+                }));
+            } finally {
+                writer.shutdown();
             }
-            List<LakeObject> objects = new ArrayList<>();
-            for (Future<LakeObject> f : futures) {
-                objects.add(f.get());
-            }
-            return objects;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while compressing the spool", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
     }
 
-    private LakeObject compress(String key, Part part) throws IOException {
-        byte[] chunk = new byte[bufferSize];
-        Path target = outDir.resolve(key);
-        Files.createDirectories(target.getParent());
-        long raw = 0;
-        try (InputStream in = Files.newInputStream(part.spool);
-             OutputStream out = new LevelGzipOutputStream(Files.newOutputStream(target), bufferSize, level)) {
-            // Only the committed/appended length counts: the file is never longer, but be exact anyway.
-            long left = part.length;
-            int n;
-            while (left > 0 && (n = in.read(chunk, 0, (int) Math.min(chunk.length, left))) > 0) {
-                out.write(chunk, 0, n);
-                left -= n;
-                raw += n;
-            }
-        }
-        return new LakeObject(key, target, part.records, Files.size(target), raw);
-    }
-
-    /** Closes open files and deletes the run directory with everything in it. */
+    /** Stops the writer, closes open files and deletes the run directory with everything in it. */
     @Override
     public void close() throws IOException {
-        closeStreams();
         finished = true;
+        dropPending();
+        if (!writer.isShutdown()) {
+            try {
+                writer.submit(() -> {
+                    closeFiles(false);
+                    return null;
+                }).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // the run directory goes anyway; a writer that cannot close its files has failed already
+            }
+            writer.shutdownNow();
+        }
         if (Files.exists(runDir)) {
             try (Stream<Path> all = Files.walk(runDir)) {
                 for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
@@ -272,40 +389,202 @@ public final class PartitionSpool implements Closeable {
         }
     }
 
-    private OutputStream stream(String key, Part part) throws IOException {
-        OutputStream out = open.get(key);
+    // ---- appending thread
+
+    /** Gives the part an empty pending buffer, first handing over the least recently used one if too many are held. */
+    private void refill(Part part) throws IOException {
+        if (buffered.size() >= maxOpen) {
+            Iterator<Part> eldest = buffered.values().iterator();
+            Part evicted = eldest.next();
+            eldest.remove();
+            handOver(evicted);
+        }
+        byte[] b = freeBuffers.poll();
+        part.pending = b != null ? b : new byte[bufferSize];
+        part.fill = 0;
+        buffered.put(part.key, part);
+    }
+
+    /** Hands the part's pending buffer to the writer (blocking while {@value #IN_FLIGHT} are queued). */
+    private void handOver(Part part) throws IOException {
+        byte[] chunk = part.pending;
+        int n = part.fill;
+        part.pending = null;
+        part.fill = 0;
+        buffered.remove(part.key);
+        if (n == 0) {
+            freeBuffers.add(chunk);
+            return;
+        }
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while spooling " + part.key);
+        }
+        writer.execute(() -> {
+            try {
+                if (failure == null) {
+                    deflate(part, chunk, n);
+                }
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            } finally {
+                freeBuffers.add(chunk);
+                inFlight.release();
+            }
+        });
+    }
+
+    private void dropPending() {
+        for (Part part : parts.values()) {
+            if (part.pending != null) {
+                freeBuffers.add(part.pending);
+                part.pending = null;
+                part.fill = 0;
+            }
+            part.touched = false;
+        }
+        buffered.clear();
+    }
+
+    private <T> T await(Future<T> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the spool writer");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw new IOException(io.getMessage(), io);
+            }
+            throw new IOException("spool writer failed: " + cause, cause);
+        }
+    }
+
+    private void rethrow() throws IOException {
+        IOException f = failure;
+        if (f != null) {
+            throw new IOException("spool writer failed: " + f.getMessage(), f);
+        }
+    }
+
+    private void fail(Exception e) {
+        if (failure == null) {
+            failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
+        }
+    }
+
+    // ---- writer thread
+
+    private void deflate(Part part, byte[] chunk, int n) throws IOException {
+        FileOutputStream out = open(part);
+        if (part.deflater == null) {
+            Deflater d = idleDeflaters.poll();
+            part.deflater = d != null ? d : new Deflater(level, true);
+            part.crc.reset();
+            part.memberRaw = 0;
+            write(part, out, GZIP_HEADER, GZIP_HEADER.length);
+        }
+        part.crc.update(chunk, 0, n);
+        part.memberRaw += n;
+        Deflater d = part.deflater;
+        d.setInput(chunk, 0, n);
+        while (!d.needsInput()) {
+            int k = d.deflate(deflated, 0, deflated.length, Deflater.NO_FLUSH);
+            if (k > 0) {
+                write(part, out, deflated, k);
+            }
+        }
+    }
+
+    /** Ends the key's current gzip member (if one is open): deflate tail plus CRC-32 and length trailer. */
+    private void endMember(Part part) throws IOException {
+        Deflater d = part.deflater;
+        if (d == null) {
+            return;
+        }
+        FileOutputStream out = open(part);
+        d.finish();
+        while (!d.finished()) {
+            int k = d.deflate(deflated, 0, deflated.length, Deflater.NO_FLUSH);
+            if (k > 0) {
+                write(part, out, deflated, k);
+            }
+        }
+        byte[] trailer = new byte[8];
+        putIntLe(trailer, 0, (int) part.crc.getValue());
+        putIntLe(trailer, 4, (int) part.memberRaw);
+        write(part, out, trailer, 8);
+        d.reset();
+        idleDeflaters.push(d);
+        part.deflater = null;
+    }
+
+    private FileOutputStream open(Part part) throws IOException {
+        FileOutputStream out = part.out;
         if (out != null) {
+            openFiles.get(part.key); // recency
             return out;
         }
-        if (open.size() >= maxOpen) {
-            Iterator<Map.Entry<String, OutputStream>> eldest = open.entrySet().iterator();
-            OutputStream evicted = eldest.next().getValue();
+        if (openFiles.size() >= maxOpen) {
+            Iterator<Part> eldest = openFiles.values().iterator();
+            Part evicted = eldest.next();
             eldest.remove();
-            evicted.close();
+            endMember(evicted); // a closed file never holds half a member
+            evicted.out.close();
+            evicted.out = null;
         }
-        Files.createDirectories(part.spool.getParent());
-        out = new BufferedOutputStream(Files.newOutputStream(part.spool,
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND), bufferSize);
-        open.put(key, out);
+        Files.createDirectories(part.file.getParent());
+        out = new FileOutputStream(part.file.toFile(), true);
+        part.out = out;
+        openFiles.put(part.key, part);
         return out;
     }
 
-    private void closeStreams() throws IOException {
-        IOException failure = null;
-        for (OutputStream out : open.values()) {
+    private static void write(Part part, FileOutputStream out, byte[] b, int n) throws IOException {
+        out.write(b, 0, n);
+        part.length += n;
+        part.unsynced = true;
+    }
+
+    /** Closes every open file; {@code complete} ends open gzip members first, otherwise they are abandoned. */
+    private void closeFiles(boolean complete) throws IOException {
+        IOException first = null;
+        for (Part part : openFiles.values()) {
             try {
-                out.close();
+                if (complete) {
+                    endMember(part);
+                }
+                part.out.close();
             } catch (IOException e) {
-                failure = failure == null ? e : failure;
+                first = first == null ? e : first;
+            }
+            part.out = null;
+            if (part.deflater != null) {
+                part.deflater.end();
+                part.deflater = null;
             }
         }
-        open.clear();
-        if (failure != null) {
-            throw failure;
+        openFiles.clear();
+        for (Deflater d : idleDeflaters) {
+            d.end();
+        }
+        idleDeflaters.clear();
+        if (first != null) {
+            throw first;
         }
     }
 
-    /** The spool file of a key: the key's path under spool/ plus a fixed suffix (so no two keys share a file). */
+    private static void putIntLe(byte[] b, int at, int v) {
+        b[at] = (byte) v;
+        b[at + 1] = (byte) (v >>> 8);
+        b[at + 2] = (byte) (v >>> 16);
+        b[at + 3] = (byte) (v >>> 24);
+    }
+
+    /** The spool file of a key: the key's path under spool/ (the key is checked to stay inside it). */
     private Path spoolFile(String key) {
         if (key.isEmpty() || key.startsWith("/") || key.contains("\\") || key.endsWith("/")) {
             throw new IllegalArgumentException("bad object key: " + key);
@@ -315,14 +594,6 @@ public final class PartitionSpool implements Closeable {
                 throw new IllegalArgumentException("bad object key: " + key);
             }
         }
-        return spoolDir.resolve(key + ".ndjson");
-    }
-
-    /** GZIPOutputStream whose Deflater level can be chosen (the JDK class always uses the default level). */
-    private static final class LevelGzipOutputStream extends GZIPOutputStream {
-        LevelGzipOutputStream(OutputStream out, int size, int level) throws IOException {
-            super(out, size);
-            def.setLevel(level);
-        }
+        return spoolDir.resolve(key);
     }
 }

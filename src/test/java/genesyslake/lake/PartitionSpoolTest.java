@@ -70,7 +70,7 @@ class PartitionSpoolTest {
         first.append(K1, bytes("{\"a\":3}"));
         first.append("late/only_after_checkpoint.json.gz", bytes("{\"late\":1}"));
         first.checkpoint(); // pushes the post-checkpoint lines to disk, as a crash after a flush would leave them
-        Path k1File = Files.walk(run.resolve("spool")).filter(p -> p.toString().endsWith("2026-11-20.json.gz.ndjson"))
+        Path k1File = Files.walk(run.resolve("spool")).filter(p -> p.toString().endsWith("2026-11-20.json.gz"))
                 .findFirst().orElseThrow();
         Files.write(k1File, bytes("{\"partial\":"), StandardOpenOption.APPEND); // torn write at the crash
         // the first spool is abandoned without close, as a crashed process would leave it
@@ -89,6 +89,41 @@ class PartitionSpoolTest {
                 assertEquals(got.get(o.key()).size(), o.records());
             }
             assertEquals(Map.of(K1, List.of("{\"a\":1}", "{\"a\":2}", "{\"a\":3}"), K2, List.of("{\"b\":1}")), got);
+        }
+    }
+
+    @Test
+    void everyCheckpointEndsAGzipMemberAndTheListenerSeesOnlyDurableState() throws IOException, Exception {
+        Path run = tmp.resolve("run");
+        List<String> expected = new ArrayList<>();
+        List<PartitionSpool.Checkpoint> seen = new ArrayList<>();
+        try (PartitionSpool spool = new PartitionSpool(run, 1, 4, 100)) {
+            List<java.util.concurrent.Future<PartitionSpool.Checkpoint>> futures = new ArrayList<>();
+            for (int page = 0; page < 5; page++) {
+                for (int i = 0; i < 30; i++) {
+                    String line = "{\"page\":" + page + ",\"i\":" + i + "}";
+                    spool.append(K1, bytes(line));
+                    expected.add(line);
+                }
+                long records = spool.records(K1);
+                futures.add(spool.checkpoint(cp -> {
+                    // on the writer thread: the file already holds at least the committed bytes
+                    Path file = run.resolve("spool").resolve(K1);
+                    assertTrue(Files.size(file) >= cp.keys().get(K1).length());
+                    assertEquals(records, cp.records());
+                    seen.add(cp);
+                }));
+            }
+            for (var f : futures) {
+                f.get();
+            }
+            assertEquals(5, seen.size());
+            for (int i = 1; i < seen.size(); i++) {
+                assertTrue(seen.get(i).keys().get(K1).length() > seen.get(i - 1).keys().get(K1).length());
+            }
+            PartitionSpool.LakeObject o = spool.finish().get(0);
+            assertEquals(expected, gunzipLines(o.file()));
+            assertEquals(5, gzipMembers(o.file()), "one gzip member per checkpoint");
         }
     }
 
@@ -139,6 +174,31 @@ class PartitionSpoolTest {
             assertTrue(text.isEmpty() || text.endsWith("\n"), "every line ends with a newline");
             return text.isEmpty() ? List.of() : List.of(text.substring(0, text.length() - 1).split("\n", -1));
         }
+    }
+
+    /** Counts gzip members by reading one member at a time with an Inflater. */
+    static int gzipMembers(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        int members = 0;
+        int at = 0;
+        while (at < all.length) {
+            assertEquals(0x1f, all[at] & 0xff, "member " + members + " starts with the gzip magic");
+            assertEquals(0x8b, all[at + 1] & 0xff);
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+            inflater.setInput(all, at + 10, all.length - at - 10);
+            byte[] sink = new byte[4096];
+            try {
+                while (!inflater.finished()) {
+                    inflater.inflate(sink);
+                }
+            } catch (java.util.zip.DataFormatException e) {
+                throw new IOException(e);
+            }
+            at = all.length - inflater.getRemaining() + 8; // skip CRC-32 and length
+            inflater.end();
+            members++;
+        }
+        return members;
     }
 
     private static byte[] bytes(String s) {

@@ -126,12 +126,17 @@ class LocalAwsTest {
         Files.createDirectories(s3Root.resolve(RESULTS));
     }
 
+    /** One gzip member per row, as the daemon's spool closes a member at every checkpoint: all must be read. */
     static void gzip(Path file, List<? extends Map<String, ?>> rows) throws IOException {
         Files.createDirectories(file.getParent());
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+        try (OutputStream all = Files.newOutputStream(file)) {
             for (Map<String, ?> row : rows) {
-                out.write(JSON.writeValueAsBytes(row));
-                out.write('\n');
+                java.io.ByteArrayOutputStream member = new java.io.ByteArrayOutputStream();
+                try (OutputStream out = new GZIPOutputStream(member)) {
+                    out.write(JSON.writeValueAsBytes(row));
+                    out.write('\n');
+                }
+                all.write(member.toByteArray());
             }
         }
     }
