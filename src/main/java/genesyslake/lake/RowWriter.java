@@ -49,6 +49,36 @@ final class RowWriter {
 
     RowWriter number(String column, Long value) {
         name(column);
+        return number(value);
+    }
+
+    /** Starts a column from its pre-encoded {@code "name":} bytes; a value method must follow. */
+    RowWriter column(byte[] quotedNameAndColon) {
+        if (!first) {
+            put((byte) ',');
+        }
+        first = false;
+        putAll(quotedNameAndColon);
+        return this;
+    }
+
+    /** A JSON string whose content is src[from, to), already valid escaped JSON string content, copied as is. */
+    RowWriter quoted(byte[] src, int from, int to) {
+        int n = to - from;
+        ensure(n + 2);
+        buf[len++] = '"';
+        System.arraycopy(src, from, buf, len, n);
+        len += n;
+        buf[len++] = '"';
+        return this;
+    }
+
+    RowWriter nullValue() {
+        putAll(NULL);
+        return this;
+    }
+
+    RowWriter number(Long value) {
         if (value == null) {
             putAll(NULL);
         } else {

@@ -43,7 +43,7 @@ public final class UserDetailsFlattener {
         int rows = 0;
         for (JsonNode p : user.path("primaryPresence")) {
             String start = interval(p);
-            String end = ConversationFlattener.textOrNull(p.get("endTime"));
+            String end = textOrNull(p.get("endTime"));
             writer.start()
                     .text("userId", user.get("userId"))
                     .text("startTime", start)
@@ -61,7 +61,7 @@ public final class UserDetailsFlattener {
         int rows = 0;
         for (JsonNode r : user.path("routingStatus")) {
             String start = interval(r);
-            String end = ConversationFlattener.textOrNull(r.get("endTime"));
+            String end = textOrNull(r.get("endTime"));
             writer.start()
                     .text("userId", user.get("userId"))
                     .text("startTime", start)
@@ -75,7 +75,7 @@ public final class UserDetailsFlattener {
     }
 
     private static String interval(JsonNode entry) throws IOException {
-        String start = ConversationFlattener.textOrNull(entry.get("startTime"));
+        String start = textOrNull(entry.get("startTime"));
         if (start == null) {
             throw new IOException("userDetails interval without startTime: " + entry);
         }
@@ -88,5 +88,9 @@ public final class UserDetailsFlattener {
             throw new IOException("userDetails record is not a JSON object");
         }
         return user;
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node == null || node.isNull() || node.isContainerNode() ? null : node.asText();
     }
 }
