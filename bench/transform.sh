@@ -44,7 +44,7 @@ measure() {
     fi
 }
 
-printf '%-8s %9s %10s %11s %6s %7s %7s %9s %9s %12s %7s %s\n' size rows jq_rows/s java_rows/s ratio jq_s java_s jq_cpu_s java_cpu_s java_in_jvm/s jq_MiB "java_MiB identical"
+printf '%-8s %9s %10s %11s %6s %7s %7s %9s %9s %12s %12s %10s %7s %s\n' size rows jq_rows/s java_rows/s ratio jq_s java_s jq_cpu_s java_cpu_s java_in_jvm/s java_warm/s warm_ratio jq_MiB "java_MiB identical"
 for mb in $SIZES; do
     doc="$WORK/usage_${mb}m.json"
     java -cp "$CP" genesyslake.bench.TransformBench generate "$doc" $((mb * 1024 * 1024)) >/dev/null
@@ -52,6 +52,9 @@ for mb in $SIZES; do
     measure "$WORK/jq.m" sh -c "jq -c '.results[]' '$doc' > '$WORK/jq.out'"
     # shellcheck disable=SC2086
     measure "$WORK/java.m" sh -c "java $JAVA_OPTS -cp '$CP' genesyslake.bench.TransformBench transform '$doc' '$WORK/java.out' > '$WORK/java.log'"
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS -cp "$CP" genesyslake.bench.TransformBench transform "$doc" "$WORK/warm.out" 3 >"$WORK/warm.log"
+    rm -f "$WORK/warm.out"
 
     rows=$(wc -l <"$WORK/java.out")
     jq_rows=$(wc -l <"$WORK/jq.out")
@@ -59,14 +62,17 @@ for mb in $SIZES; do
     cmp -s "$WORK/jq.out" "$WORK/java.out" && identical=yes
     read -r jq_s jq_kb jq_cpu <"$WORK/jq.m"
     read -r java_s java_kb java_cpu <"$WORK/java.m"
-    in_jvm=$(sed -n 's/.*rows_per_s=\([0-9]*\).*/\1/p' "$WORK/java.log")
+    in_jvm=$(sed -n 's/^transform .*rows_per_s=\([0-9]*\).*/\1/p' "$WORK/java.log")
+    # median of the warm passes: the transform as a daemon that has already run does it
+    warm=$(sed -n 's/^warm .*rows_per_s=\([0-9]*\).*/\1/p' "$WORK/warm.log" | sort -n | sed -n 2p)
     awk -v mb="$mb" -v rows="$rows" -v jqrows="$jq_rows" -v jqs="$jq_s" -v js="$java_s" -v jqkb="$jq_kb" -v jkb="$java_kb" \
-        -v injvm="$in_jvm" -v same="$identical" -v jqc="$jq_cpu" -v jc="$java_cpu" 'BEGIN {
+        -v injvm="$in_jvm" -v warm="$warm" -v same="$identical" -v jqc="$jq_cpu" -v jc="$java_cpu" 'BEGIN {
             jr = jqrows / jqs; vr = rows / js;
-            printf "%-8s %9d %10.0f %11.0f %6.2f %7.2f %7.2f %9.2f %9.2f %12d %7.0f %7.0f  %s\n",
-                mb "MiB", rows, jr, vr, vr / jr, jqs, js, jqc, jc, injvm, jqkb / 1024, jkb / 1024, same }'
+            printf "%-8s %9d %10.0f %11.0f %6.2f %7.2f %7.2f %9.2f %9.2f %12d %12d %10.2f %7.0f %7.0f  %s\n",
+                mb "MiB", rows, jr, vr, vr / jr, jqs, js, jqc, jc, injvm, warm, warm / jr, jqkb / 1024, jkb / 1024, same }'
     rm -f "$doc" "$WORK/jq.out" "$WORK/java.out"
 done
 echo "rows/s and *_s are wall clock per process (JVM start-up included); *_cpu_s are user+system CPU seconds (0 without /usr/bin/time)"
-echo "(the JVM's JIT and GC threads included); java_in_jvm/s is the transform alone, timed inside the JVM."
+echo "(the JVM's JIT and GC threads included); java_in_jvm/s is the transform alone, timed inside that first JVM;"
+echo "java_warm/s is the median of 3 further passes in one JVM after a first (a daemon transforms in a warm JVM), warm_ratio vs jq."
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
