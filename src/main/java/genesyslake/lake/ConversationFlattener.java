@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -69,7 +70,7 @@ public final class ConversationFlattener {
         }
 
         void clear(int parent) {
-            java.util.Arrays.fill(kind, ABSENT);
+            Arrays.fill(kind, ABSENT);
             this.parent = parent;
         }
     }
@@ -214,10 +215,10 @@ public final class ConversationFlattener {
                 throw malformed("expected ':'");
             }
             c = ws();
-            if (field >= 0 && c == '[' && isChildArray(depth, field)) {
-                into.kind[field] = CONTAINER;
-                readChildren(depth, depth == 0 ? -1 : currentIndex(depth));
-            } else if (field >= 0 && !isChildArray(depth, field)) {
+            boolean children = field >= 0 && isChildArray(depth, field);
+            if (children && c == '[') {
+                readChildren(depth);
+            } else if (field >= 0 && !children) {
                 locate(into, field, c);
             } else {
                 skipValue(c);
@@ -238,12 +239,10 @@ public final class ConversationFlattener {
                 || (depth == 2 && field == S_SEGMENTS);
     }
 
-    private int currentIndex(int depth) {
-        return depth == 1 ? participants.used - 1 : sessions.used - 1;
-    }
-
     /** Reads the participants, sessions or segments array whose '[' was just consumed. */
-    private void readChildren(int depth, int parent) throws IOException {
+    private void readChildren(int depth) throws IOException {
+        // The parent is the object being read one level up: the last participant or session taken from its pool.
+        int parent = depth == 0 ? -1 : depth == 1 ? participants.used - 1 : sessions.used - 1;
         int c = ws();
         if (c == ']') {
             return;
@@ -365,7 +364,7 @@ public final class ConversationFlattener {
         int n = to - from;
         for (int i = 0; i < wanted.length; i++) {
             byte[] w = wanted[i];
-            if (w.length == n && java.util.Arrays.equals(b, from, to, w, 0, n)) {
+            if (w.length == n && Arrays.equals(b, from, to, w, 0, n)) {
                 return i;
             }
         }

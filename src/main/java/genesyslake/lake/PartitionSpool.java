@@ -317,10 +317,7 @@ public final class PartitionSpool implements Closeable {
     /** Rewinds this spool to an earlier checkpoint of its own (e.g. a Genesys job expired and is resubmitted). */
     public void restore(Checkpoint checkpoint) throws IOException {
         dropPending();
-        await(writer.submit(() -> {
-            closeFiles(false);
-            return null;
-        }));
+        closeFilesOnWriter(false);
         rethrow();
         parts.clear();
         parts.putAll(cutBack(checkpoint));
@@ -333,10 +330,7 @@ public final class PartitionSpool implements Closeable {
         }
         checkpoint();
         finished = true;
-        await(writer.submit(() -> {
-            closeFiles(true);
-            return null;
-        }));
+        closeFilesOnWriter(true);
         rethrow();
         List<LakeObject> objects = new ArrayList<>();
         for (Part part : parts.values()) {
@@ -354,10 +348,7 @@ public final class PartitionSpool implements Closeable {
         dropPending();
         if (!writer.isShutdown()) {
             try {
-                await(writer.submit(() -> {
-                    closeFiles(false);
-                    return null;
-                }));
+                closeFilesOnWriter(false);
             } finally {
                 writer.shutdown();
             }
@@ -371,11 +362,8 @@ public final class PartitionSpool implements Closeable {
         dropPending();
         if (!writer.isShutdown()) {
             try {
-                writer.submit(() -> {
-                    closeFiles(false);
-                    return null;
-                }).get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
+                closeFilesOnWriter(false);
+            } catch (IOException e) {
                 // the run directory goes anyway; a writer that cannot close its files has failed already
             }
             writer.shutdownNow();
@@ -446,6 +434,14 @@ public final class PartitionSpool implements Closeable {
             part.touched = false;
         }
         buffered.clear();
+    }
+
+    /** Closes the files on the writer thread, after everything already handed to it, and waits. */
+    private void closeFilesOnWriter(boolean complete) throws IOException {
+        await(writer.submit(() -> {
+            closeFiles(complete);
+            return null;
+        }));
     }
 
     private <T> T await(Future<T> f) throws IOException {
