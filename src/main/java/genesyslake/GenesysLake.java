@@ -40,7 +40,8 @@ public final class GenesysLake {
         System.exit(code);
     }
 
-    static int run(String[] args) throws Exception {
+    /** Runs the command line and returns its exit code (main exits with it). */
+    public static int run(String[] args) throws Exception {
         List<String> once = null;
         String[] backfill = null;
         for (int i = 0; i < args.length; i++) {
@@ -67,9 +68,10 @@ public final class GenesysLake {
                               --once [FLOW..]  run flows once in pipeline order and exit (0 = all succeeded)
                               --backfill FLOW --from 2026-01-01 --to 2026-04-01
                                                export history in chunks (days for details, months for usage)
-                            flows: %s
+                            flows: the routes of group export, catalog or report in routes/ (usage-export,
+                            conversation-details, user-details, catalog-refresh, athena-report as shipped)
                             settings: application.properties in the working directory; override with -Dkey=value
-                            or environment variables (GENESYS_CLIENT_ID, LAKE_MODE, ...)""".formatted(FlowRunner.PIPELINE));
+                            or environment variables (GENESYS_CLIENT_ID, LAKE_MODE, ...)""");
                     return 0;
                 }
                 default -> {
@@ -126,11 +128,11 @@ public final class GenesysLake {
     }
 
     static int runOnce(FlowRunner runner, List<String> requested) {
-        List<String> flows = requested.isEmpty() ? runner.enabledFlows()
-                : FlowRunner.PIPELINE.stream().filter(requested::contains).toList();
-        List<String> unknown = requested.stream().filter(f -> !FlowRunner.PIPELINE.contains(f)).toList();
+        List<String> known = runner.flows();
+        List<String> flows = requested.isEmpty() ? known : known.stream().filter(requested::contains).toList();
+        List<String> unknown = requested.stream().filter(f -> !known.contains(f)).toList();
         if (!unknown.isEmpty()) {
-            LOG.error("Unknown flow(s) {}; known flows: {}", unknown, FlowRunner.PIPELINE);
+            LOG.error("Unknown flow(s) {}; known flows: {}", unknown, known);
             return 2;
         }
         int failed = 0;

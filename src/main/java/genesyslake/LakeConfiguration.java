@@ -3,6 +3,8 @@ package genesyslake;
 import genesyslake.catalog.CatalogRefresh;
 import genesyslake.config.Settings;
 import genesyslake.genesys.DetailsExport;
+import genesyslake.config.MillisFunction;
+import genesyslake.genesys.GenesysComponent;
 import genesyslake.genesys.GenesysEndpoints;
 import genesyslake.genesys.GenesysHttp;
 import genesyslake.genesys.RateGovernor;
@@ -17,6 +19,7 @@ import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
 import genesyslake.management.JmxRegistration;
 import genesyslake.management.LakeMetrics;
+import genesyslake.management.OneRunAtATime;
 import genesyslake.management.RouteReloadGuard;
 import genesyslake.query.DetailsQuery;
 import genesyslake.report.Reports;
@@ -33,7 +36,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
 import java.time.Duration;
 
 /**
@@ -47,6 +49,7 @@ public class LakeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings s = new Settings(context.getPropertiesComponent()::resolveProperty);
+        context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
         Registry registry = context.getRegistry();
         String mode = mode(s);
         Clock clock = Clock.systemUTC();
@@ -102,7 +105,6 @@ public class LakeConfiguration implements CamelConfiguration {
                         s.duration("genesys.retry.initial-backoff", Duration.ofSeconds(1)),
                         s.duration("genesys.retry.max-backoff", Duration.ofSeconds(60))),
                 s.duration("genesys.http.timeout", Duration.ofSeconds(60)));
-        registry.bind("genesys", genesys);
 
         Watermarks watermarks = new Watermarks(Path.of(s.string("lake.state-dir")));
         LakeRuns runs = new LakeRuns(Path.of(s.string("lake.work-dir")), watermarks);
@@ -110,27 +112,19 @@ public class LakeConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", new DeadLetters(Path.of(s.string("lake.dead-letter-dir")), s3,
                 s.string("lake.source-bucket")));
 
-        UsageExport usage = new UsageExport(genesys, runs, Arrays.stream(s.string("usage.query-files").split(","))
-                .map(String::trim).filter(f -> !f.isEmpty()).map(Path::of).toList(),
-                s.duration("usage.poll.delay", Duration.ofSeconds(2)), s.duration("usage.poll.max-wait", Duration.ofMinutes(10)),
-                clock);
-        usage.setStampGranularity(s.bool("usage.stamp-granularity", true));
+        // The flows' steps: routes/*.camel.yaml declare the flows; these make one request or do one step each.
+        registry.bind("genesys", new GenesysComponent(genesys, Path.of(s.string("lake.work-dir")).resolve("genesys")));
+        registry.bind("genesysClient", genesys);
+        UsageExport usage = new UsageExport(runs, clock);
         registry.bind("usageExport", usage);
-        validateAtStartup("usage-export", usage::queries);
-
-        for (DetailsQuery.Kind kind : DetailsQuery.Kind.values()) {
-            boolean conv = kind == DetailsQuery.Kind.CONVERSATIONS;
-            String prefix = conv ? "conversations." : "users.";
-            DetailsExport details = new DetailsExport(conv ? "conversation-details" : "user-details", kind, genesys, runs,
-                    new DetailsExport.Options(Path.of(s.string(prefix + "query-file")), s.integer("details.page-size", 1000),
-                            s.duration("details.job.poll.delay", Duration.ofSeconds(2)),
-                            s.duration("details.job.poll.max-wait", Duration.ofMinutes(30)),
-                            s.duration(prefix + "trailing-window", Duration.ZERO),
-                            s.integer("details.initial-lookback-days", 1), s.integer("details.max-days-per-run", 7)),
-                    clock);
-            registry.bind(conv ? "conversationDetails" : "userDetails", details);
-            validateAtStartup(conv ? "conversation-details" : "user-details", details::query);
-        }
+        validateAtStartup("usage-export", () -> usage.queries(s.string("usage.query-files")));
+        DetailsExport details = new DetailsExport(runs, clock);
+        registry.bind("details", details);
+        validateAtStartup("conversation-details", () -> DetailsQuery.load(Path.of(s.string("conversations.query-file")),
+                DetailsQuery.Kind.CONVERSATIONS));
+        validateAtStartup("user-details", () -> DetailsQuery.load(Path.of(s.string("users.query-file")),
+                DetailsQuery.Kind.USERS));
+        registry.bind("oneRunAtATime", new OneRunAtATime());
 
         if (s.bool("lake.ha.enabled", false)) {
             // Several instances for availability, one exporting: routes start only on the holder of the lock.

@@ -1,8 +1,8 @@
 package genesyslake.genesys;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import genesyslake.config.Durations;
 import genesyslake.lake.ExportRun;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.PartitionSpool;
@@ -10,6 +10,7 @@ import genesyslake.lake.RawJsonScanner;
 import genesyslake.query.DetailsQuery;
 import genesyslake.query.Interval;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,311 +20,294 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Exports Analytics detail records (conversations or users) for whole UTC days. Days whose data Genesys reports
- * available go through an async job paged by cursor; a day not yet available (recent) goes through the
- * synchronous query and is exported but not claimed complete. Progress (job id, cursor, spool checkpoint) is saved
- * after every page, so a restarted daemon resumes the same job instead of resubmitting.
+ * The details flows' Java steps (routes/conversation-details.camel.yaml, user-details.camel.yaml and
+ * details-day.camel.yaml declare the flows): plan which whole UTC days a run exports, start each day, write one page
+ * of records into their partitions, and save where a day's job stands so a restarted daemon resumes it. Submitting,
+ * polling and paging are route steps; this class makes no request and never waits.
  */
 public final class DetailsExport {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetailsExport.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int SYNC_PAGE_SIZE = 100;
 
-    /** Settings of one details flow. */
-    public record Options(Path queryFile, int pageSize, Duration pollDelay, Duration maxWait, Duration trailingWindow,
-            int initialLookbackDays, int maxDaysPerRun) {
-    }
+    /** Exchange properties a details flow sets (see its route file). */
+    public static final String KIND = "lakeKind";
+    public static final String QUERY_FILE = "lakeQueryFile";
+    public static final String TRAILING_WINDOW = "lakeTrailingWindow";
+    public static final String LOOKBACK_DAYS = "lakeInitialLookbackDays";
+    public static final String MAX_DAYS = "lakeMaxDaysPerRun";
+    /** Headers of one day (set by {@link #beginDay}). */
+    public static final String DAY = "lakeDay";
+    public static final String BY_JOB = "lakeByJob";
+    public static final String DAY_PAGED = "lakeDayPaged";
+    public static final String MORE_PAGES = "lakeMorePages";
+
+    private static final String ROUTER = "lakeRouter";
+    private static final String DAY_START = "lakeDayStart";
+    private static final String DAY_RECORDS = "lakeDayRecords";
+    private static final String DAY_T0 = "lakeDayT0";
+    private static final String PAGE = "lakePage";
 
     /** Lets tests stop a run between pages, as a kill would. */
     public interface PageHook {
         void afterPage(String jobId, int page) throws IOException;
     }
 
-    private final String flow;
-    private final DetailsQuery.Kind kind;
-    private final GenesysHttp genesys;
-    private final LakeRuns runs;
-    private final Options options;
-    private final Clock clock;
-    private final LakeRecordRouter router;
-    private volatile PageHook pageHook = (jobId, page) -> { };
+    /** One day of a run: exported by an async job (data available) or by the synchronous query (recent data). */
+    public record Day(LocalDate date, boolean byJob, ObjectNode resume) {
+        @Override
+        public String toString() {
+            return date + (byJob ? " by job" : " by query") + (resume != null ? " (resumed)" : "");
+        }
+    }
 
-    public DetailsExport(String flow, DetailsQuery.Kind kind, GenesysHttp genesys, LakeRuns runs, Options options, Clock clock) {
-        this.flow = flow;
-        this.kind = kind;
-        this.genesys = genesys;
+    private final LakeRuns runs;
+    private final Clock clock;
+    private volatile PageHook pageHook = (jobId, page) -> { };
+    private volatile long lastLog = System.nanoTime();
+
+    public DetailsExport(LakeRuns runs, Clock clock) {
         this.runs = runs;
-        this.options = options;
         this.clock = clock;
-        this.router = new LakeRecordRouter(kind);
     }
 
     public void setPageHook(PageHook hook) {
         this.pageHook = hook;
     }
 
-    public DetailsQuery query() {
-        return DetailsQuery.load(options.queryFile(), kind);
+    static DetailsQuery.Kind kind(Exchange exchange) {
+        String kind = exchange.getProperty(KIND, "conversations", String.class).trim().toLowerCase(Locale.ROOT);
+        return switch (kind) {
+            case "conversations" -> DetailsQuery.Kind.CONVERSATIONS;
+            case "users" -> DetailsQuery.Kind.USERS;
+            default -> throw new IllegalArgumentException(KIND + " must be conversations or users, was '" + kind + "'");
+        };
     }
 
-    /** Runs the export; the header lakeInterval (ISO start/end) picks explicit days (widened to whole days). */
-    public ExportRun export(Exchange exchange) throws IOException, InterruptedException {
-        DetailsQuery query = query();
-        Instant available = availability();
-        String explicit = exchange.getIn().getHeader(UsageExport.INTERVAL_HEADER, String.class);
-        var inFlight = runs.watermarks().inFlight(flow);
+    /** The flow's query file (property {@value #QUERY_FILE}), validated for its kind. */
+    public DetailsQuery query(Exchange exchange) {
+        return DetailsQuery.load(Path.of(exchange.getProperty(QUERY_FILE, String.class)), kind(exchange));
+    }
 
-        Interval interval;
-        ExportRun run;
-        PartitionSpool spool;
+    /**
+     * The days this run exports, starting (or resuming) the run. Without the header lakeInterval: from the watermark
+     * less the trailing window up to the last day jobs can see (header GenesysDataAvailabilityDate), at most
+     * {@value #MAX_DAYS} days; a saved in-flight job is resumed first. With it: those whole days.
+     */
+    public List<Day> plan(Exchange exchange) throws IOException {
+        String flow = LakeRuns.flow(exchange);
+        DetailsQuery query = query(exchange);
+        Message in = exchange.getIn();
+        Instant available = OffsetDateTime.parse(in.getHeader(GenesysHeaders.DATA_AVAILABILITY_DATE, String.class)).toInstant();
+        String explicit = in.getHeader(UsageExport.INTERVAL_HEADER, String.class);
+        Optional<ObjectNode> inFlight = runs.watermarks().inFlight(flow);
+        exchange.setProperty(ROUTER, new LakeRecordRouter(query.kind()));
+        exchange.setProperty("lakeQueryName", query.name());
+
+        List<Day> days = new ArrayList<>();
         if (inFlight.isPresent() && (explicit == null || explicit.isBlank())) {
             ObjectNode state = inFlight.get();
-            interval = Interval.parse(state.get("interval").asText(), clock);
-            run = new ExportRun(flow, state.get("runId").asText(), interval, Path.of(state.get("runDir").asText()));
-            spool = PartitionSpool.resume(run.dir().resolve("spool"),
+            Interval interval = Interval.parse(state.get("interval").asText(), clock);
+            ExportRun run = runs.resume(exchange, state.get("runId").asText(), interval, Path.of(state.get("runDir").asText()),
                     JSON.treeToValue(state.get("checkpoint"), PartitionSpool.Checkpoint.class));
             run.records().set(state.path("records").asLong());
             run.pages().set(state.path("pages").asLong());
-            LOG.info("{}: resuming run {} for {} from day {} (job {}, {} records so far)", flow, run.runId(), interval,
-                    state.path("day").asText(), state.path("jobId").asText("-"), run.records().get());
+            LocalDate resumeDay = LocalDate.parse(state.get("day").asText());
+            boolean paged = state.path("paged").asBoolean(false);
+            LOG.info("{}: resuming run {} for {} from day {} (job {}, {}; {} records so far)", flow, run.runId(), interval,
+                    resumeDay, state.path("jobId").asText("-"), paged ? "all its pages were read" : "page "
+                            + state.path("page").asInt(), run.records().get());
+            for (LocalDate d = interval.startDate(); !d.isAfter(interval.lastDate()); d = d.plusDays(1)) {
+                if (d.isBefore(resumeDay) || d.equals(resumeDay) && paged) {
+                    continue; // already in the spool: paging it again would duplicate it
+                }
+                days.add(new Day(d, byJob(d, available), d.equals(resumeDay) ? state : null));
+            }
         } else {
-            interval = plan(explicit, available);
-            run = runs.start(flow, interval);
-            spool = new PartitionSpool(run.dir().resolve("spool"));
-            inFlight = java.util.Optional.empty();
-        }
-        exchange.setProperty(ExportRun.PROPERTY, run);
-
-        try {
-            exportDays(query, run, spool, interval, available, inFlight);
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            // Keep what was checkpointed for the next run to resume from; the writer saves its last state first.
-            try {
-                spool.abandon();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
+            Interval interval = planInterval(flow, explicit, available, exchange);
+            runs.start(exchange, interval);
+            for (LocalDate d = interval.startDate(); !d.isAfter(interval.lastDate()); d = d.plusDays(1)) {
+                days.add(new Day(d, byJob(d, available), null));
             }
-            throw e;
         }
-        run.addObjects(spool.finish());
-        runs.watermarks().clearInFlight(flow);
-        return run;
+        return days;
     }
 
-    private void exportDays(DetailsQuery query, ExportRun run, PartitionSpool spool, Interval interval, Instant available,
-            java.util.Optional<ObjectNode> inFlight) throws IOException, InterruptedException {
-        LocalDate resumeDay = inFlight.map(s -> LocalDate.parse(s.get("day").asText())).orElse(null);
-        for (LocalDate day = interval.startDate(); !day.isAfter(interval.lastDate()); day = day.plusDays(1)) {
-            if (resumeDay != null && day.isBefore(resumeDay)) {
-                continue;
-            }
-            Interval dayInterval = Interval.of(day, day.plusDays(1));
-            if (!dayInterval.end().isAfter(available)) {
-                ObjectNode resume = resumeDay != null && day.equals(resumeDay) ? inFlight.get() : null;
-                exportDayByJob(query, run, spool, day, resume);
-            } else {
-                exportDayBySync(query, run, spool, day);
-                run.completeOnlyUntil(dayInterval.start(), "data after " + available
-                        + " is not yet available for jobs; day " + day + " was exported from the live query and will be re-pulled");
-            }
-        }
+    private static boolean byJob(LocalDate day, Instant available) {
+        return !day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(available);
     }
 
-    /** Which whole days to export: explicit, or from the watermark (minus the trailing window) to the last available day. */
-    Interval plan(String explicit, Instant available) {
+    /** Which whole days to export: explicit, or from the watermark (less the trailing window) to the last available day. */
+    private Interval planInterval(String flow, String explicit, Instant available, Exchange exchange) {
         if (explicit != null && !explicit.isBlank()) {
             Interval asked = Interval.parse(explicit, clock);
             return Interval.of(asked.startDate(), asked.lastDate().plusDays(1));
         }
+        Duration trailing = Durations.parse(exchange.getProperty(TRAILING_WINDOW, "0", String.class));
+        int lookback = exchange.getProperty(LOOKBACK_DAYS, 1, Integer.class);
+        int maxDays = Math.max(1, exchange.getProperty(MAX_DAYS, 7, Integer.class));
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         LocalDate lastAvailableEnd = LocalDate.ofInstant(available, ZoneOffset.UTC); // exclusive end of full days
         if (lastAvailableEnd.isAfter(today)) {
             lastAvailableEnd = today;
         }
         LocalDate start = runs.watermarks().watermark(flow)
-                .map(w -> LocalDate.ofInstant(w.minus(options.trailingWindow()), ZoneOffset.UTC))
-                .orElse(today.minusDays(options.initialLookbackDays()));
+                .map(w -> LocalDate.ofInstant(w.minus(trailing), ZoneOffset.UTC))
+                .orElse(today.minusDays(lookback));
         if (!start.isBefore(lastAvailableEnd)) {
             // Nothing new has become available: re-pull the last available day (it may have been reprocessed).
             start = lastAvailableEnd.minusDays(1);
         }
-        LocalDate end = start.plusDays(Math.max(1, options.maxDaysPerRun()));
+        LocalDate end = start.plusDays(maxDays);
         if (end.isAfter(lastAvailableEnd)) {
             end = lastAvailableEnd;
         }
         return Interval.of(start, end);
     }
 
-    private Instant availability() {
-        JsonNode a = genesys.getJson("/api/v2/analytics/" + kind.path + "/details/jobs/availability", Map.of());
-        String date = a.path("dataAvailabilityDate").asText(null);
-        if (date == null) {
-            throw new GenesysApiException("GET /api/v2/analytics/" + kind.path + "/details/jobs/availability", 200, null,
-                    "no dataAvailabilityDate in " + a);
+    /**
+     * Starts one day (the body, a {@link Day}): headers lakeDay, lakeByJob, GenesysInterval, and for a resumed day its
+     * job, cursor and page. Returns the flow's query, which the route keeps as the property lakeQuery.
+     */
+    public DetailsQuery beginDay(Exchange exchange) throws Exception {
+        Day day = exchange.getIn().getMandatoryBody(Day.class);
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        Message in = exchange.getIn();
+        in.setHeader(DAY, day.date().toString());
+        in.setHeader(BY_JOB, day.byJob());
+        in.setHeader(GenesysHeaders.INTERVAL, Interval.of(day.date(), day.date().plusDays(1)).toGenesys());
+        in.setHeader(MORE_PAGES, true);
+        in.setHeader(GenesysHeaders.PAGE_NUMBER, 1);
+        ObjectNode resume = day.resume();
+        if (resume != null) {
+            in.setHeader(GenesysHeaders.JOB_ID, resume.path("jobId").asText(null));
+            in.setHeader(GenesysHeaders.CURSOR, resume.hasNonNull("cursor") ? resume.get("cursor").asText() : null);
+            exchange.setProperty(PAGE, resume.path("page").asInt());
+            exchange.setProperty(DAY_START, JSON.treeToValue(resume.get("dayStart"), PartitionSpool.Checkpoint.class));
+        } else {
+            in.removeHeaders("Genesys(JobId|JobState|Cursor)");
+            exchange.setProperty(PAGE, 0);
+            exchange.setProperty(DAY_START, run.spool().checkpoint());
         }
-        return java.time.OffsetDateTime.parse(date).toInstant();
-    }
-
-    private void exportDayByJob(DetailsQuery query, ExportRun run, PartitionSpool spool, LocalDate day, ObjectNode resume)
-            throws IOException, InterruptedException {
-        Interval dayInterval = Interval.of(day, day.plusDays(1));
-        String base = "/api/v2/analytics/" + kind.path + "/details/jobs";
-        PartitionSpool.Checkpoint dayStart = resume != null
-                ? JSON.treeToValue(resume.get("dayStart"), PartitionSpool.Checkpoint.class) : spool.checkpoint();
-        String jobId = resume != null ? resume.get("jobId").asText() : null;
-        String cursor = resume != null && resume.hasNonNull("cursor") ? resume.get("cursor").asText() : null;
-        int page = resume != null ? resume.path("page").asInt() : 0;
-        boolean resubmitted = false;
-        long t0 = System.nanoTime();
-        long recordsAtStart = run.records().get();
-        while (true) {
-            try {
-                if (jobId == null) {
-                    jobId = genesys.postJson(base, query.jobBody(dayInterval)).path("jobId").asText(null);
-                    if (jobId == null) {
-                        throw new GenesysApiException("POST " + base, 202, null, "no jobId in the answer");
-                    }
-                    LOG.info("{}: submitted job {} for {}", flow, jobId, day);
-                    saveProgress(run, spool, day, jobId, null, 0, dayStart);
-                }
-                awaitFulfilled(base, jobId);
-                do {
-                    Map<String, String> params = new HashMap<>();
-                    params.put("pageSize", String.valueOf(options.pageSize()));
-                    params.put("cursor", cursor);
-                    final String job = jobId;
-                    long before = run.records().get();
-                    RawJsonScanner.Result fields = genesys.get(base + "/" + jobId + "/results", params,
-                            in -> new RawJsonScanner(Set.of(kind.recordsField)).scan(in,
-                                    (buf, off, len) -> {
-                                        if (router.route(spool, query.name(), day, buf, off, len)) {
-                                            run.records().incrementAndGet();
-                                        }
-                                    }));
-                    cursor = fields.text("cursor");
-                    page++;
-                    run.pages().incrementAndGet();
-                    saveProgress(run, spool, day, job, cursor, page, dayStart);
-                    progress(run, day, page, run.records().get() - recordsAtStart, t0, run.records().get() - before);
-                    pageHook.afterPage(job, page);
-                } while (cursor != null);
-                LOG.info("{}: day {} done by job {}: {} records in {} pages", flow, day, jobId,
-                        run.records().get() - recordsAtStart, page);
-                return;
-            } catch (JobGoneException | GenesysApiException e) {
-                boolean expired = e instanceof JobGoneException || jobState(base, jobId).equals("EXPIRED");
-                if (!expired || resubmitted) {
-                    throw e instanceof JobGoneException ge ? ge : new GenesysApiException("job " + jobId + " for " + day,
-                            e.getMessage(), e);
-                }
-                resubmitted = true;
-                LOG.warn("{}: job {} for {} expired after {} pages; discarding its records and resubmitting once",
-                        flow, jobId, day, page);
-                spool.restore(dayStart);
-                run.records().set(recordsAtStart);
-                jobId = null;
-                cursor = null;
-                page = 0;
-            }
-        }
-    }
-
-    private void awaitFulfilled(String base, String jobId) throws InterruptedException {
-        Instant deadline = clock.instant().plus(options.maxWait());
-        while (true) {
-            String state = jobState(base, jobId);
-            switch (state) {
-                case "FULFILLED" -> {
-                    return;
-                }
-                case "FAILED", "CANCELLED" -> throw new GenesysApiException("GET " + base + "/" + jobId, 200, null,
-                        "job " + jobId + " ended " + state);
-                case "EXPIRED" -> throw new JobGoneException("job " + jobId + " expired");
-                default -> {
-                    if (clock.instant().isAfter(deadline)) {
-                        throw new GenesysApiException("GET " + base + "/" + jobId, 200, null, "job " + jobId
-                                + " still " + state + " after details.job.poll.max-wait=" + options.maxWait());
-                    }
-                    Thread.sleep(options.pollDelay().toMillis());
-                }
-            }
-        }
-    }
-
-    private String jobState(String base, String jobId) {
-        try {
-            return genesys.getJson(base + "/" + jobId, Map.of()).path("state").asText("");
-        } catch (GenesysApiException e) {
-            if (e.status() == 404) {
-                return "EXPIRED";
-            }
-            throw e;
-        }
-    }
-
-    private void exportDayBySync(DetailsQuery query, ExportRun run, PartitionSpool spool, LocalDate day) {
-        Interval dayInterval = Interval.of(day, day.plusDays(1));
-        String path = "/api/v2/analytics/" + kind.path + "/details/query";
-        long t0 = System.nanoTime();
-        long atStart = run.records().get();
-        for (int page = 1; ; page++) {
-            long before = run.records().get();
-            int[] seen = {0};
-            RawJsonScanner.Result fields = genesys.post(path, query.pageBody(dayInterval, SYNC_PAGE_SIZE, page),
-                    in -> new RawJsonScanner(Set.of(kind.recordsField)).scan(in, (buf, off, len) -> {
-                        seen[0]++;
-                        if (router.route(spool, query.name(), day, buf, off, len)) {
-                            run.records().incrementAndGet();
-                        }
-                    }));
-            run.pages().incrementAndGet();
-            long total = fields.field("totalHits") != null ? fields.field("totalHits").asLong() : -1;
-            progress(run, day, page, run.records().get() - atStart, t0, run.records().get() - before);
-            if (seen[0] < SYNC_PAGE_SIZE || (total >= 0 && (long) page * SYNC_PAGE_SIZE >= total)) {
-                return;
-            }
-        }
+        exchange.setProperty(DAY_RECORDS, run.records().get());
+        exchange.setProperty(DAY_T0, System.nanoTime());
+        return query(exchange);
     }
 
     /**
-     * Saves where the day's job stands once everything routed so far is on disk; paging goes on meanwhile (the spool's
-     * writer saves the state, in order, so a saved cursor never runs ahead of the spooled data).
+     * Writes one page (the body, a {@link GenesysPage}) as it streams: each record to its day's raw table, its
+     * flattened rows to theirs, under the key template in the header lakeKey. Sets GenesysCursor (job pages) or the next
+     * GenesysPageNumber (query pages), and lakeMorePages.
      */
-    private void saveProgress(ExportRun run, PartitionSpool spool, LocalDate day, String jobId, String cursor, int page,
-            PartitionSpool.Checkpoint dayStart) throws IOException {
+    public void page(Exchange exchange) throws Exception {
+        GenesysPage page = exchange.getIn().getMandatoryBody(GenesysPage.class);
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        LakeRecordRouter router = exchange.getProperty(ROUTER, LakeRecordRouter.class);
+        Message in = exchange.getIn();
+        LocalDate day = LocalDate.parse(in.getHeader(DAY, String.class));
+        LakeRecordRouter.Keys keys = router.keys(in.getHeader(LakeRuns.KEY, String.class));
+        PartitionSpool spool = run.spool();
+        long before = run.records().get();
+        long[] seen = {0};
+        RawJsonScanner.Result fields;
+        try (page) {
+            fields = new RawJsonScanner(Set.of(page.recordsField())).scan(page.body(), (buf, off, len) -> {
+                seen[0]++;
+                if (router.route(spool, keys, day, buf, off, len)) {
+                    run.records().incrementAndGet();
+                }
+            });
+        }
+        run.pages().incrementAndGet();
+        int pageNo = exchange.getProperty(PAGE, 0, Integer.class) + 1;
+        exchange.setProperty(PAGE, pageNo);
+        if (page.pageNumber() == 0) {
+            String cursor = fields.text("cursor");
+            in.setHeader(GenesysHeaders.CURSOR, cursor);
+            in.setHeader(MORE_PAGES, cursor != null);
+        } else {
+            long total = fields.field("totalHits") != null ? fields.field("totalHits").asLong() : -1;
+            in.setHeader(GenesysHeaders.PAGE_NUMBER, page.pageNumber() + 1);
+            in.setHeader(MORE_PAGES, seen[0] >= page.pageSize()
+                    && (total < 0 || (long) page.pageNumber() * page.pageSize() < total));
+        }
+        progress(exchange, run, router, day, pageNo, run.records().get() - before);
+        pageHook.afterPage(in.getHeader(GenesysHeaders.JOB_ID, String.class), pageNo);
+    }
+
+    /**
+     * Saves where the day's job stands (job, cursor, page, and whether every page was read) once everything routed so
+     * far is on disk; paging goes on meanwhile (the spool's writer saves the state in order, so a saved cursor never
+     * runs ahead of the spooled data).
+     */
+    public void checkpoint(Exchange exchange) throws IOException {
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        Message in = exchange.getIn();
+        String cursor = in.getHeader(GenesysHeaders.CURSOR, String.class);
+        int page = exchange.getProperty(PAGE, 0, Integer.class);
         ObjectNode s = JSON.createObjectNode();
         s.put("runId", run.runId());
         s.put("interval", run.interval().toGenesys());
         s.put("runDir", run.dir().toAbsolutePath().toString());
-        s.put("day", day.toString());
-        s.put("jobId", jobId);
+        s.put("day", in.getHeader(DAY, String.class));
+        s.put("jobId", in.getHeader(GenesysHeaders.JOB_ID, String.class));
         s.put("cursor", cursor);
         s.put("page", page);
+        // After the last page the cursor is null again, as before the first: only this flag tells them apart.
+        s.put("paged", page > 0 && cursor == null);
         s.put("records", run.records().get());
         s.put("pages", run.pages().get());
-        s.set("dayStart", JSON.valueToTree(dayStart));
-        spool.checkpoint(committed -> {
+        s.set("dayStart", JSON.valueToTree(exchange.getProperty(DAY_START, PartitionSpool.Checkpoint.class)));
+        run.spool().checkpoint(committed -> {
             s.set("checkpoint", JSON.valueToTree(committed));
-            runs.watermarks().saveInFlight(flow, s);
+            runs.watermarks().saveInFlight(run.flow(), s);
         });
     }
 
-    private long lastLog = System.nanoTime();
+    /** A day's records were all read. */
+    public void endDay(Exchange exchange) {
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        Message in = exchange.getIn();
+        long records = run.records().get() - exchange.getProperty(DAY_RECORDS, 0L, Long.class);
+        if (Boolean.TRUE.equals(in.getHeader(BY_JOB, Boolean.class))) {
+            LOG.info("{}: day {} done by job {}: {} records in {} pages", run.flow(), in.getHeader(DAY),
+                    in.getHeader(GenesysHeaders.JOB_ID), records, exchange.getProperty(PAGE));
+        } else {
+            String day = in.getHeader(DAY, String.class);
+            run.completeOnlyUntil(LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toInstant(), "data of " + day
+                    + " is not yet available for jobs; it was exported from the live query and will be re-pulled");
+            LOG.info("{}: day {} exported from the live query: {} records in {} pages", run.flow(), day, records,
+                    exchange.getProperty(PAGE));
+        }
+    }
 
-    private void progress(ExportRun run, LocalDate day, int page, long dayRecords, long t0, long pageRecords) {
+    /** The day's job expired before its last page: drop what it wrote and forget it, so the day starts again. */
+    public void restartDay(Exchange exchange) throws IOException {
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        run.spool().restore(exchange.getProperty(DAY_START, PartitionSpool.Checkpoint.class));
+        run.records().set(exchange.getProperty(DAY_RECORDS, 0L, Long.class));
+        exchange.getIn().removeHeaders("Genesys(JobId|JobState|JobErrorMessage|Cursor)");
+        exchange.getIn().setHeader(MORE_PAGES, true);
+        exchange.setProperty(PAGE, 0);
+    }
+
+    private void progress(Exchange exchange, ExportRun run, LakeRecordRouter router, LocalDate day, int page, long pageRecords) {
         long now = System.nanoTime();
         if (now - lastLog < 10_000_000_000L) {
             return;
         }
         lastLog = now;
-        double secs = (now - t0) / 1e9;
+        long dayRecords = run.records().get() - exchange.getProperty(DAY_RECORDS, 0L, Long.class);
+        double secs = (now - exchange.getProperty(DAY_T0, now, Long.class)) / 1e9;
         // Conversations come sorted by start time, so how far into the day the last one started tells the progress.
         String eta = "";
         Instant last = router.lastConversationStart();
@@ -333,14 +317,7 @@ public final class DetailsExport {
                 eta = String.format(", %.0f%% of the day, ETA %d s", done * 100, Math.round(secs / done - secs));
             }
         }
-        LOG.info("{}: day {}: {} records in {} pages, {} records/s (last page {}){}", flow, day, dayRecords, page,
+        LOG.info("{}: day {}: {} records in {} pages, {} records/s (last page {}){}", run.flow(), day, dayRecords, page,
                 Math.round(dayRecords / Math.max(secs, 0.001)), pageRecords, eta);
-    }
-
-    /** The job can no longer be read (expired or deleted). */
-    static final class JobGoneException extends RuntimeException {
-        JobGoneException(String message) {
-            super(message);
-        }
     }
 }

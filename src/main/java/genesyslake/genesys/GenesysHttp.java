@@ -93,6 +93,21 @@ public final class GenesysHttp {
 
     /** Sends one API request, retrying what is worth retrying; the body reader runs once, on success. */
     public <T> T call(String method, String path, Map<String, String> query, byte[] body, BodyReader<T> reader) {
+        String request = method + " " + path;
+        try (InputStream in = open(method, path, query, body, true)) {
+            return reader.read(in);
+        } catch (IOException e) {
+            throw new GenesysApiException(request, "reading the response failed: " + e, e);
+        }
+    }
+
+    /**
+     * Sends one API request and hands over the successful response's body unread, for the caller to stream and
+     * close. {@code idempotent=false} is for requests that create something (a job, a usage query): those are retried
+     * only where Genesys cannot have acted on them (429, 503), never on 500/502/504 or an I/O error, which could
+     * leave a second job behind.
+     */
+    public InputStream open(String method, String path, Map<String, String> query, byte[] body, boolean idempotent) {
         URI uri = URI.create(endpoints.apiUrl() + path + queryString(query));
         String request = method + " " + path;
         boolean refreshedAfter401 = false;
@@ -112,8 +127,9 @@ public final class GenesysHttp {
                 response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 stats.ioErrors.incrementAndGet();
-                if (attempt >= retry.maxAttempts()) {
-                    throw new GenesysApiException(request, "I/O error after " + attempt + " attempts: " + e, e);
+                if (!idempotent || attempt >= retry.maxAttempts()) {
+                    throw new GenesysApiException(request, "I/O error after " + attempt + " attempt(s): " + e
+                            + (idempotent ? "" : " (not retried: the request may have created something)"), e);
                 }
                 backoff(request, attempt, "I/O error " + e.getClass().getSimpleName(), retry.backoff(attempt));
                 continue;
@@ -124,11 +140,7 @@ public final class GenesysHttp {
 
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
-                try (InputStream in = response.body()) {
-                    return reader.read(in);
-                } catch (IOException e) {
-                    throw new GenesysApiException(request, "reading the response failed: " + e, e);
-                }
+                return response.body();
             }
             String errorBody = drain(response);
             if (status == 401 && !refreshedAfter401) {
@@ -137,7 +149,8 @@ public final class GenesysHttp {
                 attempt--; // a refreshed token is not a retry of a failure
                 continue;
             }
-            if (status == 429 || status >= 500) {
+            boolean retryable = idempotent ? status == 429 || status >= 500 : status == 429 || status == 503;
+            if (retryable) {
                 if (status == 429) {
                     stats.throttled.incrementAndGet();
                 } else {
@@ -155,7 +168,11 @@ public final class GenesysHttp {
                 backoff(request, attempt, "HTTP " + status, wait);
                 continue;
             }
-            throw apiError(request, status, errorBody, "");
+            if (status >= 500) {
+                stats.serverErrors.incrementAndGet();
+            }
+            throw apiError(request, status, errorBody, idempotent || status < 500 ? ""
+                    : " (not retried: the request may have created something)");
         }
     }
 

@@ -30,15 +30,31 @@ final class LakeRecordRouter {
         return lastConversationStart;
     }
 
-    static String key(String table, LocalDate day, String queryName) {
-        return table + "/date=" + day + "/" + queryName + "_" + day + ".json.gz";
+    /** The object keys one page's records go to: the key template with {table} filled in for each table. */
+    record Keys(String raw, String flat, String flat2) {
+    }
+
+    /** Tables of this kind: raw records, then the flattened ones. */
+    Keys keys(String template) {
+        return kind == DetailsQuery.Kind.CONVERSATIONS
+                ? new Keys(table(template, "conversations"), table(template, "conversation_segments"), null)
+                : new Keys(table(template, "user_details"), table(template, "user_presence"),
+                        table(template, "user_routing_status"));
+    }
+
+    private static String table(String template, String table) {
+        if (!template.contains("{table}")) {
+            throw new IllegalArgumentException("the key template '" + template + "' has no {table}: raw and flattened "
+                    + "records would share one object");
+        }
+        return template.replace("{table}", table);
     }
 
     /**
      * @return false when the record belongs to another day's partition (a job also returns conversations that
      *         started the day before and overlap this one; that day's export holds them)
      */
-    boolean route(PartitionSpool spool, String queryName, LocalDate day, byte[] buf, int off, int len) throws IOException {
+    boolean route(PartitionSpool spool, Keys keys, LocalDate day, byte[] buf, int off, int len) throws IOException {
         if (kind == DetailsQuery.Kind.CONVERSATIONS) {
             String start = RawRecords.topLevelString(buf, off, len, "conversationStart");
             // A record without conversationStart cannot be placed by its start: it stays with the day that returned it.
@@ -49,13 +65,13 @@ final class LakeRecordRouter {
                     return false;
                 }
             }
-            spool.append(key("conversations", day, queryName), buf, off, len);
-            String segments = key("conversation_segments", day, queryName);
+            spool.append(keys.raw(), buf, off, len);
+            String segments = keys.flat();
             conversations.flatten(buf, off, len, (date, b, o, l) -> spool.append(segments, b, o, l));
         } else {
-            spool.append(key("user_details", day, queryName), buf, off, len);
-            String presence = key("user_presence", day, queryName);
-            String routing = key("user_routing_status", day, queryName);
+            spool.append(keys.raw(), buf, off, len);
+            String presence = keys.flat();
+            String routing = keys.flat2();
             // Rows go to the day that was queried (the record's own partition), even if an interval began the day before.
             users.flatten(buf, off, len, (date, b, o, l) -> spool.append(presence, b, o, l),
                     (date, b, o, l) -> spool.append(routing, b, o, l));

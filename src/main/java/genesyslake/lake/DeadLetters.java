@@ -52,7 +52,7 @@ public final class DeadLetters {
             Path kept = letter.resolve("object");
             Files.move(object.file(), kept, StandardCopyOption.REPLACE_EXISTING);
             ObjectNode meta = JSON.createObjectNode();
-            meta.put("bucket", bucket);
+            meta.put("bucket", bucketOf(object));
             meta.put("key", object.key());
             meta.put("records", object.records());
             meta.put("keptAt", Instant.now().toString());
@@ -64,7 +64,7 @@ public final class DeadLetters {
             }
             JSON.writerWithDefaultPrettyPrinter().writeValue(letter.resolve("meta.json").toFile(), meta);
             LOG.error("Upload of s3://{}/{} failed after retries ({}); kept {} records in {} for replay",
-                    bucket, object.key(), cause, object.records(), letter);
+                    bucketOf(object), object.key(), cause, object.records(), letter);
         } catch (IOException e) {
             throw new UncheckedIOException("Upload of " + object.key() + " failed and it could not be kept in " + dir
                     + "; the work file stays at " + object.file(), e);
@@ -86,12 +86,13 @@ public final class DeadLetters {
                 }
                 JsonNode meta = JSON.readTree(metaFile.toFile());
                 String key = meta.path("key").asText();
-                if (newerInLake(key, Instant.parse(meta.path("keptAt").asText()))) {
-                    LOG.info("Dead letter {} is older than s3://{}/{}; discarding it", letter, bucket, key);
+                String in = meta.path("bucket").asText(bucket);
+                if (newerInLake(in, key, Instant.parse(meta.path("keptAt").asText()))) {
+                    LOG.info("Dead letter {} is older than s3://{}/{}; discarding it", letter, in, key);
                     LakeRuns.deleteTree(letter);
                     continue;
                 }
-                out.add(new LakeObject(key, object, meta.path("records").asLong(), Files.size(object), Files.size(object)));
+                out.add(new LakeObject(key, object, meta.path("records").asLong(), Files.size(object), Files.size(object), in));
             }
         }
         return out;
@@ -100,7 +101,7 @@ public final class DeadLetters {
     /** After a successful replay upload. */
     public void replayed(Exchange exchange) {
         LakeObject object = exchange.getProperty(OBJECT_PROPERTY, LakeObject.class);
-        LOG.info("Replayed dead letter s3://{}/{} ({} records)", bucket, object.key(), object.records());
+        LOG.info("Replayed dead letter s3://{}/{} ({} records)", bucketOf(object), object.key(), object.records());
         LakeRuns.deleteTree(object.file().getParent());
     }
 
@@ -113,9 +114,13 @@ public final class DeadLetters {
         }
     }
 
-    private boolean newerInLake(String key, Instant keptAt) {
+    private String bucketOf(LakeObject object) {
+        return object.bucket() != null ? object.bucket() : bucket;
+    }
+
+    private boolean newerInLake(String in, String key, Instant keptAt) {
         try {
-            return s3.headObject(b -> b.bucket(bucket).key(key)).lastModified().isAfter(keptAt);
+            return s3.headObject(b -> b.bucket(in).key(key)).lastModified().isAfter(keptAt);
         } catch (NoSuchKeyException e) {
             return false;
         } catch (RuntimeException e) {

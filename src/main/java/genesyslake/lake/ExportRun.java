@@ -23,7 +23,9 @@ public final class ExportRun {
     private final String runId;
     private final Interval interval;
     private final Path dir;
+    private final String bucket;
     private final Instant started = Instant.now();
+    private volatile PartitionSpool spool;
     private final List<LakeObject> objects = new ArrayList<>();
     private final List<String> deadLettered = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong records = new AtomicLong();
@@ -33,10 +35,16 @@ public final class ExportRun {
     private volatile String note = "";
 
     public ExportRun(String flow, String runId, Interval interval, Path dir) {
+        this(flow, runId, interval, dir, null);
+    }
+
+    /** @param bucket where the run's objects go (null: the lake's source bucket) */
+    public ExportRun(String flow, String runId, Interval interval, Path dir, String bucket) {
         this.flow = flow;
         this.runId = runId;
         this.interval = interval;
         this.dir = dir;
+        this.bucket = bucket;
         this.completeUntil = interval.end();
     }
 
@@ -54,6 +62,27 @@ public final class ExportRun {
 
     public Path dir() {
         return dir;
+    }
+
+    /** The bucket the run's objects go to, or null for the lake's source bucket. */
+    public String bucket() {
+        return bucket;
+    }
+
+    /** Where the run's records are spooled until the run is finished. */
+    public PartitionSpool spool() {
+        if (spool == null) {
+            throw new IllegalStateException(this + " has no spool: it was not started by lakeRuns.start");
+        }
+        return spool;
+    }
+
+    PartitionSpool spoolIfAny() {
+        return spool;
+    }
+
+    void spool(PartitionSpool spool) {
+        this.spool = spool;
     }
 
     public Instant started() {

@@ -29,6 +29,12 @@ public final class LakeRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeRuns.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Exchange property: the flow's name for state, manifests and metrics. */
+    public static final String FLOW = "lakeFlow";
+    /** Exchange property: the bucket the flow's objects go to. */
+    public static final String BUCKET = "lakeBucket";
+    /** Header: the object key a record is appended to. */
+    public static final String KEY = "lakeKey";
 
     private final Path workDir;
     private final Watermarks watermarks;
@@ -48,18 +54,58 @@ public final class LakeRuns {
         return watermarks;
     }
 
-    public ExportRun start(String flow, Interval interval) {
-        return start(flow, interval, UUID.randomUUID().toString().substring(0, 8));
+    /**
+     * Starts a run of the exchange's flow (property {@value #FLOW}) over the interval, writing to the bucket in
+     * property {@value #BUCKET}: a work folder and an empty spool; the run travels as property {@value ExportRun#PROPERTY}.
+     */
+    public ExportRun start(Exchange exchange, Interval interval) throws IOException {
+        String flow = flow(exchange);
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        Path dir = workDir.resolve(flow).resolve(interval.label() + "-" + runId);
+        Files.createDirectories(dir);
+        ExportRun run = new ExportRun(flow, runId, interval, dir, exchange.getProperty(BUCKET, String.class));
+        run.spool(new PartitionSpool(dir.resolve("spool")));
+        exchange.setProperty(ExportRun.PROPERTY, run);
+        return run;
     }
 
-    public ExportRun start(String flow, Interval interval, String runId) {
-        Path dir = workDir.resolve(flow).resolve(interval.label() + "-" + runId);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create work folder " + dir, e);
+    /** Reopens a run a previous process left at a checkpoint: its spool is cut back to what that checkpoint holds. */
+    public ExportRun resume(Exchange exchange, String runId, Interval interval, Path dir, PartitionSpool.Checkpoint at)
+            throws IOException {
+        ExportRun run = new ExportRun(flow(exchange), runId, interval, dir, exchange.getProperty(BUCKET, String.class));
+        run.spool(PartitionSpool.resume(dir.resolve("spool"), at));
+        exchange.setProperty(ExportRun.PROPERTY, run);
+        return run;
+    }
+
+    /** The flow an exchange runs: property {@value #FLOW}, which each flow's route sets (by default its route id). */
+    public static String flow(Exchange exchange) {
+        String flow = exchange.getProperty(FLOW, String.class);
+        if (flow == null || flow.isBlank()) {
+            throw new IllegalStateException("the route does not set the exchange property " + FLOW);
         }
-        return new ExportRun(flow, runId, interval, dir);
+        return flow;
+    }
+
+    /** Appends the body (one JSON record) as one NDJSON line of the object named by the header {@value #KEY}. */
+    public void append(Exchange exchange) throws Exception {
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        String key = exchange.getIn().getHeader(KEY, String.class);
+        if (key == null || key.isBlank()) {
+            throw new IllegalStateException("no " + KEY + " header: the route must say where records go");
+        }
+        run.spool().append(key, exchange.getIn().getMandatoryBody(byte[].class));
+        run.records().incrementAndGet();
+    }
+
+    /** Closes the run's spool: its objects (in the run's bucket) are what lake-publish uploads. */
+    public ExportRun finish(Exchange exchange) throws IOException {
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        for (LakeObject o : run.spool().finish()) {
+            run.getObjects().add(o.inBucket(run.bucket()));
+        }
+        watermarks.clearInFlight(run.flow());
+        return run;
     }
 
     /** Builds the run manifest as one more lake object, uploaded after the data objects. */
@@ -90,7 +136,7 @@ public final class LakeRuns {
         try {
             Path file = run.dir().resolve("manifest.json");
             JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), m);
-            return new LakeObject(key, file, 1, Files.size(file), Files.size(file));
+            return new LakeObject(key, file, 1, Files.size(file), Files.size(file), run.bucket());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the manifest of " + run, e);
         }
@@ -127,9 +173,20 @@ public final class LakeRuns {
      * from there).
      */
     public void abandon(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.setProperty("lakeFailure", cause == null ? "unknown" : genesyslake.management.FlowRunner.failure(cause));
         ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
         if (run == null) {
             return;
+        }
+        PartitionSpool spool = run.spoolIfAny();
+        if (spool != null) {
+            try {
+                // Lets the writer finish what it was given, so the last checkpoint it saved is on disk.
+                spool.abandon();
+            } catch (IOException e) {
+                LOG.warn("{}: closing the spool of the failed run failed: {}", run.flow(), e.toString());
+            }
         }
         boolean resumable = watermarks.inFlight(run.flow())
                 .map(s -> run.dir().toAbsolutePath().toString().equals(s.path("runDir").asText()))

@@ -73,8 +73,18 @@ public final class PartitionSpool implements Closeable {
         }
     }
 
-    /** One gzip NDJSON object ready to upload: its key, local file, line count, gzip size and uncompressed size. */
-    public record LakeObject(String key, Path file, long records, long bytes, long rawBytes) {
+    /**
+     * One gzip NDJSON object ready to upload: its key, local file, line count, gzip size, uncompressed size, and the
+     * bucket it goes to (null until the run that made it says).
+     */
+    public record LakeObject(String key, Path file, long records, long bytes, long rawBytes, String bucket) {
+        public LakeObject(String key, Path file, long records, long bytes, long rawBytes) {
+            this(key, file, records, bytes, rawBytes, null);
+        }
+
+        public LakeObject inBucket(String name) {
+            return new LakeObject(key, file, records, bytes, rawBytes, name);
+        }
     }
 
     /** One key. Fields above the line belong to the appending thread, below it to the writer thread. */

@@ -31,13 +31,13 @@ public final class Flows implements FlowsMXBean {
 
     @Override
     public List<String> getFlows() {
-        return runner.enabledFlows();
+        return runner.flows();
     }
 
     @Override
     public Map<String, String> getWatermarks() {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String flow : FlowRunner.PIPELINE) {
+        for (String flow : runner.flows()) {
             out.put(flow, watermarks.watermark(flow).map(Object::toString).orElse("none"));
         }
         return out;

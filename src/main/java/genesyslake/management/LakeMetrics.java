@@ -48,12 +48,16 @@ public final class LakeMetrics extends ServiceSupport {
                 .description("Genesys calls retried").register(registry);
         FunctionCounter.builder("genesys_retry_wait_seconds", stats.retryWaitMillis, v -> v.doubleValue() / 1000)
                 .description("Time spent waiting before retries (Retry-After and backoff)").register(registry);
-        for (String flow : FlowRunner.PIPELINE) {
-            Gauge.builder("lake_watermark_lag_seconds", () -> watermarks.watermark(flow)
-                            .map(w -> (double) Duration.between(w, Instant.now()).toSeconds()).orElse(Double.NaN))
-                    .tag("flow", flow).description("Age of the end of the last completely exported interval")
-                    .register(registry);
+        for (String flow : FlowRunner.flows(context)) {
+            lagGauge(flow);
         }
+    }
+
+    private void lagGauge(String flow) {
+        Gauge.builder("lake_watermark_lag_seconds", () -> watermarks.watermark(flow)
+                        .map(w -> (double) Duration.between(w, Instant.now()).toSeconds()).orElse(Double.NaN))
+                .tag("flow", flow).description("Age of the end of the last completely exported interval")
+                .register(registry);
     }
 
     /** Called when a run ends. */
@@ -62,6 +66,7 @@ public final class LakeMetrics extends ServiceSupport {
         if (r == null) {
             return;
         }
+        lagGauge(flow); // a flow added after start-up (a new route file) gets its gauge with its first run
         Counter.builder("lake_records_exported").tag("flow", flow).register(r).increment(records);
         Counter.builder("lake_pages_fetched").tag("flow", flow).register(r).increment(pages);
         Counter.builder("lake_runs").tag("flow", flow).tag("complete", String.valueOf(complete)).register(r).increment();

@@ -107,13 +107,24 @@ public record UsageQuery(Path file, String intervalExpression, String granularit
         }
     }
 
+    /** The same query at another granularity (Day, Week or Month, any case). */
+    public UsageQuery withGranularity(String g) {
+        String canonical = GRANULARITIES.stream().filter(x -> x.equalsIgnoreCase(g.trim())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("granularity '" + g + "' is not one of Day, Week, Month"));
+        return new UsageQuery(file, intervalExpression, canonical, groupBy, metrics);
+    }
+
+    /** A short hash of groupBy and metrics: queries of different shapes never share an object. */
+    public String shape() {
+        return shortHash(String.join(",", groupBy) + "|" + String.join(",", metrics));
+    }
+
     /**
      * The S3 key of this query's object for an interval: deterministic, so a rerun replaces instead of duplicating.
      * Queries that differ in groupBy or metrics get different objects.
      */
     public String objectKey(Interval interval) {
-        String shape = String.join(",", groupBy) + "|" + String.join(",", metrics);
-        return "granularity=" + partition() + "/usage_" + interval.label() + "_" + shortHash(shape) + ".json.gz";
+        return "granularity=" + partition() + "/usage_" + interval.label() + "_" + shape() + ".json.gz";
     }
 
     static String shortHash(String s) {

@@ -143,7 +143,7 @@ class DetailsFlowTest {
         Path dataDir;
         daemon = LocalDaemon.start(settings);
         dataDir = daemon.dataDir();
-        DetailsExport export = daemon.bean("conversationDetails", DetailsExport.class);
+        DetailsExport export = daemon.bean("details", DetailsExport.class);
         export.setPageHook((jobId, page) -> {
             if (page == 3) {
                 throw new IllegalStateException("simulated crash after page 3 of job " + jobId);

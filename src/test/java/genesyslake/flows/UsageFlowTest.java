@@ -114,7 +114,7 @@ class UsageFlowTest {
 
     @Test
     void a429IsWaitedOutForItsRetryAfter() {
-        GenesysHttp client = daemon.bean("genesys", GenesysHttp.class);
+        GenesysHttp client = daemon.bean("genesysClient", GenesysHttp.class);
         long waitedBefore = client.stats().retryWaitMillis.get();
         genesys.faults().throttleNext(2, 1);
         FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-05-01/2025-06-01"));
@@ -134,7 +134,7 @@ class UsageFlowTest {
 
     @Test
     void a401RefreshesTheTokenAndTheRunCarriesOn() {
-        GenesysHttp client = daemon.bean("genesys", GenesysHttp.class);
+        GenesysHttp client = daemon.bean("genesysClient", GenesysHttp.class);
         long tokensBefore = client.stats().tokenRequests.get();
         genesys.faults().unauthorizedNext(1);
         FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-09-01/2025-10-01"));

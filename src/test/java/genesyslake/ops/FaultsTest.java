@@ -86,7 +86,7 @@ class FaultsTest {
         // Every result page is followed by three 429s (Retry-After: 0 keeps the test fast; the wait itself is
         // covered by UsageFlowTest), so the throttling hits the submission, polling and paging alike.
         local.faults().throttleNext(3, 0);
-        daemon.bean("conversationDetails", DetailsExport.class).setPageHook((job, page) -> local.faults().throttleNext(3, 0));
+        daemon.bean("details", DetailsExport.class).setPageHook((job, page) -> local.faults().throttleNext(3, 0));
         FlowOutcome outcome = daemon.run(FLOW, Map.of("lakeInterval", DAY_INTERVAL));
         assertTrue(outcome.success(), outcome.toString());
         assertTrue(local.stats().throttled() >= 3L * 8, "a storm: " + local.stats().throttled() + " answers 429");
@@ -103,7 +103,7 @@ class FaultsTest {
                 "lake.dead-letter.replay-period", "1s"));
         var s3 = daemon.local().s3();
         AtomicBoolean stopped = new AtomicBoolean();
-        daemon.bean("conversationDetails", DetailsExport.class).setPageHook((job, page) -> {
+        daemon.bean("details", DetailsExport.class).setPageHook((job, page) -> {
             if (page == 2 && stopped.compareAndSet(false, true)) {
                 try {
                     s3.close(); // S3 goes away in the middle of the export

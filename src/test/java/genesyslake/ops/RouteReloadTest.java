@@ -24,8 +24,8 @@ class RouteReloadTest {
     private static final String MARKER = "reload-marker-7f3a";
     private static final String BEAN_STEP = """
                     - bean:
-                        ref: usageExport
-                        method: export
+                        ref: lakeRuns
+                        method: finish
             """;
 
     private LocalDaemon daemon;

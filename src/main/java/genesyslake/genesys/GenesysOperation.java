@@ -1,0 +1,37 @@
+package genesyslake.genesys;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The requests a {@code genesys:} endpoint makes: one each. */
+public enum GenesysOperation {
+    /** POST /api/v2/usage/query: submits the body; sets GenesysExecutionId. */
+    USAGE_QUERY("usage-query"),
+    /**
+     * GET /api/v2/usage/query/{GenesysExecutionId}/results: sets GenesysQueryStatus; when Complete the body is a file
+     * of the result records, one JSON object a line, exactly as sent (deleted when the exchange completes).
+     */
+    USAGE_RESULTS("usage-results"),
+    /** GET /api/v2/analytics/{kind}/details/jobs/availability: sets GenesysDataAvailabilityDate. */
+    DETAILS_AVAILABILITY("details-availability"),
+    /** POST /api/v2/analytics/{kind}/details/jobs with the query body (interval from GenesysInterval): sets GenesysJobId. */
+    DETAILS_JOB("details-job"),
+    /** GET /api/v2/analytics/{kind}/details/jobs/{GenesysJobId}: sets GenesysJobState and GenesysJobErrorMessage. */
+    DETAILS_JOB_STATUS("details-job-status"),
+    /** GET .../jobs/{GenesysJobId}/results?cursor={GenesysCursor}&amp;pageSize=: the body is the page, streaming. */
+    DETAILS_JOB_RESULTS("details-job-results"),
+    /** POST /api/v2/analytics/{kind}/details/query, one page (GenesysPageNumber): the body is the page, streaming. */
+    DETAILS_QUERY("details-query");
+
+    final String uriName;
+
+    GenesysOperation(String uriName) {
+        this.uriName = uriName;
+    }
+
+    static GenesysOperation of(String name) {
+        return Arrays.stream(values()).filter(o -> o.uriName.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("genesys:" + name + " is not an operation; known: "
+                        + Arrays.stream(values()).map(o -> o.uriName).collect(Collectors.joining(", "))));
+    }
+}

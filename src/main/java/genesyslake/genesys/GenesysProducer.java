@@ -1,0 +1,167 @@
+package genesyslake.genesys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.lake.RawJsonScanner;
+import genesyslake.query.DetailsQuery;
+import genesyslake.query.Interval;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.SynchronizationAdapter;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Makes the one request of its endpoint's operation; see {@link GenesysOperation} for what each reads and sets. */
+final class GenesysProducer extends DefaultProducer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GenesysEndpoint endpoint;
+    private final GenesysHttp http;
+
+    GenesysProducer(GenesysEndpoint endpoint) {
+        super(endpoint);
+        this.endpoint = endpoint;
+        this.http = endpoint.getComponent().http();
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String details = "/api/v2/analytics/" + endpoint.kind().path + "/details";
+        switch (endpoint.operation()) {
+            case USAGE_QUERY -> {
+                JsonNode answer = readJson(http.open("POST", "/api/v2/usage/query", Map.of(), in.getMandatoryBody(byte[].class), false));
+                String id = answer.path("executionId").asText(null);
+                if (id == null) {
+                    throw new GenesysApiException("POST /api/v2/usage/query", 202, null, "no executionId in " + answer);
+                }
+                in.setHeader(GenesysHeaders.EXECUTION_ID, id);
+                in.setHeader(GenesysHeaders.QUERY_STATUS, null);
+                in.setBody(answer);
+            }
+            case USAGE_RESULTS -> usageResults(exchange, required(in, GenesysHeaders.EXECUTION_ID));
+            case DETAILS_AVAILABILITY -> {
+                JsonNode a = http.getJson(details + "/jobs/availability", Map.of());
+                String date = a.path("dataAvailabilityDate").asText(null);
+                if (date == null) {
+                    throw new GenesysApiException("GET " + details + "/jobs/availability", 200, null,
+                            "no dataAvailabilityDate in " + a);
+                }
+                in.setHeader(GenesysHeaders.DATA_AVAILABILITY_DATE, date);
+            }
+            case DETAILS_JOB -> {
+                DetailsQuery query = in.getMandatoryBody(DetailsQuery.class);
+                JsonNode answer = readJson(http.open("POST", details + "/jobs", Map.of(), query.jobBody(interval(in)), false));
+                String id = answer.path("jobId").asText(null);
+                if (id == null) {
+                    throw new GenesysApiException("POST " + details + "/jobs", 202, null, "no jobId in " + answer);
+                }
+                in.setHeader(GenesysHeaders.JOB_ID, id);
+                in.setHeader(GenesysHeaders.JOB_STATE, null);
+                in.setHeader(GenesysHeaders.CURSOR, null);
+            }
+            case DETAILS_JOB_STATUS -> {
+                String id = required(in, GenesysHeaders.JOB_ID);
+                try {
+                    JsonNode job = http.getJson(details + "/jobs/" + id, Map.of());
+                    in.setHeader(GenesysHeaders.JOB_STATE, job.path("state").asText(""));
+                    in.setHeader(GenesysHeaders.JOB_ERROR_MESSAGE, job.path("errorMessage").asText(null));
+                } catch (GenesysApiException e) {
+                    if (e.status() != 404) {
+                        throw e;
+                    }
+                    in.setHeader(GenesysHeaders.JOB_STATE, "EXPIRED");
+                    in.setHeader(GenesysHeaders.JOB_ERROR_MESSAGE, "job " + id + " is gone (404)");
+                }
+            }
+            case DETAILS_JOB_RESULTS -> {
+                String id = required(in, GenesysHeaders.JOB_ID);
+                Map<String, String> params = new HashMap<>();
+                params.put("pageSize", String.valueOf(pageSize(in)));
+                params.put("cursor", in.getHeader(GenesysHeaders.CURSOR, String.class));
+                String path = details + "/jobs/" + id + "/results";
+                try {
+                    in.setBody(new GenesysPage("GET " + path, endpoint.kind().recordsField,
+                            http.open("GET", path, params, null, true), pageSize(in), 0));
+                } catch (GenesysApiException e) {
+                    if (e.status() == 404) {
+                        throw new GenesysJobExpiredException("job " + id + " expired or is gone: " + e.getMessage());
+                    }
+                    throw e;
+                }
+            }
+            case DETAILS_QUERY -> {
+                DetailsQuery query = in.getMandatoryBody(DetailsQuery.class);
+                Integer number = in.getHeader(GenesysHeaders.PAGE_NUMBER, 1, Integer.class);
+                byte[] body = query.pageBody(interval(in), pageSize(in), number);
+                in.setBody(new GenesysPage("POST " + details + "/query", endpoint.kind().recordsField,
+                        http.open("POST", details + "/query", Map.of(), body, true), pageSize(in), number));
+            }
+        }
+    }
+
+    /** Streams the answer into a work file, records one a line, so its status is known before anyone reads them. */
+    private void usageResults(Exchange exchange, String executionId) throws IOException {
+        Files.createDirectories(endpoint.getComponent().workDir());
+        Path file = Files.createTempFile(endpoint.getComponent().workDir(), "usage-" + executionId + "-", ".ndjson");
+        RawJsonScanner.Result fields;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            fields = http.get("/api/v2/usage/query/" + executionId + "/results", Map.of(),
+                    body -> RawJsonScanner.of("results").scan(body, (buf, off, len) -> {
+                        out.write(buf, off, len);
+                        out.write('\n');
+                    }));
+        } catch (RuntimeException | IOException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        String status = fields.text("queryStatus") == null ? "" : fields.text("queryStatus");
+        Message in = exchange.getIn();
+        in.setHeader(GenesysHeaders.QUERY_STATUS, status);
+        in.setHeader(GenesysHeaders.RECORD_COUNT, fields.records("results"));
+        if ("Complete".equalsIgnoreCase(status)) {
+            in.setBody(file.toFile());
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    file.toFile().delete();
+                }
+            });
+        } else {
+            Files.deleteIfExists(file);
+            in.setBody(null);
+        }
+    }
+
+    private int pageSize(Message in) {
+        return in.getHeader(GenesysHeaders.PAGE_SIZE, endpoint.getPageSize(), Integer.class);
+    }
+
+    private static Interval interval(Message in) {
+        return Interval.parse(required(in, GenesysHeaders.INTERVAL), Clock.systemUTC());
+    }
+
+    private static String required(Message in, String header) {
+        String v = in.getHeader(header, String.class);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("the header " + header + " is required here");
+        }
+        return v;
+    }
+
+    private static JsonNode readJson(InputStream in) throws IOException {
+        try (in) {
+            return JSON.readTree(in);
+        }
+    }
+}
