@@ -106,6 +106,10 @@ public final class DetailsExport {
     public List<Day> plan(Exchange exchange) throws IOException {
         String flow = LakeRuns.flow(exchange);
         DetailsQuery query = query(exchange);
+        // A scheduled run first finishes the upload a killed process left (an explicit interval is its own run).
+        if (exchange.getIn().getHeader(UsageExport.INTERVAL_HEADER) == null && runs.resumePublish(exchange)) {
+            return List.of();
+        }
         Message in = exchange.getIn();
         Instant available = OffsetDateTime.parse(in.getHeader(GenesysHeaders.DATA_AVAILABILITY_DATE, String.class)).toInstant();
         String explicit = in.getHeader(UsageExport.INTERVAL_HEADER, String.class);

@@ -51,6 +51,10 @@ public final class UsageExport {
      * run over the span of all of them.
      */
     public List<UsageRequest> plan(Exchange exchange) throws IOException {
+        // A scheduled run first finishes the upload a killed process left (an explicit interval is its own run).
+        if (exchange.getIn().getHeader(UsageExport.INTERVAL_HEADER) == null && runs.resumePublish(exchange)) {
+            return List.of();
+        }
         String granularity = exchange.getIn().getHeader(GRANULARITY_HEADER, String.class);
         String intervalText = exchange.getIn().getHeader(INTERVAL_HEADER, String.class);
         List<UsageRequest> requests = new ArrayList<>();

@@ -94,6 +94,11 @@ public final class ExportRun {
         return objects;
     }
 
+    /** The objects still to upload: those whose file is still here (an upload deletes it). */
+    public List<LakeObject> getPendingObjects() {
+        return objects.stream().filter(o -> java.nio.file.Files.exists(o.file())).toList();
+    }
+
     public void addObjects(List<LakeObject> produced) {
         objects.addAll(produced);
     }

@@ -98,14 +98,64 @@ public final class LakeRuns {
         run.records().incrementAndGet();
     }
 
-    /** Closes the run's spool: its objects (in the run's bucket) are what lake-publish uploads. */
+    /**
+     * Closes the run's spool: its objects (in the run's bucket) are what lake-publish uploads. Saved as the flow's
+     * in-flight state, so a daemon killed while uploading publishes the same objects on restart instead of exporting
+     * the interval again. A run resumed by {@link #resumePublish} has nothing left to finish.
+     */
     public ExportRun finish(Exchange exchange) throws IOException {
         ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        if (run.spoolIfAny() == null && !run.getObjects().isEmpty()) {
+            return run;
+        }
         for (LakeObject o : run.spool().finish()) {
             run.getObjects().add(o.inBucket(run.bucket()));
         }
-        watermarks.clearInFlight(run.flow());
+        ObjectNode s = JSON.createObjectNode();
+        s.put("phase", "publish");
+        s.put("runId", run.runId());
+        s.put("interval", run.interval().toGenesys());
+        s.put("runDir", run.dir().toAbsolutePath().toString());
+        s.put("records", run.records().get());
+        s.put("pages", run.pages().get());
+        s.put("completeUntil", run.completeUntil().toString());
+        s.put("note", run.note());
+        s.set("objects", JSON.valueToTree(run.getObjects().stream().map(o -> java.util.Map.of("key", o.key(),
+                "file", o.file().toAbsolutePath().toString(), "records", o.records(), "bytes", o.bytes(),
+                "rawBytes", o.rawBytes(), "bucket", String.valueOf(o.bucket()))).toList()));
+        watermarks.saveInFlight(run.flow(), s);
         return run;
+    }
+
+    /**
+     * When the flow's last run was killed while publishing, takes that run up again (its objects not yet uploaded,
+     * then its manifest) and returns true; the flow then exports nothing new this time.
+     */
+    public boolean resumePublish(Exchange exchange) {
+        String flow = flow(exchange);
+        var state = watermarks.inFlight(flow).filter(s -> "publish".equals(s.path("phase").asText()));
+        if (state.isEmpty()) {
+            return false;
+        }
+        ObjectNode s = state.get();
+        ExportRun run = new ExportRun(flow, s.path("runId").asText(), Interval.parse(s.path("interval").asText(),
+                java.time.Clock.systemUTC()), Path.of(s.path("runDir").asText()), exchange.getProperty(BUCKET, String.class));
+        run.records().set(s.path("records").asLong());
+        run.pages().set(s.path("pages").asLong());
+        Instant until = Instant.parse(s.path("completeUntil").asText(run.interval().end().toString()));
+        if (until.isBefore(run.interval().end())) {
+            run.completeOnlyUntil(until, s.path("note").asText(""));
+        }
+        for (var o : s.path("objects")) {
+            String bucket = o.path("bucket").asText();
+            run.getObjects().add(new LakeObject(o.path("key").asText(), Path.of(o.path("file").asText()),
+                    o.path("records").asLong(), o.path("bytes").asLong(), o.path("rawBytes").asLong(),
+                    "null".equals(bucket) ? null : bucket));
+        }
+        exchange.setProperty(ExportRun.PROPERTY, run);
+        LOG.info("{}: publishing run {} for {} that a previous process finished exporting: {} of {} objects left",
+                flow, run.runId(), run.interval(), run.getPendingObjects().size(), run.getObjects().size());
+        return true;
     }
 
     /** Builds the run manifest as one more lake object, uploaded after the data objects. */
@@ -153,6 +203,7 @@ public final class LakeRuns {
         if (run.complete() && run.completeUntil().isAfter(run.interval().start())) {
             watermarks.advance(run.flow(), run.completeUntil());
         }
+        watermarks.clearInFlight(run.flow());
         deleteTree(run.dir());
         onRunEnded.accept(run);
         Duration took = Duration.between(run.started(), Instant.now());

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /** Small helpers for the operator tests: free loopback ports, plain HTTP calls, bounded waits. */
-final class Ops {
+public final class Ops {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -20,7 +20,7 @@ final class Ops {
     }
 
     /** A port free on loopback right now (for servers whose port must be known before they start). */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();

@@ -1,0 +1,176 @@
+package genesyslake.flows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.local.LocalS3;
+import genesyslake.local.genesys.LocalGenesys;
+import genesyslake.local.genesys.LocalGenesysSettings;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Ensures exactly once against a Genesys whose jobs outlive the daemon, as a real org's do: Genesys and S3 run in
+ * this JVM, the daemon (AWS mode, pointed at them) in its own process, killed with SIGKILL at each point of a
+ * three-day run. After a restart every record of every day is in the lake exactly once, the run's manifest is
+ * complete, and no job was submitted twice.
+ */
+class ResumeAtEveryPointTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BUCKET = "gc-usage-api-source";
+
+    /** Where the first process is killed, told by its saved state. */
+    enum KillPoint {
+        MID_PAGE(s -> s.path("day").asText().equals(s.path("firstDay").asText()) && s.path("page").asInt() >= 3
+                && !s.path("paged").asBoolean()),
+        AFTER_A_DAYS_LAST_PAGE(s -> s.path("day").asText().equals(s.path("firstDay").asText())
+                && s.path("paged").asBoolean()),
+        BETWEEN_TWO_DAYS(s -> !s.path("day").asText().equals(s.path("firstDay").asText()) && s.hasNonNull("jobId")
+                && s.path("page").asInt() == 0),
+        DURING_UPLOAD(s -> "publish".equals(s.path("phase").asText()));
+
+        final Predicate<JsonNode> reached;
+
+        KillPoint(Predicate<JsonNode> reached) {
+            this.reached = reached;
+        }
+    }
+
+    private static Process daemon(Path data, LocalGenesys genesys, int s3Port) throws IOException {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "-Dlake.mode=aws", "-Daws.region=us-east-1", "-Daws.endpoint-override=http://127.0.0.1:" + s3Port,
+                "-Dlocal.data-dir=" + data,
+                "-Dgenesys.api-url=" + genesys.baseUrl(), "-Dgenesys.login-url=" + genesys.baseUrl(),
+                "-Dgenesys.client-id=local-client", "-Dgenesys.client-secret=local-secret",
+                "-Ddetails.page-size=25", "-Ddetails.job.poll.delay=50ms", "-Ddetails.initial-lookback-days=3",
+                "-Dconversations.trailing-window=0h",
+                // Slow enough (10 requests/s) that each point lasts long enough to be seen and killed at.
+                "-Dgenesys.rate-limit.requests-per-minute=600",
+                "genesyslake.GenesysLake", "--once", "conversation-details");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(data.resolve("daemon-" + System.nanoTime() + ".log").toFile());
+        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "local-access-key", "AWS_SECRET_ACCESS_KEY", "local-secret-key"));
+        return pb.start();
+    }
+
+    /** The in-flight part of the flow's state file, with the first day of the run added; empty when absent. */
+    private static JsonNode inFlight(Path state, String[] firstDay) {
+        try {
+            JsonNode s = JSON.readTree(state.toFile()).path("inFlight");
+            if (s.isObject()) {
+                if (firstDay[0] == null && s.hasNonNull("day")) {
+                    firstDay[0] = s.get("day").asText();
+                }
+                ((com.fasterxml.jackson.databind.node.ObjectNode) s).put("firstDay", firstDay[0]);
+            }
+            return s;
+        } catch (IOException | RuntimeException e) {
+            return JSON.createObjectNode(); // not written yet, or being replaced
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(KillPoint.class)
+    void aDaemonKilledAtThisPointResumesWithEveryRecordExactlyOnce(KillPoint point, @TempDir Path data) throws Exception {
+        Path s3Root = Files.createDirectories(data.resolve("s3/" + BUCKET)).getParent();
+        LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults()).start();
+        int s3Port = genesyslake.ops.Ops.freePort();
+        // Killed during the upload: S3 is down until then, so the uploads are being retried when the kill comes.
+        LocalS3 s3 = point == KillPoint.DURING_UPLOAD ? null : new LocalS3(s3Root, s3Port, "local-access-key",
+                "local-secret-key").start();
+        try {
+            Process first = daemon(data, genesys, s3Port);
+            Path state = data.resolve("state/conversation-details.json");
+            String[] firstDay = {null};
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (!point.reached.test(inFlight(state, firstDay)) && first.isAlive()
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(first.isAlive(), point + ": the first daemon was still running when the point came");
+            if (point == KillPoint.DURING_UPLOAD) {
+                Thread.sleep(500); // well inside the first redelivery delay (2 s)
+            }
+            JsonNode atKill = inFlight(state, firstDay);
+            first.destroyForcibly(); // SIGKILL: no shutdown hooks, no clean-up
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(point.reached.test(atKill), point + " was reached: " + atKill);
+            if (s3 == null) {
+                s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
+            }
+
+            Process second = daemon(data, genesys, s3Port);
+            assertTrue(second.waitFor(120, TimeUnit.SECONDS), point + ": the restarted daemon finished");
+            assertEquals(0, second.exitValue(), point + ": the restarted daemon succeeded");
+
+            Path bucket = s3Root.resolve(BUCKET);
+            List<Path> partitions;
+            try (Stream<Path> dirs = Files.list(bucket.resolve("conversations"))) {
+                partitions = dirs.sorted().toList();
+            }
+            assertEquals(3, partitions.size(), point + ": three days: " + partitions);
+            assertEquals(3, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"),
+                    point + ": one job per day, none submitted twice");
+            for (Path partition : partitions) {
+                LocalDate day = LocalDate.parse(partition.getFileName().toString().substring("date=".length()));
+                List<String> lines = gunzipAll(partition);
+                List<String> expected = genesys.dataset().conversationsStartingOn(day)
+                        .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+                assertEquals(lines.size(), new HashSet<>(lines).size(), point + ": no duplicates on " + day);
+                assertEquals(expected, lines, point + ": every record of " + day + " exactly once, byte for byte");
+            }
+            JsonNode stateAfter = JSON.readTree(state.toFile());
+            assertFalse(stateAfter.has("inFlight"), point + ": nothing left in flight: " + stateAfter);
+            List<Path> manifests;
+            try (Stream<Path> m = Files.walk(bucket.resolve("_manifests/conversation-details"))) {
+                manifests = m.filter(Files::isRegularFile).toList();
+            }
+            assertEquals(1, manifests.size(), point + ": one manifest for the one run");
+            JsonNode manifest = JSON.readTree(manifests.get(0).toFile());
+            assertTrue(manifest.path("complete").asBoolean(), point + ": " + manifest);
+            long records = 0;
+            for (Path p : partitions) {
+                records += gunzipAll(p).size();
+            }
+            assertEquals(records, manifest.path("records").asLong(), point + ": the manifest counts what landed");
+        } finally {
+            genesys.close();
+            if (s3 != null) {
+                s3.close();
+            }
+        }
+    }
+
+    private static List<String> gunzipAll(Path dir) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json.gz")).sorted().toList()) {
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
+                    lines.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
+                }
+            }
+        }
+        return lines;
+    }
+}
