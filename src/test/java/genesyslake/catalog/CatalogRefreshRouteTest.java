@@ -269,6 +269,7 @@ class CatalogRefreshRouteTest {
             CatalogException e = failed(refresh(Map.of("GlueMaxWait", "700ms")));
             long tookMs = (System.nanoTime() - start) / 1_000_000;
             assertEquals("Crawler " + CRAWLER + " not done within glue.max-wait (700ms): state RUNNING", e.getMessage());
+            assertTrue(logLines().contains("Flow catalog-refresh failed: " + e.getMessage()), logLines().toString());
             assertTrue(tookMs >= 700 && tookMs < 10_000, "bounded by the header's max wait, took " + tookMs + " ms");
             assertEquals(CrawlerState.RUNNING, crawler().crawler().state());
         }
