@@ -9,7 +9,6 @@ import genesyslake.local.aws.LocalAws;
 import genesyslake.local.aws.LocalAwsSettings;
 import genesyslake.testsupport.MotoServer;
 import org.apache.camel.Exchange;
-import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -91,17 +90,11 @@ class CatalogRefreshRouteTest {
         }
 
         @Override
-        protected void configure(MainConfigurationProperties configuration) {
-            configuration.withRoutesIncludePattern("file:routes/catalog.camel.yaml,file:routes/errors.camel.yaml");
-        }
-
-        @Override
         protected void bindToRegistry(Registry registry) throws Exception {
             String endpoint = endpoint();
             glue = GlueClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
                     .credentialsProvider(credentials()).build();
             watched = new WatchedGlue(glue);
-            registry.bind("glueClient", watched.proxy());
             // Only the projection branch's endpoint uses it; camel-aws2-athena wants a client at start-up.
             registry.bind("athenaClient", AthenaClient.builder().endpointOverride(URI.create(endpoint))
                     .region(Region.US_EAST_1).credentialsProvider(credentials()).build());
