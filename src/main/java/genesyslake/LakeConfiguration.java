@@ -93,9 +93,7 @@ public class LakeConfiguration implements CamelConfiguration {
         registry.bind("athenaClient", aws.athena());
         GlueClient glue = aws.glue();
         registry.bind("glueClient", glue);
-        registry.bind("catalog", new CatalogRefresh(glue, s.string("glue.crawler"),
-                s.duration("glue.max-wait", Duration.ofMinutes(15)), s.duration("glue.poll.delay", Duration.ofSeconds(5)),
-                s.string("lake.source-bucket"), s.string("glue.database")));
+        registry.bind("catalog", new CatalogRefresh(glue, s.string("lake.source-bucket"), s.string("glue.database")));
         registry.bind("reports", new Reports(Path.of(s.string("athena.reports-dir")), s.string("athena.reports", ""),
                 Path.of(s.string("lake.reports-dir")), s.decimal("alert.rate-limit-share", 0.05)));
 

@@ -50,13 +50,13 @@ class ProjectionDdlTest {
 
     @Test
     void localAthenaRunsTheDdlAndTheSeedQueryThenWorks() throws Exception {
-        CrawlerRunnerTest.gzip(s3Root.resolve("gc-usage-api-source/granularity=month/usage_1.json.gz"),
+        CatalogRefreshRouteTest.gzip(s3Root.resolve("gc-usage-api-source/granularity=month/usage_1.json.gz"),
                 "{\"clientId\":\"a\",\"status429\":3,\"date\":\"2024-01-01T00:00:00Z\",\"granularity\":\"month\"}\n"
                         + "{\"clientId\":\"b\",\"status429\":9,\"date\":\"2024-01-01T00:00:00Z\",\"granularity\":\"month\"}\n");
-        CrawlerRunnerTest.gzip(s3Root.resolve("gc-usage-api-source/granularity=day/usage_1.json.gz"),
+        CatalogRefreshRouteTest.gzip(s3Root.resolve("gc-usage-api-source/granularity=day/usage_1.json.gz"),
                 "{\"clientId\":\"c\",\"status429\":99,\"date\":\"2024-01-01T00:00:00Z\",\"granularity\":\"day\"}\n");
         // A details folder under the same bucket must not leak into the usage table.
-        CrawlerRunnerTest.gzip(s3Root.resolve("gc-usage-api-source/user_presence/date=2024-01-01/p.json.gz"),
+        CatalogRefreshRouteTest.gzip(s3Root.resolve("gc-usage-api-source/user_presence/date=2024-01-01/p.json.gz"),
                 "{\"userId\":\"u\",\"systemPresence\":\"AVAILABLE\"}\n");
         try (LocalAws aws = new LocalAws(new LocalAwsSettings(0, s3Root, "genesysclouddb", "UsageApiCrawler",
                 "UsageAPIWorkgroup", "gc-usage-api-results", List.of())).start();
