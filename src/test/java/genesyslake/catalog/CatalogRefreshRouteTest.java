@@ -100,6 +100,7 @@ class CatalogRefreshRouteTest {
                     .region(Region.US_EAST_1).credentialsProvider(credentials()).build());
             registry.bind("catalog", new CatalogRefresh(watched.proxy(), "gc-usage-api-source", "genesysclouddb"));
             registry.bind("lakeRuns", new LakeRuns(work.resolve("work"), new Watermarks(work.resolve("state"))));
+            registry.bind("oneRunAtATime", new genesyslake.management.OneRunAtATime());
             log.start();
             ((Logger) LoggerFactory.getLogger("catalog-refresh")).addAppender(log);
         }
