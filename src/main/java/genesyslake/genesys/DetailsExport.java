@@ -74,6 +74,7 @@ public final class DetailsExport {
     private final Clock clock;
     private volatile PageHook pageHook = (jobId, page) -> { };
     private volatile long lastLog = System.nanoTime();
+    private final Set<String> ownIntervalNoted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DetailsExport(LakeRuns runs, Clock clock) {
         this.runs = runs;
@@ -118,6 +119,11 @@ public final class DetailsExport {
         exchange.setProperty("lakeQueryName", query.name());
 
         List<Day> days = new ArrayList<>();
+        if (query.ownInterval().isPresent() && ownIntervalNoted.add(query.file() + " " + query.ownInterval().get())) {
+            LOG.info("{}: {} has its own interval {}; the flow exports whole days from its watermark instead. To export "
+                    + "that interval, trigger the flow with it (JMX run...For(\"{}\"), or --backfill {} --from/--to)",
+                    flow, query.file(), query.ownInterval().get(), query.ownInterval().get(), flow);
+        }
         if (inFlight.isPresent() && (explicit == null || explicit.isBlank())) {
             ObjectNode state = inFlight.get();
             Interval interval = Interval.parse(state.get("interval").asText(), clock);
@@ -143,7 +149,26 @@ public final class DetailsExport {
                 days.add(new Day(d, byJob(d, available), null));
             }
         }
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        run.query(query.file().toString(), query.hash());
+        noteChangedQuery(flow, query, days);
         return days;
+    }
+
+    /** Warns when days already in the lake were exported with another query than the one this run uses. */
+    private void noteChangedQuery(String flow, DetailsQuery query, List<Day> days) {
+        String hash = query.hash();
+        List<String> now = days.stream().map(d -> d.date().toString()).toList();
+        List<String> differ = runs.watermarks().dayQueries(flow).entrySet().stream()
+                .filter(e -> !e.getValue().equals(hash) && !now.contains(e.getKey())).map(java.util.Map.Entry::getKey).toList();
+        if (!differ.isEmpty()) {
+            LOG.warn("{}: {} changed (query hash now {}): {} day(s) in the lake were exported with another query and now "
+                    + "differ in filter from the days this run exports: {}. Re-export them (--backfill {} --from {} --to "
+                    + "<day after {}>) to make the lake consistent", flow, query.file(), hash, differ.size(),
+                    differ.size() > 10 ? differ.subList(0, 5) + " … " + differ.subList(differ.size() - 5, differ.size()) : differ,
+                    flow, differ.get(0), differ.get(differ.size() - 1));
+        }
+        runs.watermarks().recordDayQueries(flow, now, hash, 1000);
     }
 
     private static boolean byJob(LocalDate day, Instant available) {
@@ -246,6 +271,42 @@ public final class DetailsExport {
         }
         progress(exchange, run, router, day, pageNo, run.records().get() - before);
         pageHook.afterPage(in.getHeader(GenesysHeaders.JOB_ID, String.class), pageNo);
+    }
+
+    /** The number of results of a query page (the body), read from its totalHits; the page itself is discarded. */
+    public long totalHits(Exchange exchange) throws Exception {
+        GenesysPage page = exchange.getIn().getMandatoryBody(GenesysPage.class);
+        RawJsonScanner.Result fields;
+        try (page) {
+            fields = new RawJsonScanner(Set.of(page.recordsField())).scan(page.body(), (buf, off, len) -> { });
+        }
+        return fields.field("totalHits") != null ? fields.field("totalHits").asLong() : 0;
+    }
+
+    /**
+     * The intervals a day is queried in with the synchronous query, which pages at most {@code maxResults} results:
+     * the day when its total (header lakeTotalHits) fits, else its hours. Conversations are matched by start time, so
+     * hours never return one twice.
+     */
+    public List<String> slices(Exchange exchange, long maxResults) {
+        Message in = exchange.getIn();
+        LocalDate day = LocalDate.parse(in.getHeader(DAY, String.class));
+        long total = in.getHeader("lakeTotalHits", 0L, Long.class);
+        if (total <= maxResults) {
+            return List.of(Interval.of(day, day.plusDays(1)).toGenesys());
+        }
+        if (kind(exchange) != DetailsQuery.Kind.CONVERSATIONS) {
+            throw new GenesysQueryException(in.getHeader(DAY) + ": " + total + " user records, more than the synchronous "
+                    + "query pages (" + maxResults + ")");
+        }
+        LOG.info("{}: {} has {} conversations, more than the synchronous query pages ({}): querying it hour by hour",
+                LakeRuns.flow(exchange), day, total, maxResults);
+        List<String> hours = new ArrayList<>();
+        Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        for (int h = 0; h < 24; h++) {
+            hours.add(new Interval(start.plus(Duration.ofHours(h)), start.plus(Duration.ofHours(h + 1))).toGenesys());
+        }
+        return hours;
     }
 
     /**

@@ -1,5 +1,6 @@
 package genesyslake.genesys;
 
+import genesyslake.lake.ExportRun;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.RawRecords;
 import genesyslake.query.Interval;
@@ -58,17 +59,26 @@ public final class UsageExport {
         String granularity = exchange.getIn().getHeader(GRANULARITY_HEADER, String.class);
         String intervalText = exchange.getIn().getHeader(INTERVAL_HEADER, String.class);
         List<UsageRequest> requests = new ArrayList<>();
-        for (UsageQuery query : queries(exchange.getProperty(QUERY_FILES, String.class))) {
-            if (granularity != null && !granularity.isBlank()) {
-                query = query.withGranularity(granularity);
+        List<UsageQuery> queries = queries(exchange.getProperty(QUERY_FILES, String.class));
+        for (UsageQuery query : queries) {
+            // A granularity picks the files of that granularity: running a file at another one would put a second
+            // row shape into that granularity's partition.
+            if (granularity != null && !granularity.isBlank() && !query.granularity().equalsIgnoreCase(granularity.trim())) {
+                continue;
             }
             Interval interval = intervalText != null && !intervalText.isBlank()
                     ? Interval.parse(intervalText, clock) : query.resolve(clock);
             requests.add(new UsageRequest(query, interval));
         }
+        if (requests.isEmpty()) {
+            throw new IllegalArgumentException("no usage query file has granularity '" + granularity + "' (files: "
+                    + queries.stream().map(q -> q.file() + " " + q.granularity()).toList()
+                    + "); add a query file with that granularity, or leave the granularity out");
+        }
         Interval span = new Interval(requests.stream().map(r -> r.interval().start()).min(Instant::compareTo).orElseThrow(),
                 requests.stream().map(r -> r.interval().end()).max(Instant::compareTo).orElseThrow());
-        runs.start(exchange, span);
+        ExportRun run = runs.start(exchange, span);
+        requests.forEach(r -> run.query(r.query().file().toString(), r.query().hash()));
         return requests;
     }
 

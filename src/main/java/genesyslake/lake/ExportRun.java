@@ -33,6 +33,7 @@ public final class ExportRun {
     private volatile boolean complete = true;
     private volatile Instant completeUntil;
     private volatile String note = "";
+    private final java.util.Map<String, String> queries = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     public ExportRun(String flow, String runId, Interval interval, Path dir) {
         this(flow, runId, interval, dir, null);
@@ -142,6 +143,15 @@ public final class ExportRun {
 
     public boolean complete() {
         return complete && deadLettered.isEmpty();
+    }
+
+    /** Records that the run used a query file whose body hashes to {@code hash} (the manifest names both). */
+    public void query(String file, String hash) {
+        queries.put(file, hash);
+    }
+
+    public java.util.Map<String, String> queries() {
+        return java.util.Map.copyOf(queries);
     }
 
     public String note() {

@@ -120,6 +120,7 @@ public final class LakeRuns {
         s.put("pages", run.pages().get());
         s.put("completeUntil", run.completeUntil().toString());
         s.put("note", run.note());
+        s.set("queries", JSON.valueToTree(run.queries()));
         s.set("objects", JSON.valueToTree(run.getObjects().stream().map(o -> java.util.Map.of("key", o.key(),
                 "file", o.file().toAbsolutePath().toString(), "records", o.records(), "bytes", o.bytes(),
                 "rawBytes", o.rawBytes(), "bucket", String.valueOf(o.bucket()))).toList()));
@@ -146,6 +147,7 @@ public final class LakeRuns {
         if (until.isBefore(run.interval().end())) {
             run.completeOnlyUntil(until, s.path("note").asText(""));
         }
+        s.path("queries").fields().forEachRemaining(q -> run.query(q.getKey(), q.getValue().asText()));
         for (var o : s.path("objects")) {
             String bucket = o.path("bucket").asText();
             run.getObjects().add(new LakeObject(o.path("key").asText(), Path.of(o.path("file").asText()),
@@ -174,6 +176,8 @@ public final class LakeRuns {
         if (!run.note().isEmpty()) {
             m.put("note", run.note());
         }
+        ArrayNode queries = m.putArray("queries");
+        run.queries().forEach((file, hash) -> queries.addObject().put("file", file).put("hash", hash));
         ArrayNode objects = m.putArray("objects");
         for (LakeObject o : run.getObjects()) {
             ObjectNode n = objects.addObject();

@@ -58,6 +58,26 @@ public final class Watermarks {
         }
     }
 
+    /** The hash of the query each day was last exported with (day → hash). */
+    public synchronized java.util.Map<String, String> dayQueries(String flow) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        read(flow).path("dayQueries").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    /** Remembers the query hash of days being exported; the oldest are forgotten past {@code keep} days. */
+    public synchronized void recordDayQueries(String flow, java.util.Collection<String> days, String hash, int keep) {
+        ObjectNode state = read(flow);
+        java.util.TreeMap<String, String> all = new java.util.TreeMap<>(dayQueries(flow));
+        days.forEach(d -> all.put(d, hash));
+        while (all.size() > keep) {
+            all.pollFirstEntry();
+        }
+        ObjectNode node = state.putObject("dayQueries");
+        all.forEach(node::put);
+        write(flow, state);
+    }
+
     private Path file(String flow) {
         return dir.resolve(flow + ".json");
     }

@@ -64,8 +64,8 @@ public record DetailsQuery(Path file, Kind kind, ObjectNode body) {
                 throw new QueryFileException(file, "interval", e.getMessage(), e);
             }
         }
-        if (body.has("order") && !Set.of("asc", "desc").contains(body.get("order").asText())) {
-            throw new QueryFileException(file, "order", "must be asc or desc, was " + body.get("order"));
+        if (body.has("order") && !Set.of("asc", "desc", "unordered").contains(body.get("order").asText())) {
+            throw new QueryFileException(file, "order", "must be asc, desc or unordered, was " + body.get("order"));
         }
         for (String f : kind.filterFields) {
             JsonNode filters = body.get(f);
@@ -127,6 +127,22 @@ public record DetailsQuery(Path file, Kind kind, ObjectNode body) {
         b.put("interval", interval.toGenesys());
         b.remove("paging");
         return bytes(b);
+    }
+
+    /**
+     * A short hash of what decides which records come back: the body without the interval and paging (those the
+     * daemon sets per day and page). Manifests carry it; a changed hash means a changed filter.
+     */
+    public String hash() {
+        ObjectNode b = body.deepCopy();
+        b.remove("interval");
+        b.remove("paging");
+        return UsageQuery.shortHash(b.toString());
+    }
+
+    /** The file's own interval, if it has one (the Query Builder writes one). */
+    public java.util.Optional<String> ownInterval() {
+        return body.hasNonNull("interval") ? java.util.Optional.of(body.get("interval").asText()) : java.util.Optional.empty();
     }
 
     /** A short name for object keys: the file name without extension. */

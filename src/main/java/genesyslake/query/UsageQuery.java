@@ -127,6 +127,11 @@ public record UsageQuery(Path file, String intervalExpression, String granularit
         return "granularity=" + partition() + "/usage_" + interval.label() + "_" + shape() + ".json.gz";
     }
 
+    /** A short hash of the query as submitted, for manifests. */
+    public String hash() {
+        return shortHash(intervalExpression + "|" + granularity + "|" + String.join(",", groupBy) + "|" + String.join(",", metrics));
+    }
+
     static String shortHash(String s) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
