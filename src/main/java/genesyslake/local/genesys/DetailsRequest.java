@@ -10,6 +10,9 @@ record DetailsRequest(Intervals.Span span, boolean descending, int pageSize, int
         List<DetailsFilter> presenceFilters, List<DetailsFilter> routingStatusFilters) {
 
     static final int MAX_QUERY_PAGE = 100;
+    /** The synchronous query pages through at most this many results (pageNumber x pageSize); jobs are for more. */
+    static final long MAX_QUERY_RESULTS = 100_000;
+    static final String PAGINATION_LIMIT_MESSAGE = "Pagination may not exceed " + MAX_QUERY_RESULTS + " results";
 
     static DetailsRequest conversations(JsonNode body, boolean job) {
         return parse(body, job, true);
@@ -43,6 +46,9 @@ record DetailsRequest(Intervals.Span span, boolean descending, int pageSize, int
             }
             if (pageNumber < 1) {
                 throw new BadRequest("Invalid paging.pageNumber " + pageNumber + ": must be at least 1");
+            }
+            if ((long) pageNumber * pageSize > MAX_QUERY_RESULTS) {
+                throw new BadRequest(PAGINATION_LIMIT_MESSAGE);
             }
         }
         if (conversations) {

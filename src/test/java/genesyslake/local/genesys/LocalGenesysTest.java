@@ -294,6 +294,36 @@ class LocalGenesysTest {
     }
 
     @Test
+    void syncQueryRefusesPagingPastOneHundredThousandResults() throws Exception {
+        for (String kind : List.of("conversations", "users")) {
+            String path = "/api/v2/analytics/" + kind + "/details/query";
+            for (int[] paging : new int[][] {{100, 1001}, {25, 4001}, {1, 100_001}, {100, Integer.MAX_VALUE}}) {
+                var r = client.send("POST", path, "{\"interval\":\"" + DAY_INTERVAL + "\",\"paging\":{\"pageSize\":"
+                        + paging[0] + ",\"pageNumber\":" + paging[1] + "}}");
+                assertEquals(400, r.statusCode(), kind + " " + paging[0] + "x" + paging[1]);
+                JsonNode error = GenesysHttpTestClient.MAPPER.readTree(r.body());
+                assertEquals(400, error.path("status").asInt());
+                assertEquals("bad.request", error.path("code").asText());
+                assertEquals("Pagination may not exceed 100000 results", error.path("message").asText());
+            }
+            for (int[] paging : new int[][] {{100, 1000}, {25, 4000}, {1, 100_000}}) {
+                var r = client.send("POST", path, "{\"interval\":\"" + DAY_INTERVAL + "\",\"paging\":{\"pageSize\":"
+                        + paging[0] + ",\"pageNumber\":" + paging[1] + "}}");
+                assertEquals(200, r.statusCode(), kind + " " + paging[0] + "x" + paging[1] + " is at the limit");
+                JsonNode page = GenesysHttpTestClient.MAPPER.readTree(r.body());
+                assertTrue(page.path("totalHits").asInt() > 0);
+                assertFalse(page.has(kind.equals("users") ? "userDetails" : "conversations"), "past the last hit");
+            }
+        }
+        // The SDK sees the same refusal as an ApiException carrying the message.
+        ApiException e = assertThrows(ApiException.class, () -> new AnalyticsApi(sdk())
+                .postAnalyticsConversationsDetailsQuery(new ConversationQuery().interval(DAY_INTERVAL)
+                        .paging(new PagingSpec().pageSize(100).pageNumber(1001))));
+        assertEquals(400, e.getStatusCode());
+        assertTrue(e.getRawBody().contains("Pagination may not exceed 100000 results"), e.getRawBody());
+    }
+
+    @Test
     void cursorPagingReturnsEveryRecordOnceAndCursorsNeedEncoding() throws Exception {
         String body = "{\"interval\":\"2026-10-03T06:00:00.000Z/2026-10-04T18:00:00.000Z\"}";
         List<String> cursors = new ArrayList<>();
