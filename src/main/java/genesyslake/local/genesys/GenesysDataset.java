@@ -203,8 +203,34 @@ public final class GenesysDataset {
         long get(int k);
     }
 
-    /** Positions of conversations starting in the interval (and matching the filters, if any). */
+    /**
+     * Positions of conversations starting in the interval (and matching the filters, if any), in conversationStart
+     * order, or conversationEnd order (ties by position) when the query orders by an end.
+     */
     Positions syncPositions(DetailsRequest q) {
+        Positions byStart = syncPositionsByStart(q);
+        if (!q.byEnd()) {
+            return byStart;
+        }
+        int n = byStart.size();
+        long[][] keyed = new long[n][];
+        for (int k = 0; k < n; k++) {
+            long pos = byStart.get(k);
+            keyed[k] = new long[] {conversations.endMs(pos >> 32, (int) pos), pos};
+        }
+        Arrays.sort(keyed, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        return new Positions() {
+            public int size() {
+                return n;
+            }
+
+            public long get(int k) {
+                return keyed[k][1];
+            }
+        };
+    }
+
+    private Positions syncPositionsByStart(DetailsRequest q) {
         long first = q.span().firstDay();
         long last = q.span().lastDay();
         if (!q.hasConversationFilters()) {
@@ -290,7 +316,7 @@ public final class GenesysDataset {
     /** The record of user u for the request, or null when the user has nothing to show. */
     byte[] userRecord(DetailsRequest q, int u) {
         String userId = org.users.get(u).id();
-        if (!DetailsFilter.all(q.userFilters(), d -> userId)) {
+        if (!DetailsFilter.all(q.userFilters(), d -> d.equals("userId") ? userId : null)) {
             return null;
         }
         List<UserTimelines.Presence> presence = new ArrayList<>();
@@ -303,14 +329,14 @@ public final class GenesysDataset {
                 if (p.start() < e && p.end() > s && DetailsFilter.all(q.presenceFilters(), d -> switch (d) {
                     case "systemPresence" -> p.systemPresence();
                     case "organizationPresenceId" -> p.organizationPresenceId();
-                    default -> userId;
+                    default -> null;
                 })) {
                     presence.add(p);
                 }
             }
             for (UserTimelines.Routing r : t.routing()) {
                 if (r.start() < e && r.end() > s && DetailsFilter.all(q.routingStatusFilters(),
-                        d -> d.equals("routingStatus") ? r.status() : userId)) {
+                        d -> d.equals("routingStatus") ? r.status() : null)) {
                     routing.add(r);
                 }
             }

@@ -104,6 +104,7 @@ final class Usage {
         if (body == null || !body.isObject()) {
             throw new BadRequest("The request body must be a usage query object");
         }
+        SdkSchema.check(body, com.mypurecloud.sdk.v2.model.ApiUsageOrganizationQuery.class);
         Intervals.Span span = Intervals.parse(body.path("interval").asText(null), "interval");
         long firstDay = span.firstDay();
         long endDay = Math.floorDiv(span.endMs() + Det.DAY_MS - 1, Det.DAY_MS);
