@@ -62,14 +62,16 @@ public final class LocalGenesys implements AutoCloseable {
         final String id;
         final boolean users;
         final DetailsRequest request;
+        final String errorMessage;
         final Instant submitted = Instant.now();
         final AtomicInteger polls = new AtomicInteger();
         final AtomicInteger pages = new AtomicInteger();
 
-        Job(String id, boolean users, DetailsRequest request) {
+        Job(String id, boolean users, DetailsRequest request, String errorMessage) {
             this.id = id;
             this.users = users;
             this.request = request;
+            this.errorMessage = errorMessage;
         }
     }
 
@@ -408,7 +410,7 @@ public final class LocalGenesys implements AutoCloseable {
     private void postJob(HttpServerRequest req, JsonNode body, boolean users) {
         DetailsRequest q = users ? DetailsRequest.users(body, true) : DetailsRequest.conversations(body, true);
         String id = nextId();
-        jobs.put(id, new Job(id, users, q));
+        jobs.put(id, new Job(id, users, q, faults.takeJobFailure()));
         send(req.response(), 202, MAPPER.createObjectNode().put("jobId", id));
     }
 
@@ -431,13 +433,20 @@ public final class LocalGenesys implements AutoCloseable {
         }
         int polls = poll ? job.polls.getAndIncrement() : job.polls.get();
         int n = settings.runningPolls();
+        if (job.errorMessage != null) {
+            return polls < n ? "QUEUED" : "FAILED";
+        }
         return polls < n ? "QUEUED" : polls < 2 * n ? "PENDING" : "FULFILLED";
     }
 
     private void jobStatus(HttpServerRequest req, String id, boolean users) {
         Job job = job(id, users);
         ObjectNode out = MAPPER.createObjectNode();
-        out.put("state", state(job, true));
+        String state = state(job, true);
+        out.put("state", state);
+        if (state.equals("FAILED")) {
+            out.put("errorMessage", job.errorMessage);
+        }
         out.put("submissionDate", Det.iso(job.submitted.toEpochMilli()));
         out.put("expirationDate", Det.iso(job.submitted.plus(1, ChronoUnit.DAYS).toEpochMilli()));
         send(req.response(), 200, out);
@@ -463,7 +472,11 @@ public final class LocalGenesys implements AutoCloseable {
         if (expired(job)) {
             throw new BadRequest(404, "not.found", "Analytics job " + id + " has expired");
         }
-        if (!state(job, false).equals("FULFILLED")) {
+        String state = state(job, false);
+        if (state.equals("FAILED")) {
+            throw new BadRequest("Analytics job " + id + " failed: " + job.errorMessage);
+        }
+        if (!state.equals("FULFILLED")) {
             throw new BadRequest("Analytics job " + id + " is not fulfilled yet");
         }
         String sizeParam = req.getParam("pageSize");
