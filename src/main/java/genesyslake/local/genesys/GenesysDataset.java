@@ -42,12 +42,14 @@ public final class GenesysDataset {
     private final Conversations conversations;
     private final UserTimelines timelines;
     private final Usage usage;
+    private final UsageAggregates usageAggregates;
 
     public GenesysDataset(LocalGenesysSettings settings) {
         this.org = new Org(settings);
         this.conversations = new Conversations(org, settings.conversationsPerDay());
         this.timelines = new UserTimelines(org);
         this.usage = new Usage(org);
+        this.usageAggregates = new UsageAggregates(org, usage);
     }
 
     public String organizationId() {
@@ -372,6 +374,30 @@ public final class GenesysDataset {
     /** Writes the Complete result document of a usage query, exactly as served; the stream is not closed. */
     public void writeUsageResult(String queryJson, OutputStream out) throws IOException {
         usage.writeComplete(Usage.parse(readTree(queryJson)), out);
+    }
+
+    /** Every entity a usage aggregates job with this body returns, across all its pages, as served. */
+    public List<ObjectNode> usageAggregateEntities(String queryJson) {
+        UsageAggregates.Query q = UsageAggregates.parse(readTree(queryJson), UsageAggregates.today());
+        List<ObjectNode> out = new ArrayList<>();
+        for (UsageAggregates.Entity e : usageAggregates.entities(q)) {
+            byte[] b = bytes(g -> UsageAggregates.write(e, q.metrics(), g));
+            try {
+                out.add((ObjectNode) MAPPER.readTree(b));
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+        return out;
+    }
+
+    /** Ids of Genesys' own OAuth clients, which only the usage aggregates jobs API reports. */
+    public List<String> builtinOauthClientIds() {
+        return org.builtinClients.stream().map(Org.Client::id).toList();
+    }
+
+    UsageAggregates usageAggregates() {
+        return usageAggregates;
     }
 
     Usage.Query parseUsage(JsonNode body) {

@@ -176,18 +176,23 @@ final class Usage {
         return new long[] {s200, s300, s400, s500, s429, requests};
     }
 
-    /** Streams the rows of a query, bucket by bucket (date ascending), each bucket in client/endpoint order. */
-    void rows(Query q, Consumer<Row> sink) {
-        long day = q.firstDay();
-        while (day < q.endDay()) {
+    /** One date bucket [fromDay, toDay) of an interval; bucketStart is null without granularity. */
+    interface BucketSink {
+        void bucket(long fromDay, long toDay, LocalDate bucketStart);
+    }
+
+    /** Splits [firstDay, endDay) into Day, Week (Monday) or Month buckets, clipped to the interval; one without. */
+    static void buckets(long firstDay, long endDay, String granularity, BucketSink sink) {
+        long day = firstDay;
+        while (day < endDay) {
             LocalDate d = LocalDate.ofEpochDay(day);
             LocalDate bucketStart;
             LocalDate next;
-            if (q.granularity() == null) {
+            if (granularity == null) {
                 bucketStart = null;
-                next = LocalDate.ofEpochDay(q.endDay());
+                next = LocalDate.ofEpochDay(endDay);
             } else {
-                switch (q.granularity()) {
+                switch (granularity) {
                     case "Day" -> {
                         bucketStart = d;
                         next = d.plusDays(1);
@@ -202,11 +207,16 @@ final class Usage {
                     }
                 }
             }
-            long bucketEnd = Math.min(next.toEpochDay(), q.endDay());
-            String date = bucketStart == null ? null : bucketStart + "T00:00:00Z";
-            bucket(q, day, bucketEnd, date, sink);
+            long bucketEnd = Math.min(next.toEpochDay(), endDay);
+            sink.bucket(day, bucketEnd, bucketStart);
             day = bucketEnd;
         }
+    }
+
+    /** Streams the rows of a query, bucket by bucket (date ascending), each bucket in client/endpoint order. */
+    void rows(Query q, Consumer<Row> sink) {
+        buckets(q.firstDay(), q.endDay(), q.granularity(), (from, to, start) ->
+                bucket(q, from, to, start == null ? null : start + "T00:00:00Z", sink));
     }
 
     private void bucket(Query q, long fromDay, long toDay, String date, Consumer<Row> sink) {
