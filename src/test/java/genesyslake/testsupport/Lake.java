@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +45,17 @@ public final class Lake {
     }
 
     public List<String> lines(String key, boolean gzip) {
-        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key));
-             BufferedReader r = new BufferedReader(new InputStreamReader(gzip ? new GZIPInputStream(in) : in,
+        // The objects are multi-member gzip. GZIPInputStream reads a next member only while its source reports
+        // available() > 0, which an HTTP body stream may not at a member boundary: it would then end early,
+        // silently, after some of the records. Reading the object whole first makes every member count.
+        byte[] object;
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+            object = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (InputStream raw = new java.io.ByteArrayInputStream(object);
+             BufferedReader r = new BufferedReader(new InputStreamReader(gzip ? new GZIPInputStream(raw) : raw,
                      StandardCharsets.UTF_8))) {
             return r.lines().toList();
         } catch (IOException e) {

@@ -411,18 +411,37 @@ final class Conversations {
             case "flowId" -> s.flowId;
             case "requestedRoutings", "usedRouting" -> s.routing;
             case "edgeId" -> s.edgeId;
+            case "metric:tSegmentDuration" -> Long.toString(g.end - g.start);
             default -> null;
         };
     }
 
-    static String conversationDimension(String dim, Conv c) {
+    /** The value of a conversationFilter dimension or metric (metrics: every session's value of that name). */
+    static Object conversationDimension(String dim, Conv c) {
+        if (dim.startsWith("metric:")) {
+            if (dim.equals("metric:tConversationDuration")) {
+                return Long.toString(c.end - c.start);
+            }
+            String name = dim.substring(7);
+            List<String> values = new ArrayList<>(2);
+            for (Part p : c.participants) {
+                for (Sess s : p.sessions) {
+                    for (Metric m : s.metrics) {
+                        if (m.name().equals(name)) {
+                            values.add(Long.toString(m.value()));
+                        }
+                    }
+                }
+            }
+            return values;
+        }
         return switch (dim) {
             case "conversationId" -> c.id;
+            case "conversationStart" -> Det.iso(c.start);
             case "originatingDirection" -> c.originatingDirection;
             case "divisionId" -> c.divisionId;
             case "conversationEnd" -> Det.iso(c.end);
             case "mediaStatsMinConversationMos" -> Double.isNaN(c.mos) ? null : Double.toString(c.mos);
-            case "mediaStatsMinConversationRFactor" -> Double.isNaN(c.rFactor) ? null : Double.toString(c.rFactor);
             default -> null;
         };
     }

@@ -1,15 +1,27 @@
 package genesyslake.local.genesys;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.mypurecloud.sdk.v2.model.AsyncConversationQuery;
+import com.mypurecloud.sdk.v2.model.AsyncUserDetailsQuery;
+import com.mypurecloud.sdk.v2.model.ConversationQuery;
+import com.mypurecloud.sdk.v2.model.UserDetailsQuery;
 
 import java.util.List;
 
-/** A parsed Analytics details query or job body (conversations or users). */
-record DetailsRequest(Intervals.Span span, boolean descending, int pageSize, int pageNumber,
+/**
+ * A parsed Analytics details query or job body (conversations or users), checked against the SDK's request model
+ * of that endpoint. {@code order} asc, desc or unordered (served ascending); {@code orderBy} conversationStart or
+ * segmentStart (a conversation's first segment starts with it) order by conversationStart, conversationEnd and
+ * segmentEnd by conversationEnd (sync query; job results come in conversationStart order).
+ */
+record DetailsRequest(Intervals.Span span, boolean descending, boolean byEnd, int pageSize, int pageNumber,
         List<DetailsFilter> conversationFilters, List<DetailsFilter> segmentFilters, List<DetailsFilter> userFilters,
         List<DetailsFilter> presenceFilters, List<DetailsFilter> routingStatusFilters) {
 
     static final int MAX_QUERY_PAGE = 100;
+    /** The synchronous query pages through at most this many results (pageNumber x pageSize); jobs are for more. */
+    static final long MAX_QUERY_RESULTS = 100_000;
+    static final String PAGINATION_LIMIT_MESSAGE = "Pagination may not exceed " + MAX_QUERY_RESULTS + " results";
 
     static DetailsRequest conversations(JsonNode body, boolean job) {
         return parse(body, job, true);
@@ -23,15 +35,12 @@ record DetailsRequest(Intervals.Span span, boolean descending, int pageSize, int
         if (body == null || !body.isObject()) {
             throw new BadRequest("The request body must be a query object");
         }
+        SdkSchema.check(body, conversations ? (job ? AsyncConversationQuery.class : ConversationQuery.class)
+                : job ? AsyncUserDetailsQuery.class : UserDetailsQuery.class);
         Intervals.Span span = Intervals.parse(body.path("interval").asText(null), "interval");
         String order = body.path("order").asText("asc");
-        if (!order.equals("asc") && !order.equals("desc")) {
-            throw new BadRequest("Invalid order '" + order + "': expected asc or desc");
-        }
-        JsonNode orderBy = body.get("orderBy");
-        if (conversations && orderBy != null && !orderBy.isNull() && !orderBy.asText().equals("conversationStart")) {
-            throw new BadRequest("Unsupported orderBy '" + orderBy.asText() + "': only conversationStart is supported");
-        }
+        String orderBy = body.path("orderBy").asText("conversationStart");
+        boolean byEnd = orderBy.equals("conversationEnd") || orderBy.equals("segmentEnd");
         int pageSize = 25;
         int pageNumber = 1;
         JsonNode paging = body.get("paging");
@@ -44,17 +53,25 @@ record DetailsRequest(Intervals.Span span, boolean descending, int pageSize, int
             if (pageNumber < 1) {
                 throw new BadRequest("Invalid paging.pageNumber " + pageNumber + ": must be at least 1");
             }
+            if ((long) pageNumber * pageSize > MAX_QUERY_RESULTS) {
+                throw new BadRequest(PAGINATION_LIMIT_MESSAGE);
+            }
         }
         if (conversations) {
-            return new DetailsRequest(span, order.equals("desc"), pageSize, pageNumber,
-                    DetailsFilter.parseList(body, "conversationFilters", DetailsFilter.CONVERSATION_DIMENSIONS),
-                    DetailsFilter.parseList(body, "segmentFilters", DetailsFilter.SEGMENT_DIMENSIONS),
+            return new DetailsRequest(span, order.equals("desc"), byEnd, pageSize, pageNumber,
+                    concat(DetailsFilter.parseList(body, "conversationFilters"), DetailsFilter.onAbsentData(body,
+                            "evaluationFilters", "surveyFilters", "resolutionFilters")),
+                    DetailsFilter.parseList(body, "segmentFilters"),
                     List.of(), List.of(), List.of());
         }
-        return new DetailsRequest(span, order.equals("desc"), pageSize, pageNumber, List.of(), List.of(),
-                DetailsFilter.parseList(body, "userFilters", DetailsFilter.USER_DIMENSIONS),
-                DetailsFilter.parseList(body, "presenceFilters", DetailsFilter.PRESENCE_DIMENSIONS),
-                DetailsFilter.parseList(body, "routingStatusFilters", DetailsFilter.ROUTING_DIMENSIONS));
+        return new DetailsRequest(span, order.equals("desc"), false, pageSize, pageNumber, List.of(), List.of(),
+                DetailsFilter.parseList(body, "userFilters"),
+                DetailsFilter.parseList(body, "presenceFilters"),
+                DetailsFilter.parseList(body, "routingStatusFilters"));
+    }
+
+    private static List<DetailsFilter> concat(List<DetailsFilter> a, List<DetailsFilter> b) {
+        return b.isEmpty() ? a : java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 
     boolean hasConversationFilters() {

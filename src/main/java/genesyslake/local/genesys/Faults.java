@@ -14,6 +14,8 @@ public final class Faults {
     private volatile int serverErrorStatus = 503;
     private final AtomicInteger unauthorized = new AtomicInteger();
     private final AtomicInteger expireAfterPages = new AtomicInteger(-1);
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> jobFailures =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger requestsPerMinute;
     private final int defaultRequestsPerMinute;
 
@@ -60,6 +62,18 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * The next analytics details job submitted (conversations or users) ends FAILED with this errorMessage in its
+     * status, after the usual QUEUED polls; call again to fail more jobs, one message each, in order.
+     */
+    public Faults failNextJob(String errorMessage) {
+        if (errorMessage == null || errorMessage.isBlank()) {
+            throw new IllegalArgumentException("a FAILED job carries an errorMessage");
+        }
+        jobFailures.add(errorMessage);
+        return this;
+    }
+
     /** Per-token limit over a sliding 60 s window; 0 = off. */
     public Faults setRequestsPerMinute(int limit) {
         requestsPerMinute.set(limit);
@@ -73,6 +87,7 @@ public final class Faults {
         serverErrors.set(0);
         unauthorized.set(0);
         expireAfterPages.set(-1);
+        jobFailures.clear();
         requestsPerMinute.set(defaultRequestsPerMinute);
     }
 
@@ -96,6 +111,11 @@ public final class Faults {
 
     boolean takeUnauthorized() {
         return takeOne(unauthorized);
+    }
+
+    /** The errorMessage for the job being submitted when it is to fail, else null. */
+    String takeJobFailure() {
+        return jobFailures.poll();
     }
 
     int expireAfterPages() {

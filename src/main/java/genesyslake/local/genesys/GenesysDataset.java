@@ -42,12 +42,14 @@ public final class GenesysDataset {
     private final Conversations conversations;
     private final UserTimelines timelines;
     private final Usage usage;
+    private final UsageAggregates usageAggregates;
 
     public GenesysDataset(LocalGenesysSettings settings) {
         this.org = new Org(settings);
         this.conversations = new Conversations(org, settings.conversationsPerDay());
         this.timelines = new UserTimelines(org);
         this.usage = new Usage(org);
+        this.usageAggregates = new UsageAggregates(org, usage);
     }
 
     public String organizationId() {
@@ -203,8 +205,34 @@ public final class GenesysDataset {
         long get(int k);
     }
 
-    /** Positions of conversations starting in the interval (and matching the filters, if any). */
+    /**
+     * Positions of conversations starting in the interval (and matching the filters, if any), in conversationStart
+     * order, or conversationEnd order (ties by position) when the query orders by an end.
+     */
     Positions syncPositions(DetailsRequest q) {
+        Positions byStart = syncPositionsByStart(q);
+        if (!q.byEnd()) {
+            return byStart;
+        }
+        int n = byStart.size();
+        long[][] keyed = new long[n][];
+        for (int k = 0; k < n; k++) {
+            long pos = byStart.get(k);
+            keyed[k] = new long[] {conversations.endMs(pos >> 32, (int) pos), pos};
+        }
+        Arrays.sort(keyed, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        return new Positions() {
+            public int size() {
+                return n;
+            }
+
+            public long get(int k) {
+                return keyed[k][1];
+            }
+        };
+    }
+
+    private Positions syncPositionsByStart(DetailsRequest q) {
         long first = q.span().firstDay();
         long last = q.span().lastDay();
         if (!q.hasConversationFilters()) {
@@ -290,7 +318,7 @@ public final class GenesysDataset {
     /** The record of user u for the request, or null when the user has nothing to show. */
     byte[] userRecord(DetailsRequest q, int u) {
         String userId = org.users.get(u).id();
-        if (!DetailsFilter.all(q.userFilters(), d -> userId)) {
+        if (!DetailsFilter.all(q.userFilters(), d -> d.equals("userId") ? userId : null)) {
             return null;
         }
         List<UserTimelines.Presence> presence = new ArrayList<>();
@@ -303,14 +331,14 @@ public final class GenesysDataset {
                 if (p.start() < e && p.end() > s && DetailsFilter.all(q.presenceFilters(), d -> switch (d) {
                     case "systemPresence" -> p.systemPresence();
                     case "organizationPresenceId" -> p.organizationPresenceId();
-                    default -> userId;
+                    default -> null;
                 })) {
                     presence.add(p);
                 }
             }
             for (UserTimelines.Routing r : t.routing()) {
                 if (r.start() < e && r.end() > s && DetailsFilter.all(q.routingStatusFilters(),
-                        d -> d.equals("routingStatus") ? r.status() : userId)) {
+                        d -> d.equals("routingStatus") ? r.status() : null)) {
                     routing.add(r);
                 }
             }
@@ -346,6 +374,30 @@ public final class GenesysDataset {
     /** Writes the Complete result document of a usage query, exactly as served; the stream is not closed. */
     public void writeUsageResult(String queryJson, OutputStream out) throws IOException {
         usage.writeComplete(Usage.parse(readTree(queryJson)), out);
+    }
+
+    /** Every entity a usage aggregates job with this body returns, across all its pages, as served. */
+    public List<ObjectNode> usageAggregateEntities(String queryJson) {
+        UsageAggregates.Query q = UsageAggregates.parse(readTree(queryJson), UsageAggregates.today());
+        List<ObjectNode> out = new ArrayList<>();
+        for (UsageAggregates.Entity e : usageAggregates.entities(q)) {
+            byte[] b = bytes(g -> UsageAggregates.write(e, q.metrics(), g));
+            try {
+                out.add((ObjectNode) MAPPER.readTree(b));
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+        return out;
+    }
+
+    /** Ids of Genesys' own OAuth clients, which only the usage aggregates jobs API reports. */
+    public List<String> builtinOauthClientIds() {
+        return org.builtinClients.stream().map(Org.Client::id).toList();
+    }
+
+    UsageAggregates usageAggregates() {
+        return usageAggregates;
     }
 
     Usage.Query parseUsage(JsonNode body) {

@@ -58,18 +58,44 @@ public final class LocalGenesys implements AutoCloseable {
     private record UsageExecution(Usage.Query query, boolean fails, AtomicInteger polls) {
     }
 
+    private static final class UsageJob {
+        final String id;
+        final UsageAggregates.Query query;
+        final boolean fails;
+        final AtomicInteger polls = new AtomicInteger();
+        private List<UsageAggregates.Entity> entities;
+
+        UsageJob(String id, UsageAggregates.Query query, boolean fails) {
+            this.id = id;
+            this.query = query;
+            this.fails = fails;
+        }
+
+        /** Computed once, on the first page asked for, then paged from memory like Genesys' stored results. */
+        synchronized List<UsageAggregates.Entity> entities(UsageAggregates aggregates) {
+            if (entities == null) {
+                entities = aggregates.entities(query);
+            }
+            return entities;
+        }
+    }
+
+    private final Map<String, UsageJob> usageJobs = new ConcurrentHashMap<>();
+
     private static final class Job {
         final String id;
         final boolean users;
         final DetailsRequest request;
+        final String errorMessage;
         final Instant submitted = Instant.now();
         final AtomicInteger polls = new AtomicInteger();
         final AtomicInteger pages = new AtomicInteger();
 
-        Job(String id, boolean users, DetailsRequest request) {
+        Job(String id, boolean users, DetailsRequest request, String errorMessage) {
             this.id = id;
             this.users = users;
             this.request = request;
+            this.errorMessage = errorMessage;
         }
     }
 
@@ -189,6 +215,8 @@ public final class LocalGenesys implements AutoCloseable {
         switch (endpoint) {
             case "POST /api/v2/usage/query" -> postUsage(req, json(body));
             case "GET /api/v2/usage/query/{executionId}/results" -> usageResults(req, p[5]);
+            case "POST /api/v2/usage/aggregates/query/jobs" -> postUsageJob(req, json(body));
+            case "GET /api/v2/usage/aggregates/query/jobs/{jobId}" -> usageJob(req, p[7]);
             case "POST /api/v2/analytics/conversations/details/query" -> conversationQuery(req, json(body));
             case "POST /api/v2/analytics/users/details/query" -> userQuery(req, json(body));
             case "POST /api/v2/analytics/conversations/details/jobs" -> postJob(req, json(body), false);
@@ -211,6 +239,10 @@ public final class LocalGenesys implements AutoCloseable {
         String m = method.name() + " ";
         if (p.length == 7 && p[3].equals("usage") && p[4].equals("query") && p[6].equals("results")) {
             return m + "/api/v2/usage/query/{executionId}/results";
+        }
+        if (p.length == 8 && p[3].equals("usage") && p[4].equals("aggregates") && p[5].equals("query")
+                && p[6].equals("jobs")) {
+            return m + "/api/v2/usage/aggregates/query/jobs/{jobId}";
         }
         if (p.length >= 7 && p[3].equals("analytics") && p[5].equals("details") && p[6].equals("jobs")) {
             String base = "/api/v2/analytics/" + p[4] + "/details/jobs";
@@ -359,6 +391,73 @@ public final class LocalGenesys implements AutoCloseable {
         stream(req, out -> dataset.writeUsageResult(ex.query(), out));
     }
 
+    // ---------------------------------------------------------------- usage aggregates jobs (since 2025-03-31)
+
+    private void postUsageJob(HttpServerRequest req, JsonNode body) {
+        UsageAggregates.Query q = UsageAggregates.parse(body, UsageAggregates.today());
+        String id = nextId();
+        usageJobs.put(id, new UsageJob(id, q, faults.takeUsageFailure()));
+        String uri = "/api/v2/usage/aggregates/query/jobs/" + id;
+        ObjectNode out = MAPPER.createObjectNode();
+        out.put("id", id);
+        out.put("resultsUri", uri);
+        out.put("selfUri", uri);
+        send(req.response(), 202, out);
+    }
+
+    private void usageJob(HttpServerRequest req, String id) {
+        UsageJob job = usageJobs.get(id);
+        if (job == null) {
+            throw new BadRequest(404, "not.found", "No usage query job " + id);
+        }
+        String self = "/api/v2/usage/aggregates/query/jobs/" + id;
+        String sizeParam = req.getParam("pageSize");
+        int pageSize;
+        try {
+            pageSize = sizeParam == null ? UsageAggregates.DEFAULT_PAGE : Integer.parseInt(sizeParam);
+        } catch (NumberFormatException e) {
+            throw new BadRequest("Invalid pageSize '" + sizeParam + "'");
+        }
+        if (pageSize < 1 || pageSize > UsageAggregates.MAX_PAGE) {
+            throw new BadRequest("Invalid pageSize " + pageSize + ": must be 1-" + UsageAggregates.MAX_PAGE);
+        }
+        String after = req.getParam("after");
+        long from = after == null || after.isEmpty() ? 0 : decodeCursor(after, id);
+        if (faults.usageNeverCompletes() || job.polls.getAndIncrement() < settings.runningPolls()) {
+            send(req.response(), 200, MAPPER.createObjectNode().put("queryStatus", "Running").put("selfUri", self));
+            return;
+        }
+        if (job.fails) {
+            ObjectNode out = MAPPER.createObjectNode().put("queryStatus", "Failed");
+            out.putObject("errorBody").put("message", "The usage query failed").put("code", "internal.server.error")
+                    .put("status", 500);
+            out.put("selfUri", self);
+            send(req.response(), 200, out);
+            return;
+        }
+        int size = pageSize;
+        stream(req, out -> {
+            List<UsageAggregates.Entity> all = job.entities(dataset.usageAggregates());
+            int start = (int) Math.min(from, all.size());
+            int end = Math.min(all.size(), start + size);
+            try (com.fasterxml.jackson.core.JsonGenerator g = GenesysDataset.JSON.createGenerator(out)) {
+                g.writeStartObject();
+                g.writeStringField("queryStatus", "Succeeded");
+                g.writeArrayFieldStart("entities");
+                for (int k = start; k < end; k++) {
+                    UsageAggregates.write(all.get(k), job.query.metrics(), g);
+                }
+                g.writeEndArray();
+                if (end < all.size()) {
+                    g.writeStringField("nextUri", self + "?pageSize=" + size + "&after="
+                            + java.net.URLEncoder.encode(encodeCursor(end, id), StandardCharsets.UTF_8));
+                }
+                g.writeStringField("selfUri", self);
+                g.writeEndObject();
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- details
 
     private void conversationQuery(HttpServerRequest req, JsonNode body) {
@@ -408,7 +507,7 @@ public final class LocalGenesys implements AutoCloseable {
     private void postJob(HttpServerRequest req, JsonNode body, boolean users) {
         DetailsRequest q = users ? DetailsRequest.users(body, true) : DetailsRequest.conversations(body, true);
         String id = nextId();
-        jobs.put(id, new Job(id, users, q));
+        jobs.put(id, new Job(id, users, q, faults.takeJobFailure()));
         send(req.response(), 202, MAPPER.createObjectNode().put("jobId", id));
     }
 
@@ -431,13 +530,20 @@ public final class LocalGenesys implements AutoCloseable {
         }
         int polls = poll ? job.polls.getAndIncrement() : job.polls.get();
         int n = settings.runningPolls();
+        if (job.errorMessage != null) {
+            return polls < n ? "QUEUED" : "FAILED";
+        }
         return polls < n ? "QUEUED" : polls < 2 * n ? "PENDING" : "FULFILLED";
     }
 
     private void jobStatus(HttpServerRequest req, String id, boolean users) {
         Job job = job(id, users);
         ObjectNode out = MAPPER.createObjectNode();
-        out.put("state", state(job, true));
+        String state = state(job, true);
+        out.put("state", state);
+        if (state.equals("FAILED")) {
+            out.put("errorMessage", job.errorMessage);
+        }
         out.put("submissionDate", Det.iso(job.submitted.toEpochMilli()));
         out.put("expirationDate", Det.iso(job.submitted.plus(1, ChronoUnit.DAYS).toEpochMilli()));
         send(req.response(), 200, out);
@@ -463,7 +569,11 @@ public final class LocalGenesys implements AutoCloseable {
         if (expired(job)) {
             throw new BadRequest(404, "not.found", "Analytics job " + id + " has expired");
         }
-        if (!state(job, false).equals("FULFILLED")) {
+        String state = state(job, false);
+        if (state.equals("FAILED")) {
+            throw new BadRequest("Analytics job " + id + " failed: " + job.errorMessage);
+        }
+        if (!state.equals("FULFILLED")) {
             throw new BadRequest("Analytics job " + id + " is not fulfilled yet");
         }
         String sizeParam = req.getParam("pageSize");

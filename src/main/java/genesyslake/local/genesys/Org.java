@@ -46,6 +46,11 @@ final class Org {
     final String ivrFlowId;
     final String[] edgeIds = new String[3];
     final List<Client> clients;
+    /**
+     * Genesys' own OAuth clients (the web app and built-in integrations acting for the org's users). The legacy
+     * /api/v2/usage/query hides them; the usage aggregates jobs API (since 2025-03-31) reports them.
+     */
+    final List<Client> builtinClients;
 
     Org(LocalGenesysSettings s) {
         this.seed = s.seed();
@@ -88,6 +93,15 @@ final class Org {
             c.add(new Client(i, Det.uuid(seed, 34, i), name, userId, heavy ? base * 8 : base, share, limited, heavy));
         }
         clients = List.copyOf(c);
+        List<Client> b = new ArrayList<>();
+        String[] builtin = {"purecloud", "purecloud-builtin"};
+        for (int i = 0; i < builtin.length; i++) {
+            int index = 1000 + i;
+            String userId = users.isEmpty() ? "" : users.get(i % users.size()).id();
+            b.add(new Client(index, Det.uuid(seed, 35, i), builtin[i], i == 0 ? userId : "",
+                    Math.exp(5.0 + 0.5 * gaussian(seed, 30, index)), 0.9, 0, false));
+        }
+        builtinClients = List.copyOf(b);
     }
 
     int queueIndexOf(String queueId) {

@@ -104,6 +104,7 @@ final class Usage {
         if (body == null || !body.isObject()) {
             throw new BadRequest("The request body must be a usage query object");
         }
+        SdkSchema.check(body, com.mypurecloud.sdk.v2.model.ApiUsageOrganizationQuery.class);
         Intervals.Span span = Intervals.parse(body.path("interval").asText(null), "interval");
         long firstDay = span.firstDay();
         long endDay = Math.floorDiv(span.endMs() + Det.DAY_MS - 1, Det.DAY_MS);
@@ -141,7 +142,7 @@ final class Usage {
         return flags;
     }
 
-    /** Counts [200, 300, 400, 500, 429, requests] of one base-grain cell; requests 0 = no row that day. */
+    /** Counts [200, 300, 400, 500, 429, requests] of one base-grain cell (429 within 400); null = no row that day. */
     long[] cell(Org.Client c, int endpoint, long day) {
         if (Det.unit(org.seed, 60, c.index(), endpoint) >= c.share()) {
             return null;
@@ -161,32 +162,37 @@ final class Usage {
         if (c.rateLimited429() > 0 && Det.unit(org.seed, 63, c.index(), day) < (c.heavy() ? 0.9 : 0.5)) {
             s429 = Math.round(requests * c.rateLimited429() * (0.5 + Det.unit(org.seed, 64, c.index(), endpoint, day)));
         }
-        long s400 = Math.round(requests * 0.015 * Det.unit(org.seed, 65, c.index(), endpoint, day));
+        // Genesys counts a 429 among the 4xx: status429 is part of status400, and
+        // status200 + status300 + status400 + status500 = requests.
+        long other4xx = Math.round(requests * 0.015 * Det.unit(org.seed, 65, c.index(), endpoint, day));
         long s500 = Det.unit(org.seed, 66, c.index(), endpoint, day) < 0.08 ? 1 + requests / 800 : 0;
         long s300 = e.method().equals("GET") && Det.unit(org.seed, 67, c.index(), endpoint, day) < 0.03 ? 1 : 0;
-        long others = Math.min(requests, s429 + s400 + s500 + s300);
-        if (others < s429 + s400 + s500 + s300) {
-            s429 = Math.min(s429, requests);
-            s400 = Math.min(s400, requests - s429);
-            s500 = Math.min(s500, requests - s429 - s400);
-            s300 = Math.min(s300, requests - s429 - s400 - s500);
-        }
-        long s200 = requests - s429 - s400 - s500 - s300;
+        s429 = Math.min(s429, requests);
+        other4xx = Math.min(other4xx, requests - s429);
+        s500 = Math.min(s500, requests - s429 - other4xx);
+        s300 = Math.min(s300, requests - s429 - other4xx - s500);
+        long s400 = other4xx + s429;
+        long s200 = requests - s300 - s400 - s500;
         return new long[] {s200, s300, s400, s500, s429, requests};
     }
 
-    /** Streams the rows of a query, bucket by bucket (date ascending), each bucket in client/endpoint order. */
-    void rows(Query q, Consumer<Row> sink) {
-        long day = q.firstDay();
-        while (day < q.endDay()) {
+    /** One date bucket [fromDay, toDay) of an interval; bucketStart is null without granularity. */
+    interface BucketSink {
+        void bucket(long fromDay, long toDay, LocalDate bucketStart);
+    }
+
+    /** Splits [firstDay, endDay) into Day, Week (Monday) or Month buckets, clipped to the interval; one without. */
+    static void buckets(long firstDay, long endDay, String granularity, BucketSink sink) {
+        long day = firstDay;
+        while (day < endDay) {
             LocalDate d = LocalDate.ofEpochDay(day);
             LocalDate bucketStart;
             LocalDate next;
-            if (q.granularity() == null) {
+            if (granularity == null) {
                 bucketStart = null;
-                next = LocalDate.ofEpochDay(q.endDay());
+                next = LocalDate.ofEpochDay(endDay);
             } else {
-                switch (q.granularity()) {
+                switch (granularity) {
                     case "Day" -> {
                         bucketStart = d;
                         next = d.plusDays(1);
@@ -201,11 +207,16 @@ final class Usage {
                     }
                 }
             }
-            long bucketEnd = Math.min(next.toEpochDay(), q.endDay());
-            String date = bucketStart == null ? null : bucketStart + "T00:00:00Z";
-            bucket(q, day, bucketEnd, date, sink);
+            long bucketEnd = Math.min(next.toEpochDay(), endDay);
+            sink.bucket(day, bucketEnd, bucketStart);
             day = bucketEnd;
         }
+    }
+
+    /** Streams the rows of a query, bucket by bucket (date ascending), each bucket in client/endpoint order. */
+    void rows(Query q, Consumer<Row> sink) {
+        buckets(q.firstDay(), q.endDay(), q.granularity(), (from, to, start) ->
+                bucket(q, from, to, start == null ? null : start + "T00:00:00Z", sink));
     }
 
     private void bucket(Query q, long fromDay, long toDay, String date, Consumer<Row> sink) {

@@ -294,6 +294,76 @@ class LocalGenesysTest {
     }
 
     @Test
+    void syncQueryRefusesPagingPastOneHundredThousandResults() throws Exception {
+        for (String kind : List.of("conversations", "users")) {
+            String path = "/api/v2/analytics/" + kind + "/details/query";
+            for (int[] paging : new int[][] {{100, 1001}, {25, 4001}, {1, 100_001}, {100, Integer.MAX_VALUE}}) {
+                var r = client.send("POST", path, "{\"interval\":\"" + DAY_INTERVAL + "\",\"paging\":{\"pageSize\":"
+                        + paging[0] + ",\"pageNumber\":" + paging[1] + "}}");
+                assertEquals(400, r.statusCode(), kind + " " + paging[0] + "x" + paging[1]);
+                JsonNode error = GenesysHttpTestClient.MAPPER.readTree(r.body());
+                assertEquals(400, error.path("status").asInt());
+                assertEquals("bad.request", error.path("code").asText());
+                assertEquals("Pagination may not exceed 100000 results", error.path("message").asText());
+            }
+            for (int[] paging : new int[][] {{100, 1000}, {25, 4000}, {1, 100_000}}) {
+                var r = client.send("POST", path, "{\"interval\":\"" + DAY_INTERVAL + "\",\"paging\":{\"pageSize\":"
+                        + paging[0] + ",\"pageNumber\":" + paging[1] + "}}");
+                assertEquals(200, r.statusCode(), kind + " " + paging[0] + "x" + paging[1] + " is at the limit");
+                JsonNode page = GenesysHttpTestClient.MAPPER.readTree(r.body());
+                assertTrue(page.path("totalHits").asInt() > 0);
+                assertFalse(page.has(kind.equals("users") ? "userDetails" : "conversations"), "past the last hit");
+            }
+        }
+        // The SDK sees the same refusal as an ApiException carrying the message.
+        ApiException e = assertThrows(ApiException.class, () -> new AnalyticsApi(sdk())
+                .postAnalyticsConversationsDetailsQuery(new ConversationQuery().interval(DAY_INTERVAL)
+                        .paging(new PagingSpec().pageSize(100).pageNumber(1001))));
+        assertEquals(400, e.getStatusCode());
+        assertTrue(e.getRawBody().contains("Pagination may not exceed 100000 results"), e.getRawBody());
+    }
+
+    @Test
+    void aFailedJobCarriesItsErrorMessage() throws Exception {
+        String message = "Query exceeded the maximum execution time";
+        genesys.faults().failNextJob(message).failNextJob("second failure");
+        AnalyticsApi analytics = new AnalyticsApi(sdk());
+        String convJob = analytics.postAnalyticsConversationsDetailsJobs(new AsyncConversationQuery()
+                .interval(DAY_INTERVAL)).getJobId();
+        List<String> states = new ArrayList<>();
+        com.mypurecloud.sdk.v2.model.AsyncQueryStatus status;
+        do {
+            status = analytics.getAnalyticsConversationsDetailsJob(convJob);
+            states.add(status.getState().toString());
+            if (!status.getState().toString().equals("FAILED")) {
+                assertEquals(null, status.getErrorMessage(), "only a FAILED job has an errorMessage");
+            }
+        } while (states.size() < 10 && !status.getState().toString().equals("FAILED"));
+        assertEquals(List.of("QUEUED", "QUEUED", "FAILED"), states);
+        assertEquals(message, status.getErrorMessage());
+        // The status stays FAILED with its message, read strictly too, and its results are refused.
+        String path = "/api/v2/analytics/conversations/details/jobs/" + convJob;
+        var raw = client.send("GET", path, null);
+        assertEquals(message, StrictModelTest.read(raw.body(), com.mypurecloud.sdk.v2.model.AsyncQueryStatus.class,
+                "FAILED job status").getErrorMessage());
+        var results = client.send("GET", path + "/results", null);
+        assertEquals(400, results.statusCode());
+        assertTrue(new String(results.body(), StandardCharsets.UTF_8).contains(message));
+
+        // Faults queue one message per job, users jobs included; then jobs succeed again.
+        String usersJob = client.json("POST", "/api/v2/analytics/users/details/jobs",
+                "{\"interval\":\"" + DAY_INTERVAL + "\"}").path("jobId").asText();
+        JsonNode u;
+        do {
+            u = client.json("GET", "/api/v2/analytics/users/details/jobs/" + usersJob, null);
+        } while (u.path("state").asText().equals("QUEUED"));
+        assertEquals("FAILED", u.path("state").asText());
+        assertEquals("second failure", u.path("errorMessage").asText());
+        assertFalse(client.jobRecords("conversations", "{\"interval\":\"2026-10-05T00:00:00.000Z/"
+                + "2026-10-05T12:00:00.000Z\"}", 1000, null).isEmpty(), "the next job is fulfilled");
+    }
+
+    @Test
     void cursorPagingReturnsEveryRecordOnceAndCursorsNeedEncoding() throws Exception {
         String body = "{\"interval\":\"2026-10-03T06:00:00.000Z/2026-10-04T18:00:00.000Z\"}";
         List<String> cursors = new ArrayList<>();
