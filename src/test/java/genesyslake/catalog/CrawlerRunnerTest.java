@@ -54,7 +54,7 @@ class CrawlerRunnerTest {
             gzip(s3Root.resolve("gc-usage-api-source/granularity=month/usage_1.json.gz"),
                     "{\"clientId\":\"a\",\"status429\":3,\"granularity\":\"month\"}\n");
             aws = new LocalAws(new LocalAwsSettings(0, s3Root, "genesysclouddb", "UsageApiCrawler", "UsageAPIWorkgroup",
-                    "gc-usage-api-results", LakeTables.crawlerTargets("gc-usage-api-source"))).start();
+                    "gc-usage-api-results", LakeTables.crawlerTargets("gc-usage-api-source"), "testing", "testing")).start();
             glue = client(aws.endpoint());
         }
 
