@@ -12,7 +12,15 @@ import java.util.regex.Pattern;
  */
 final class AthenaSql {
 
-    enum Kind { QUERY, CREATE_DATABASE, CREATE_EXTERNAL_TABLE, MSCK_REPAIR, ADD_PARTITION, DROP_TABLE }
+    /** SYNTAX_ERROR: no statement of Athena's nor DuckDB's; the execution fails with Athena's parser message. */
+    enum Kind { QUERY, CREATE_DATABASE, CREATE_EXTERNAL_TABLE, MSCK_REPAIR, ADD_PARTITION, DROP_TABLE, SYNTAX_ERROR }
+
+    /** Words that start a DuckDB statement Athena's SQL does not have (or that the local Athena does not run). */
+    private static final java.util.Set<String> DUCKDB_STATEMENTS = java.util.Set.of("COPY", "ATTACH", "DETACH",
+            "INSTALL", "FORCE", "LOAD", "SET", "RESET", "PRAGMA", "EXPORT", "IMPORT", "CALL", "INSERT", "UPDATE", "DELETE",
+            "MERGE", "TRUNCATE", "CHECKPOINT", "VACUUM", "ANALYZE", "USE", "BEGIN", "START", "COMMIT", "END", "ROLLBACK",
+            "ABORT", "PREPARE", "EXECUTE", "DEALLOCATE", "SUMMARIZE", "EXPLAIN", "PIVOT", "UNPIVOT", "FROM", "TABLE",
+            "COMMENT", "CREATE", "DROP", "ALTER", "MSCK");
 
     /** The statement's kind, and its text without trailing semicolons. */
     record Checked(Kind kind, String sql) {
@@ -84,12 +92,21 @@ final class AthenaSql {
                 }
             }
             default -> {
-                // refused below
+                if (first.matches("[A-Z_][A-Z0-9_]*") && !DUCKDB_STATEMENTS.contains(first)) {
+                    return new Checked(Kind.SYNTAX_ERROR, sql);
+                }
             }
         }
         throw invalid("The local Athena accepts one SELECT/WITH query or the catalog DDL (CREATE DATABASE, "
                 + "CREATE EXTERNAL TABLE, MSCK REPAIR TABLE, ALTER TABLE ADD PARTITION, DROP TABLE); not: "
                 + (first.isEmpty() ? "an empty statement" : first));
+    }
+
+    /** Athena's (Trino's) message for a statement that starts with no keyword it knows. */
+    static String syntaxError(String sql) {
+        String first = code(sql).strip().split("\\s+", 2)[0];
+        return "line 1:1: mismatched input '" + first + "'. Expecting: 'ALTER', 'CREATE', 'DESCRIBE', 'DROP', "
+                + "'MSCK', 'SELECT', 'SHOW', 'VALUES', 'WITH', <query>";
     }
 
     /** The table a DROP TABLE names: [database or null, table]. */

@@ -196,7 +196,9 @@ final class LocalAthena implements AutoCloseable {
             String sql = e.checked.sql();
             List<ColumnMeta> columns = new ArrayList<>();
             List<List<String>> rows = new ArrayList<>();
-            if (e.checked.kind() != AthenaSql.Kind.QUERY) {
+            if (e.checked.kind() == AthenaSql.Kind.SYNTAX_ERROR) {
+                throw new SQLException(AthenaSql.syntaxError(sql));
+            } else if (e.checked.kind() != AthenaSql.Kind.QUERY) {
                 hiveDdl(st, e.checked);
                 LOG.debug("Local Athena applied DDL {}", e.id);
             } else if (st.execute(sql)) {

@@ -168,6 +168,9 @@ class LocalAthenaSafetyTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(hostFile), files.toList(), "nothing written outside");
         }
+        QueryExecution typo = run("SELEC 1", null);
+        assertEquals(QueryExecutionState.FAILED, typo.status().state(), "a typo fails the execution, as in Athena");
+        assertTrue(typo.status().stateChangeReason().contains("mismatched input 'SELEC'"), typo.status().stateChangeReason());
         assertEquals(List.of("'a;b' -- not a comment"), values(run("SELECT '''a;b'' -- not a comment' AS s", null)),
                 "semicolons and dashes inside a string literal are data");
     }
