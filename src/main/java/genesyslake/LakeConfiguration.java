@@ -19,6 +19,7 @@ import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
 import genesyslake.management.JmxRegistration;
 import genesyslake.management.LakeMetrics;
+import genesyslake.management.ManagementSecurity;
 import genesyslake.management.OneRunAtATime;
 import genesyslake.management.RouteReloadGuard;
 import genesyslake.query.DetailsQuery;
@@ -136,6 +137,7 @@ public class LakeConfiguration implements CamelConfiguration {
         }
 
         context.getManagementStrategy().addEventNotifier(new RouteReloadGuard(context));
+        ManagementSecurity.install(context, s.string("lake.management.user", ""), s.string("lake.management.password", ""));
 
         FlowRunner flows = new FlowRunner(context);
         registry.bind("flows", flows);

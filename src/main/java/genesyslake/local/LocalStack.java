@@ -50,7 +50,7 @@ public final class LocalStack extends ServiceSupport {
         String results = s.string("lake.results-bucket");
         LocalAws aws = new LocalAws(new LocalAwsSettings(s.integer("local.aws.port", 0), s3.root(),
                 s.string("glue.database"), s.string("glue.crawler"), s.string("athena.workgroup"), results,
-                LakeTables.crawlerTargets(source))).start();
+                LakeTables.crawlerTargets(source), s.string("local.s3.access-key"), s.string("local.s3.secret-key"))).start();
         try (S3Client client = AwsClients.local(s.string("aws.region"), s3.endpoint(), aws.endpoint(),
                 s.string("local.s3.access-key"), s.string("local.s3.secret-key")).s3()) {
             for (String bucket : new String[] {source, results}) {

@@ -144,7 +144,7 @@ class CatalogRefreshRouteTest {
             gzip(work.resolve("s3/gc-usage-api-source/granularity=month/usage_1.json.gz"),
                     "{\"clientId\":\"a\",\"status429\":3,\"granularity\":\"month\"}\n");
             aws = new LocalAws(new LocalAwsSettings(0, work.resolve("s3"), "genesysclouddb", CRAWLER, "UsageAPIWorkgroup",
-                    "gc-usage-api-results", LakeTables.crawlerTargets("gc-usage-api-source"))).start();
+                    "gc-usage-api-results", LakeTables.crawlerTargets("gc-usage-api-source"), "testing", "testing")).start();
             return aws.endpoint();
         }
 

@@ -59,7 +59,7 @@ class ProjectionDdlTest {
         CatalogRefreshRouteTest.gzip(s3Root.resolve("gc-usage-api-source/user_presence/date=2024-01-01/p.json.gz"),
                 "{\"userId\":\"u\",\"systemPresence\":\"AVAILABLE\"}\n");
         try (LocalAws aws = new LocalAws(new LocalAwsSettings(0, s3Root, "genesysclouddb", "UsageApiCrawler",
-                "UsageAPIWorkgroup", "gc-usage-api-results", List.of())).start();
+                "UsageAPIWorkgroup", "gc-usage-api-results", List.of(), "x", "y")).start();
                 AthenaClient athena = AthenaClient.builder().endpointOverride(URI.create(aws.endpoint()))
                         .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
                                 AwsBasicCredentials.create("x", "y"))).build()) {

@@ -43,7 +43,8 @@ class ManagementPortTest {
     void start() {
         port = Ops.freePort();
         daemon = LocalDaemon.start(Map.of("camel.management.enabled", "true", "camel.management.port", String.valueOf(port),
-                "camel.metrics.enabled", "true", "usage.query-files", "queries/usage-query.json"));
+                "camel.metrics.enabled", "true", "usage.query-files", "queries/usage-query.json",
+                "lake.management.user", "operator", "lake.management.password", "test-password"));
         base = "http://127.0.0.1:" + port;
     }
 
@@ -55,7 +56,9 @@ class ManagementPortTest {
     private JsonNode exec(String operation, String... arguments) throws Exception {
         String body = JSON.writeValueAsString(Map.of("type", "exec", "mbean", "genesyslake:type=Flows",
                 "operation", operation, "arguments", List.of(arguments)));
-        HttpResponse<String> res = Ops.post(base + "/observe/jolokia/", body);
+        // As the README's curl does: the management host as Origin and the configured operator (ManagementSecurityTest).
+        HttpResponse<String> res = Ops.post(base + "/observe/jolokia/", body, "Origin", base, "Authorization",
+                "Basic " + java.util.Base64.getEncoder().encodeToString("operator:test-password".getBytes()));
         assertEquals(200, res.statusCode(), res.body());
         JsonNode json = JSON.readTree(res.body());
         assertEquals(200, json.path("status").asInt(), res.body());

@@ -50,6 +50,7 @@ final class LocalAthena implements AutoCloseable {
     static final class Execution {
         final String id = UUID.randomUUID().toString();
         final String query;
+        final AthenaSql.Checked checked;
         final String database;
         final String catalog;
         final String workGroup;
@@ -64,8 +65,10 @@ final class LocalAthena implements AutoCloseable {
         volatile List<List<String>> rows = List.of();
         volatile Statement running;
 
-        Execution(String query, String database, String catalog, String workGroup, String outputPrefix) {
+        Execution(String query, AthenaSql.Checked checked, String database, String catalog, String workGroup,
+                String outputPrefix) {
             this.query = query;
+            this.checked = checked;
             this.database = database;
             this.catalog = catalog;
             this.workGroup = workGroup;
@@ -74,6 +77,8 @@ final class LocalAthena implements AutoCloseable {
         }
     }
 
+    /** s3://bucket/prefix/ with a valid bucket name. */
+    private static final Pattern S3_OUTPUT = Pattern.compile("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[^\\\\]*");
     private static final Pattern CREATE_DATABASE = Pattern.compile(
             "(?is)^CREATE\\s+(?:DATABASE|SCHEMA)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?[`\"]?(\\w+)[`\"]?\\s*$");
     private static final Pattern CREATE_EXTERNAL_TABLE = Pattern.compile(
@@ -139,6 +144,7 @@ final class LocalAthena implements AutoCloseable {
         if (query.isBlank()) {
             throw new AwsServiceException("InvalidRequestException", "QueryString must not be empty");
         }
+        AthenaSql.Checked checked = AthenaSql.check(query);
         String workGroup = requireWorkGroup(in.path("WorkGroup").asText("primary"));
         String output = in.path("ResultConfiguration").path("OutputLocation").asText("");
         if (output.isEmpty()) {
@@ -148,8 +154,11 @@ final class LocalAthena implements AutoCloseable {
         } else if (!output.endsWith("/")) {
             output = output + "/";
         }
+        if (!S3_OUTPUT.matcher(output).matches() || output.contains("/../") || output.contains("/./")) {
+            throw new AwsServiceException("InvalidRequestException", "OutputLocation is not a valid S3 location: " + output);
+        }
         JsonNode context = in.path("QueryExecutionContext");
-        Execution e = new Execution(query, context.path("Database").asText(null),
+        Execution e = new Execution(query, checked, context.path("Database").asText(null),
                 context.path("Catalog").asText("AwsDataCatalog"), workGroup, output);
         executions.put(e.id, e);
         forgetOldest();
@@ -180,14 +189,17 @@ final class LocalAthena implements AutoCloseable {
                     throw new SQLException("SCHEMA_NOT_FOUND: Schema '" + e.database + "' does not exist");
                 }
                 st.execute("USE " + LocalAws.CATALOG + "." + LocalAws.quote(e.database.toLowerCase(Locale.ROOT)));
+            } else {
+                // As Athena: without a context the current database is "default", and "db"."table" names resolve.
+                st.execute("USE " + LocalAws.CATALOG + "." + LocalAws.quote(LocalAws.DEFAULT_DATABASE));
             }
-            String sql = e.query.strip();
-            while (sql.endsWith(";")) {
-                sql = sql.substring(0, sql.length() - 1).strip();
-            }
+            String sql = e.checked.sql();
             List<ColumnMeta> columns = new ArrayList<>();
             List<List<String>> rows = new ArrayList<>();
-            if (hiveDdl(st, sql)) {
+            if (e.checked.kind() == AthenaSql.Kind.SYNTAX_ERROR) {
+                throw new SQLException(AthenaSql.syntaxError(sql));
+            } else if (e.checked.kind() != AthenaSql.Kind.QUERY) {
+                hiveDdl(st, e.checked);
                 LOG.debug("Local Athena applied DDL {}", e.id);
             } else if (st.execute(sql)) {
                 try (ResultSet rs = st.getResultSet()) {
@@ -218,28 +230,48 @@ final class LocalAthena implements AutoCloseable {
 
     /**
      * Hive DDL DuckDB cannot run: CREATE DATABASE becomes a schema, CREATE EXTERNAL TABLE (partition projection DDL)
-     * a view over the partition folders that exist. Returns false for any other statement.
+     * a view over the partition folders that exist, DROP TABLE drops that view; MSCK REPAIR TABLE and ALTER TABLE ADD
+     * PARTITION have nothing to do, as every view reads all the partition folders there are.
      */
-    private boolean hiveDdl(Statement st, String sql) throws SQLException, IOException {
+    private void hiveDdl(Statement st, AthenaSql.Checked ddl) throws SQLException, IOException {
+        String sql = ddl.sql();
+        switch (ddl.kind()) {
+            case MSCK_REPAIR, ADD_PARTITION -> {
+                return;
+            }
+            case DROP_TABLE -> {
+                String[] target = AthenaSql.dropTarget(sql);
+                requireLakeDatabase(target[0]);
+                glue.dropTable(target[1]);
+                return;
+            }
+            default -> {
+                // below
+            }
+        }
         Matcher db = CREATE_DATABASE.matcher(sql);
         if (db.matches()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS " + LocalAws.CATALOG + "."
                     + LocalAws.quote(db.group(1).toLowerCase(Locale.ROOT)));
-            return true;
+            return;
         }
         Matcher table = CREATE_EXTERNAL_TABLE.matcher(sql);
         if (!table.matches()) {
-            return false;
+            throw new SQLException("The local Athena supports CREATE DATABASE [IF NOT EXISTS] name and CREATE EXTERNAL "
+                    + "TABLE ... PARTITIONED BY (...) ... LOCATION 's3://...' only");
         }
-        if (table.group(1) != null && !table.group(1).equalsIgnoreCase(settings.database())) {
-            throw new SQLException("The local Athena keeps tables only in database " + settings.database()
-                    + ", not " + table.group(1));
-        }
+        requireLakeDatabase(table.group(1));
         if (!glue.defineTable(table.group(2), table.group(4), table.group(3))) {
             LOG.info("Local Athena: table {} has no data under {} yet; it will be defined when the DDL runs again",
                     table.group(2), table.group(4));
         }
-        return true;
+    }
+
+    private void requireLakeDatabase(String database) throws SQLException {
+        if (database != null && !database.equalsIgnoreCase(settings.database())) {
+            throw new SQLException("The local Athena keeps tables only in database " + settings.database()
+                    + ", not " + database);
+        }
     }
 
     private static synchronized void finish(Execution e, String state, String reason) {
@@ -264,7 +296,11 @@ final class LocalAthena implements AutoCloseable {
     private void writeCsv(Execution e, List<ColumnMeta> columns, List<List<String>> rows) throws IOException {
         String rest = e.outputLocation.substring("s3://".length());
         int slash = rest.indexOf('/');
-        Path target = settings.s3Root().resolve(rest.substring(0, slash)).resolve(rest.substring(slash + 1));
+        Path root = settings.s3Root().toAbsolutePath().normalize();
+        Path target = root.resolve(rest.substring(0, slash)).resolve(rest.substring(slash + 1)).normalize();
+        if (!target.startsWith(root)) {
+            throw new IOException("OutputLocation outside the local S3 store: " + e.outputLocation);
+        }
         Files.createDirectories(target.getParent());
         Path temp = Files.createTempFile(target.getParent(), ".athena-", ".tmp");
         try (BufferedWriter w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {

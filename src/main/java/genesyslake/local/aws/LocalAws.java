@@ -12,21 +12,26 @@ import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * In-process stand-in for Glue and Athena speaking AWS JSON 1.1 (any signature accepted), so unmodified SDK v2
- * clients pointed at {@link #endpoint()} work; backed by an in-memory DuckDB reading the S3Proxy filesystem store.
+ * In-process stand-in for Glue and Athena speaking AWS JSON 1.1, so unmodified SDK v2 clients (and the AWS CLI) pointed
+ * at {@link #endpoint()} work; every request must be SigV4-signed with the local credentials. Backed by an in-memory
+ * DuckDB that may read files only under the S3Proxy store (external access off, configuration locked).
  */
 public final class LocalAws implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalAws.class);
+    /** Athena's database for queries without a QueryExecutionContext: "db"."table" then resolves in this catalog. */
+    static final String DEFAULT_DATABASE = "default";
     /** DuckDB catalog holding one schema per Glue database, named so three-part Athena names also resolve. */
     static final String CATALOG_NAME = "awsdatacatalog";
     static final String CATALOG = "\"" + CATALOG_NAME + "\"";
@@ -45,6 +50,7 @@ public final class LocalAws implements AutoCloseable {
             "regexp_like(s, p) AS regexp_matches(s, p)");
 
     private final LocalAwsSettings settings;
+    private final SigV4 sigV4;
     private final ObjectMapper mapper = new ObjectMapper();
     private Vertx vertx;
     private HttpServer server;
@@ -54,6 +60,7 @@ public final class LocalAws implements AutoCloseable {
 
     public LocalAws(LocalAwsSettings settings) {
         this.settings = settings;
+        this.sigV4 = new SigV4(settings.accessKey(), settings.secretKey());
     }
 
     /** Opens DuckDB, restores the catalog from the files on disk and starts listening on 127.0.0.1. */
@@ -66,6 +73,7 @@ public final class LocalAws implements AutoCloseable {
                 st.execute("SET GLOBAL integer_division = true");
                 st.execute("ATTACH ':memory:' AS " + CATALOG);
                 st.execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + quote(settings.database()));
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + quote(DEFAULT_DATABASE));
                 for (String macro : MACROS) {
                     try (Statement m = duck.createStatement()) {
                         m.execute("CREATE OR REPLACE MACRO " + CATALOG + ".main." + macro);
@@ -74,6 +82,14 @@ public final class LocalAws implements AutoCloseable {
                     }
                 }
                 st.execute("USE " + CATALOG + "." + quote(settings.database()));
+                // SQL arrives from the network: DuckDB may touch no file outside the lake (no read_text('/etc/..'),
+                // no COPY to elsewhere, no INSTALL), and no statement may lift that. LocalAthena refuses the rest.
+                Files.createDirectories(settings.s3Root());
+                String lake = settings.s3Root().toAbsolutePath().normalize() + java.io.File.separator;
+                st.execute("SET GLOBAL allowed_directories = [" + literal(lake) + "]");
+                st.execute("SET GLOBAL autoinstall_known_extensions = false");
+                st.execute("SET GLOBAL enable_external_access = false");
+                st.execute("SET GLOBAL lock_configuration = true");
             }
             glue = new LocalGlue(settings, duck);
             athena = new LocalAthena(settings, duck, glue);
@@ -112,11 +128,15 @@ public final class LocalAws implements AutoCloseable {
                 return;
             }
             try {
+                Buffer body = ar.result();
+                sigV4.verify(req.method().name(), req.path(), req.query(), name -> {
+                    List<String> values = req.headers().getAll(name);
+                    return values.isEmpty() ? null : values;
+                }, body.getBytes(), Instant.now());
                 String target = req.getHeader("X-Amz-Target");
                 if (req.method() != HttpMethod.POST || target == null) {
                     throw new AwsServiceException("UnknownOperationException", "Expected POST with X-Amz-Target");
                 }
-                Buffer body = ar.result();
                 JsonNode in = body.length() == 0 ? mapper.createObjectNode() : mapper.readTree(body.getBytes());
                 int dot = target.indexOf('.');
                 String service = target.substring(0, Math.max(dot, 0));
@@ -128,7 +148,8 @@ public final class LocalAws implements AutoCloseable {
                 };
                 req.response().setStatusCode(200).end(Buffer.buffer(mapper.writeValueAsBytes(out)));
             } catch (AwsServiceException e) {
-                error(req, 400, e.type(), e.getMessage());
+                error(req, e.type().endsWith("SignatureException") || e.type().endsWith("TokenException")
+                        || e.type().equals("UnrecognizedClientException") ? 403 : 400, e.type(), e.getMessage());
             } catch (Exception e) {
                 LOG.warn("Local Glue/Athena failed on {}", req.getHeader("X-Amz-Target"), e);
                 error(req, 500, "InternalServerException", String.valueOf(e.getMessage()));

@@ -285,6 +285,18 @@ final class LocalGlue implements AutoCloseable {
         }
     }
 
+    /** Athena's DROP TABLE: forgets the table and its view (the data stays, as with an external table). */
+    void dropTable(String name) throws SQLException {
+        String table = name.toLowerCase(Locale.ROOT);
+        try (var conn = root.duplicate(); Statement st = conn.createStatement()) {
+            st.execute("DROP VIEW IF EXISTS " + LocalAws.CATALOG + "." + LocalAws.quote(settings.database()) + "."
+                    + LocalAws.quote(table));
+        }
+        synchronized (this) {
+            tables.remove(table);
+        }
+    }
+
     /**
      * Athena DDL in local mode (glue.mode=projection): a table over {@code <location><partitionKey>=*}. Returns false,
      * defining nothing, while the location holds no file yet (DuckDB cannot create a view over an empty glob).

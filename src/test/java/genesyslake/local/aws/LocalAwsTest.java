@@ -68,7 +68,7 @@ class LocalAwsTest {
     static void startAndCrawl() throws Exception {
         writeLake();
         aws = new LocalAws(new LocalAwsSettings(0, s3Root, "genesysclouddb", "UsageApiCrawler", "UsageAPIWorkgroup",
-                RESULTS, LakeTables.crawlerTargets(SOURCE))).start();
+                RESULTS, LakeTables.crawlerTargets(SOURCE), "dummy", "dummy")).start();
         var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy"));
         glue = GlueClient.builder().endpointOverride(URI.create(aws.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(creds).build();
