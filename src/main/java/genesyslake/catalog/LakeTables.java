@@ -104,18 +104,36 @@ public final class LakeTables {
                 col("durationMs", "bigint"), col("routingStatus", "string")));
     }
 
+    /**
+     * Rows of the usage aggregates jobs API (usage.api=aggregates), partitioned like the usage table. Their shape is the
+     * new API's own (oauthClient as an object, requestCount), so they are a table of their own.
+     */
+    public LakeTable usageAggregates() {
+        return new LakeTable("usage_aggregates", "usage_aggregates/", "granularity", List.of(
+                col("date", "string"), col("oauthClient", "struct<id:string,name:string,selfUri:string>"),
+                col("user", "struct<id:string,selfUri:string>"), col("templateUri", "string"),
+                col("httpMethod", "string"), col("requestCount", "bigint"), col("status200", "bigint"),
+                col("status300", "bigint"), col("status400", "bigint"), col("status429", "bigint"),
+                col("status500", "bigint")));
+    }
+
+    /** The tables in folders of their own (each its own crawler target): the details tables and usage_aggregates. */
+    public List<LakeTable> folders() {
+        return Stream.concat(details().stream(), Stream.of(usageAggregates())).toList();
+    }
+
     /** The details tables, each its own folder and its own crawler target. */
     public List<LakeTable> details() {
         return List.of(conversations(), conversationSegments(), userDetails(), userPresence(), userRoutingStatus());
     }
 
     public List<LakeTable> all() {
-        return Stream.concat(Stream.of(usage()), details().stream()).toList();
+        return Stream.concat(Stream.of(usage()), folders().stream()).toList();
     }
 
     /** Exclusion globs (relative to the bucket root) that keep the root target to the usage table only. */
     public List<String> rootExclusions() {
-        return Stream.concat(details().stream().map(t -> t.prefix() + "**"), Stream.of(MANIFESTS_PREFIX + "**")).toList();
+        return Stream.concat(folders().stream().map(t -> t.prefix() + "**"), Stream.of(MANIFESTS_PREFIX + "**")).toList();
     }
 
     /** The crawler's targets: the bucket root (usage, minus the details folders and manifests) and one per details folder. */
@@ -123,7 +141,7 @@ public final class LakeTables {
         LakeTables tables = new LakeTables(sourceBucket);
         List<CrawlerTarget> targets = new ArrayList<>();
         targets.add(new CrawlerTarget(tables.usage().location(sourceBucket), tables.rootExclusions()));
-        tables.details().forEach(t -> targets.add(new CrawlerTarget(t.location(sourceBucket), List.of())));
+        tables.folders().forEach(t -> targets.add(new CrawlerTarget(t.location(sourceBucket), List.of())));
         return targets;
     }
 

@@ -12,6 +12,14 @@ public enum GenesysOperation {
      * of the result records, one JSON object a line, exactly as sent (deleted when the exchange completes).
      */
     USAGE_RESULTS("usage-results"),
+    /** POST /api/v2/usage/aggregates/query/jobs (the Usage API since 2025-03-31): sets GenesysJobId. */
+    USAGE_AGGREGATES_JOB("usage-aggregates-job"),
+    /**
+     * GET /api/v2/usage/aggregates/query/jobs/{GenesysJobId}?pageSize=&amp;after={GenesysCursor}: sets
+     * GenesysQueryStatus (Running, Succeeded, Failed), GenesysJobErrorMessage, and for a Succeeded page the body (a
+     * file of its entities, one a line, as sent) and GenesysCursor (the next page's, none after the last).
+     */
+    USAGE_AGGREGATES_RESULTS("usage-aggregates-results"),
     /** GET /api/v2/analytics/{kind}/details/jobs/availability: sets GenesysDataAvailabilityDate. */
     DETAILS_AVAILABILITY("details-availability"),
     /** POST /api/v2/analytics/{kind}/details/jobs with the query body (interval from GenesysInterval): sets GenesysJobId. */

@@ -50,6 +50,18 @@ final class GenesysProducer extends DefaultProducer {
                 in.setBody(answer);
             }
             case USAGE_RESULTS -> usageResults(exchange, required(in, GenesysHeaders.EXECUTION_ID));
+            case USAGE_AGGREGATES_JOB -> {
+                String path = "/api/v2/usage/aggregates/query/jobs";
+                JsonNode answer = readJson(http.open("POST", path, Map.of(), in.getMandatoryBody(byte[].class), false));
+                String id = answer.path("id").asText(null);
+                if (id == null) {
+                    throw new GenesysApiException("POST " + path, 202, null, "no id in " + answer);
+                }
+                in.setHeader(GenesysHeaders.JOB_ID, id);
+                in.setHeader(GenesysHeaders.QUERY_STATUS, null);
+                in.setHeader(GenesysHeaders.CURSOR, null);
+            }
+            case USAGE_AGGREGATES_RESULTS -> usageAggregatesPage(exchange, required(in, GenesysHeaders.JOB_ID));
             case DETAILS_AVAILABILITY -> {
                 JsonNode a = http.getJson(details + "/jobs/availability", Map.of());
                 String date = a.path("dataAvailabilityDate").asText(null);
@@ -141,6 +153,58 @@ final class GenesysProducer extends DefaultProducer {
             Files.deleteIfExists(file);
             in.setBody(null);
         }
+    }
+
+    /** One page of a usage aggregates job, its entities spooled to a work file like a usage answer. */
+    private void usageAggregatesPage(Exchange exchange, String jobId) throws IOException {
+        Message in = exchange.getIn();
+        Map<String, String> params = new HashMap<>();
+        params.put("pageSize", String.valueOf(pageSize(in)));
+        params.put("after", in.getHeader(GenesysHeaders.CURSOR, String.class));
+        Files.createDirectories(endpoint.getComponent().workDir());
+        Path file = Files.createTempFile(endpoint.getComponent().workDir(), "usage-job-" + jobId + "-", ".ndjson");
+        RawJsonScanner.Result fields;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            fields = http.get("/api/v2/usage/aggregates/query/jobs/" + jobId, params,
+                    body -> RawJsonScanner.of("entities").scan(body, (buf, off, len) -> {
+                        out.write(buf, off, len);
+                        out.write('\n');
+                    }));
+        } catch (RuntimeException | IOException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        String status = fields.text("queryStatus") == null ? "" : fields.text("queryStatus");
+        in.setHeader(GenesysHeaders.QUERY_STATUS, status);
+        in.setHeader(GenesysHeaders.RECORD_COUNT, fields.records("entities"));
+        JsonNode error = fields.field("errorBody");
+        in.setHeader(GenesysHeaders.JOB_ERROR_MESSAGE, error == null ? null : error.path("message").asText(error.toString()));
+        if ("Succeeded".equalsIgnoreCase(status)) {
+            in.setHeader(GenesysHeaders.CURSOR, after(fields.text("nextUri")));
+            in.setBody(file.toFile());
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    file.toFile().delete();
+                }
+            });
+        } else {
+            Files.deleteIfExists(file);
+            in.setBody(null);
+        }
+    }
+
+    /** The {@code after} cursor of a nextUri ("...?pageSize=100&amp;after=abc"), or null when there is no next page. */
+    static String after(String nextUri) {
+        if (nextUri == null || nextUri.isBlank() || !nextUri.contains("?")) {
+            return null;
+        }
+        for (String pair : nextUri.substring(nextUri.indexOf('?') + 1).split("&")) {
+            if (pair.startsWith("after=")) {
+                return java.net.URLDecoder.decode(pair.substring("after=".length()), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private int pageSize(Message in) {

@@ -11,6 +11,11 @@ public record UsageRequest(UsageQuery query, Interval interval) {
         return query.body(interval);
     }
 
+    /** The body of the same query for the usage aggregates jobs API. */
+    public byte[] getAggregatesBody() {
+        return query.aggregatesBody(interval);
+    }
+
     /** The partition value: day, week or month. */
     public String getPartition() {
         return query.partition();

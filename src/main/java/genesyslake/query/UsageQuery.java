@@ -107,6 +107,26 @@ public record UsageQuery(Path file, String intervalExpression, String granularit
         }
     }
 
+    /**
+     * The same query as a body of the usage aggregates jobs API (since 2025-03-31): its groupBy names differ
+     * (OauthClientId), and it has no organization grouping (a job is the organization's).
+     */
+    public byte[] aggregatesBody(Interval interval) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("interval", interval.toGenesys());
+        body.put("granularity", granularity);
+        ArrayNode g = body.putArray("groupBy");
+        groupBy.stream().filter(x -> !x.equals("OrganizationId"))
+                .map(x -> x.equals("OAuthClientId") ? "OauthClientId" : x).forEach(g::add);
+        ArrayNode m = body.putArray("metrics");
+        metrics.forEach(m::add);
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The same query at another granularity (Day, Week or Month, any case). */
     public UsageQuery withGranularity(String g) {
         String canonical = GRANULARITIES.stream().filter(x -> x.equalsIgnoreCase(g.trim())).findFirst()

@@ -37,7 +37,7 @@ class UsageFlowTest {
     @BeforeAll
     void start() {
         daemon = LocalDaemon.start(Map.of("usage.query-files", "queries/usage-query.json", "usage.poll.max-wait", "2s",
-                "local.genesys.running-polls", "3"));
+                "local.genesys.running-polls", "3", "usage.aggregates.page-size", "10"));
         genesys = daemon.local().genesys();
     }
 
@@ -148,5 +148,31 @@ class UsageFlowTest {
         FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-13-01/2025-14-01"));
         assertFalse(outcome.success());
         assertTrue(outcome.getSummary().contains("2025-13-01"), outcome.getSummary());
+    }
+
+    @Test
+    void theAggregatesJobsApiFlowPagesTheJobAndLandsEveryEntityAsSent() throws Exception {
+        java.time.YearMonth month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).minusMonths(1);
+        String interval = month.atDay(1) + "/" + month.plusMonths(1).atDay(1);
+        FlowOutcome outcome = daemon.run("usage-aggregates", Map.of("lakeInterval", interval, "lakeGranularity", "Month"));
+        assertTrue(outcome.success(), outcome.toString());
+        String label = genesyslake.query.Interval.parse(interval, java.time.Clock.systemUTC()).label();
+        List<String> keys = daemon.lake().keys("usage_aggregates/granularity=month/usage_" + label);
+        assertEquals(1, keys.size(), keys.toString());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> landed = new java.util.ArrayList<>();
+        for (String line : daemon.lake().lines(keys.get(0))) {
+            com.fasterxml.jackson.databind.node.ObjectNode row = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line);
+            assertEquals("month", row.remove("granularity").asText());
+            landed.add(row);
+        }
+        var query = genesyslake.query.UsageQuery.load(java.nio.file.Path.of("queries/usage-query.json"), java.time.Clock.systemUTC());
+        List<com.fasterxml.jackson.databind.node.ObjectNode> expected = genesys.dataset().usageAggregateEntities(
+                new String(query.aggregatesBody(genesyslake.query.Interval.parse(interval, java.time.Clock.systemUTC())),
+                        java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(expected.size() > 10, "more entities than one page of 10: " + expected.size());
+        assertEquals(expected, landed, "every entity, in order, as the API sent it");
+        assertTrue(genesys.stats().count("GET /api/v2/usage/aggregates/query/jobs/{jobId}") >= 2 + expected.size() / 10,
+                "paged by cursor, 10 a page: " + genesys.stats());
     }
 }
