@@ -227,8 +227,42 @@ class DetailsFlowTest {
         assertEquals(landed.size(), new HashSet<>(landed).size(), "none twice");
         assertEquals(new HashSet<>(expected), new HashSet<>(landed));
         java.nio.file.Files.delete(copy);
-        assertTrue(genesys.stats().count("POST /api/v2/analytics/conversations/details/query") >= 1500 + 24,
+        // One query may page 1 000 pages of 100: more pages than that landed only because the day went hour by hour.
+        assertTrue(genesys.stats().count("POST /api/v2/analytics/conversations/details/query") > 1 + 1000,
                 "paged hour by hour: " + genesys.stats());
+    }
+
+    @Test
+    void aFailedJobEndsTheRunWithGenesysOwnErrorMessage() {
+        daemon = LocalDaemon.start(Map.of());
+        daemon.local().genesys().faults().failNextJob("Query exceeded the data size limit");
+        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+        assertFalse(outcome.success());
+        assertTrue(outcome.getSummary().contains("ended FAILED: Query exceeded the data size limit"), outcome.getSummary());
+        assertTrue(daemon.lake().keys("conversations/").isEmpty());
+    }
+
+    @Test
+    void aPastedIntervalIsNotedOnceAndAChangedFilterNamesTheDaysThatNowDiffer(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("pasted.json");
+        java.nio.file.Files.writeString(file, "{\"interval\":\"2026-01-01T00:00:00.000Z/2026-01-02T00:00:00.000Z\","
+                + "\"order\":\"asc\",\"orderBy\":\"conversationStart\"}");
+        daemon = LocalDaemon.start(Map.of("conversations.query-file", file.toString()));
+        try (var logs = new genesyslake.ops.LogCapture()) {
+            LocalDate other = DAY.minusDays(1);
+            assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", other + "/" + DAY)).success());
+            assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL)).success());
+            assertEquals(1, logs.matching(l -> l.contains("has its own interval 2026-01-01T00:00:00.000Z/2026-01-02")
+                    && l.contains("trigger the flow with it")).size(), "noted once, with how to run it");
+
+            // The filter changes: the day exported before now differs from the one exported next.
+            java.nio.file.Files.writeString(file, "{\"order\":\"asc\",\"segmentFilters\":[{\"type\":\"and\","
+                    + "\"predicates\":[{\"dimension\":\"mediaType\",\"value\":\"voice\"}]}]}");
+            assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL)).success());
+            assertEquals(1, logs.matching(l -> l.startsWith("WARN") && l.contains("changed")
+                    && l.contains("[" + other + "]") && l.contains("differ in filter")).size(), String.join("\n", logs.lines()));
+        }
     }
 
     @Test

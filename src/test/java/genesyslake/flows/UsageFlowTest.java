@@ -175,4 +175,37 @@ class UsageFlowTest {
         assertTrue(genesys.stats().count("GET /api/v2/usage/aggregates/query/jobs/{jobId}") >= 2 + expected.size() / 10,
                 "paged by cursor, 10 a page: " + genesys.stats());
     }
+
+    @Test
+    void aSubmissionAnswered500IsNotRetriedSoNoSecondQueryIsCreated() {
+        long before = genesys.stats().count("POST /api/v2/usage/query");
+        genesys.faults().serverErrorNext(1, 500);
+        FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-10-01/2025-11-01"));
+        assertFalse(outcome.success());
+        assertTrue(outcome.getSummary().contains("not retried"), outcome.getSummary());
+        assertEquals(before + 1, genesys.stats().count("POST /api/v2/usage/query"), "one submission, not two");
+    }
+
+    @Test
+    void aGranularityPicksTheQueryFilesOfThatGranularityAndNeverRewritesOne() throws Exception {
+        LocalDaemon both = LocalDaemon.start(Map.of("usage.query-files",
+                "queries/usage-query.json,queries/usage-query-daily.json"));
+        try {
+            FlowOutcome month = both.run("usage-export", Map.of("lakeInterval", "2025-11-01/2025-12-01", "lakeGranularity", "Month"));
+            assertTrue(month.success(), month.toString());
+            assertEquals(1, both.lake().keys("granularity=month/").size(), "only the monthly file ran");
+            assertTrue(both.lake().keys("granularity=day/").isEmpty(), "the daily per-URI query was not run as Month");
+            var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(String.join("\n",
+                    both.lake().lines(both.lake().keys("_manifests/usage-export/").get(0), false)));
+            assertEquals("queries/usage-query.json", manifest.path("queries").get(0).path("file").asText());
+            assertTrue(manifest.path("queries").get(0).path("hash").asText().matches("[0-9a-f]{8}"), manifest.toString());
+
+            FlowOutcome week = both.run("usage-export", Map.of("lakeInterval", "2025-11-01/2025-12-01", "lakeGranularity", "Week"));
+            assertFalse(week.success());
+            assertTrue(week.getSummary().contains("no usage query file has granularity 'Week'")
+                    && week.getSummary().contains("usage-query-daily.json Day"), week.getSummary());
+        } finally {
+            both.closeAndDelete();
+        }
+    }
 }

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** Captures every log event of the JVM (root logger) while open, as the lines an operator would read. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    LogCapture() {
+    public LogCapture() {
         appender.setName("ops-test-capture");
         appender.setContext(root.getLoggerContext());
         appender.start();
@@ -25,7 +25,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Each event as "LEVEL logger - message", followed by its exception chain (messages and stack frames). */
-    List<String> lines() {
+    public List<String> lines() {
         List<ILoggingEvent> events;
         synchronized (appender) { // AppenderBase.doAppend appends under this lock
             events = new ArrayList<>(appender.list);
@@ -44,12 +44,12 @@ final class LogCapture implements AutoCloseable {
         return out;
     }
 
-    List<String> matching(Predicate<String> p) {
+    public List<String> matching(Predicate<String> p) {
         return lines().stream().filter(p).toList();
     }
 
     /** Waits (bounded) until a line matches; returns it, or null when none came. */
-    String await(Predicate<String> p, long timeoutMillis) throws InterruptedException {
+    public String await(Predicate<String> p, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {
             List<String> m = matching(p);
@@ -63,7 +63,7 @@ final class LogCapture implements AutoCloseable {
         }
     }
 
-    void clear() {
+    public void clear() {
         synchronized (appender) {
             appender.list.clear();
         }
