@@ -100,7 +100,7 @@ class ProjectionDdlTest {
         assertEquals("s3://gc-usage-api-source/", targets.get(0).path());
         assertEquals("gc_usage_api_source", targets.get(0).tableName());
         assertTrue(targets.get(0).exclusions().containsAll(List.of("conversations/**", "_manifests/**")));
-        assertEquals(new LakeTables("gc-usage-api-source").details().stream().map(LakeTables.LakeTable::name).toList(),
+        assertEquals(new LakeTables("gc-usage-api-source").folders().stream().map(LakeTables.LakeTable::name).toList(),
                 targets.subList(1, targets.size()).stream().map(t -> t.tableName()).toList());
         Matcher m = Pattern.compile("s3://gc-usage-api-source/(\\w+)/").matcher(targets.get(1).path());
         assertTrue(m.matches(), targets.get(1).path());

@@ -67,4 +67,55 @@ class AwsCliReadsLocalLakeTest {
             daemon.closeAndDelete();
         }
     }
+
+    /** The seed's own commands, as the blueprint prints them, with only --endpoint-url (and env credentials) added. */
+    @Test
+    void theSeedsCrawlerAndAthenaCommandsAnswerAgainstTheLocalEndpoints(@org.junit.jupiter.api.io.TempDir Path work)
+            throws Exception {
+        assumeTrue(aws() != null, "the AWS CLI is installed on our machines and CI");
+        LocalDaemon daemon = LocalDaemon.start(Map.of("usage.query-files", "queries/usage-query.json"));
+        try {
+            assertTrue(daemon.run("usage-export", Map.of()).success());
+            String endpoint = daemon.local().aws().endpoint();
+            run(work, endpoint, "glue", "start-crawler", "--name", "UsageApiCrawler");
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!run(work, endpoint, "glue", "get-crawler", "--name", "UsageApiCrawler").contains("\"State\": \"READY\"")) {
+                assertTrue(System.currentTimeMillis() < deadline, "the crawler became READY");
+                Thread.sleep(200);
+            }
+            // The seed's shell quoting: the inner quotes end the string, so Athena gets genesysclouddb.gc_usage_api_source.
+            String started = run(work, endpoint, "athena", "start-query-execution", "--query-string",
+                    "SELECT * FROM genesysclouddb.gc_usage_api_source WHERE granularity='month' ORDER BY status429 DESC limit 10",
+                    "--work-group", "UsageAPIWorkgroup",
+                    "--query-execution-context", "Database=genesyscloud,Catalog=AwsDataCatalog");
+            String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(started).path("QueryExecutionId").asText();
+            String state = "";
+            while (!state.equals("SUCCEEDED")) {
+                var status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run(work, endpoint, "athena",
+                        "get-query-execution", "--query-execution-id", id)).path("QueryExecution").path("Status");
+                state = status.path("State").asText();
+                assertTrue(!state.equals("FAILED") && System.currentTimeMillis() < deadline, "the query ran: " + status);
+                Thread.sleep(100);
+            }
+            var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run(work, endpoint, "athena",
+                    "get-query-results", "--query-execution-id", id));
+            var rows = results.path("ResultSet").path("Rows");
+            assertEquals(11, rows.size(), "a header row and the top 10: " + results);
+            long max = daemon.lake().lines("granularity=month/").stream().mapToLong(l -> {
+                try {
+                    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(l).path("status429").asLong();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).max().orElseThrow();
+            int col = 0;
+            var header = rows.get(0).path("Data");
+            while (!header.get(col).path("VarCharValue").asText().equals("status429")) {
+                col++;
+            }
+            assertEquals(max, rows.get(1).path("Data").get(col).path("VarCharValue").asLong(), "the top row is the most 429s");
+        } finally {
+            daemon.closeAndDelete();
+        }
+    }
 }
