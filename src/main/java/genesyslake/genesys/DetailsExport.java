@@ -107,14 +107,17 @@ public final class DetailsExport {
     public List<Day> plan(Exchange exchange) throws IOException {
         String flow = LakeRuns.flow(exchange);
         DetailsQuery query = query(exchange);
-        // A scheduled run first finishes the upload a killed process left (an explicit interval is its own run).
-        if (exchange.getIn().getHeader(UsageExport.INTERVAL_HEADER) == null && runs.resumePublish(exchange)) {
-            return List.of();
-        }
         Message in = exchange.getIn();
         Instant available = OffsetDateTime.parse(in.getHeader(GenesysHeaders.DATA_AVAILABILITY_DATE, String.class)).toInstant();
         String explicit = in.getHeader(UsageExport.INTERVAL_HEADER, String.class);
-        Optional<ObjectNode> inFlight = runs.watermarks().inFlight(flow);
+        // First finish the upload a killed process left for this schedule (or this same explicit interval).
+        if (runs.resumePublish(exchange, explicit == null || explicit.isBlank() ? null : wholeDays(explicit))) {
+            return List.of();
+        }
+        // An explicit interval resumes only its own saved job (same interval); the schedule only the schedule's.
+        Optional<ObjectNode> inFlight = runs.watermarks().inFlight(LakeRuns.stateKey(exchange))
+                .filter(st -> explicit == null || explicit.isBlank() || st.path("interval").asText().equals(
+                        wholeDays(explicit).toGenesys()));
         exchange.setProperty(ROUTER, new LakeRecordRouter(query.kind()));
         exchange.setProperty("lakeQueryName", query.name());
 
@@ -124,7 +127,7 @@ public final class DetailsExport {
                     + "that interval, trigger the flow with it (JMX run...For(\"{}\"), or --backfill {} --from/--to)",
                     flow, query.file(), query.ownInterval().get(), query.ownInterval().get(), flow);
         }
-        if (inFlight.isPresent() && (explicit == null || explicit.isBlank())) {
+        if (inFlight.isPresent() && !"publish".equals(inFlight.get().path("phase").asText())) {
             ObjectNode state = inFlight.get();
             Interval interval = Interval.parse(state.get("interval").asText(), clock);
             ExportRun run = runs.resume(exchange, state.get("runId").asText(), interval, Path.of(state.get("runDir").asText()),
@@ -171,6 +174,11 @@ public final class DetailsExport {
         runs.watermarks().recordDayQueries(flow, now, hash, 1000);
     }
 
+    private Interval wholeDays(String explicit) {
+        Interval asked = Interval.parse(explicit, clock);
+        return Interval.of(asked.startDate(), asked.lastDate().plusDays(1));
+    }
+
     private static boolean byJob(LocalDate day, Instant available) {
         return !day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(available);
     }
@@ -178,8 +186,7 @@ public final class DetailsExport {
     /** Which whole days to export: explicit, or from the watermark (less the trailing window) to the last available day. */
     private Interval planInterval(String flow, String explicit, Instant available, Exchange exchange) {
         if (explicit != null && !explicit.isBlank()) {
-            Interval asked = Interval.parse(explicit, clock);
-            return Interval.of(asked.startDate(), asked.lastDate().plusDays(1));
+            return wholeDays(explicit);
         }
         Duration trailing = Durations.parse(exchange.getProperty(TRAILING_WINDOW, "0", String.class));
         int lookback = exchange.getProperty(LOOKBACK_DAYS, 1, Integer.class);
@@ -334,7 +341,7 @@ public final class DetailsExport {
         s.set("dayStart", JSON.valueToTree(exchange.getProperty(DAY_START, PartitionSpool.Checkpoint.class)));
         run.spool().checkpoint(committed -> {
             s.set("checkpoint", JSON.valueToTree(committed));
-            runs.watermarks().saveInFlight(run.flow(), s);
+            runs.watermarks().saveInFlight(run.stateKey(), s);
         });
     }
 

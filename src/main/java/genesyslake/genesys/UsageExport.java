@@ -52,12 +52,13 @@ public final class UsageExport {
      * run over the span of all of them.
      */
     public List<UsageRequest> plan(Exchange exchange) throws IOException {
-        // A scheduled run first finishes the upload a killed process left (an explicit interval is its own run).
-        if (exchange.getIn().getHeader(UsageExport.INTERVAL_HEADER) == null && runs.resumePublish(exchange)) {
-            return List.of();
-        }
+        // First finish the upload a killed process left for this flow (schedule or explicit runs, each their own).
         String granularity = exchange.getIn().getHeader(GRANULARITY_HEADER, String.class);
         String intervalText = exchange.getIn().getHeader(INTERVAL_HEADER, String.class);
+        if (runs.resumePublish(exchange, intervalText == null || intervalText.isBlank() ? null
+                : Interval.parse(intervalText, clock))) {
+            return List.of();
+        }
         List<UsageRequest> requests = new ArrayList<>();
         List<UsageQuery> queries = queries(exchange.getProperty(QUERY_FILES, String.class));
         for (UsageQuery query : queries) {

@@ -26,6 +26,7 @@ public final class ExportRun {
     private final String bucket;
     private final Instant started = Instant.now();
     private volatile PartitionSpool spool;
+    private volatile boolean explicit;
     private final List<LakeObject> objects = new ArrayList<>();
     private final List<String> deadLettered = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong records = new AtomicLong();
@@ -63,6 +64,23 @@ public final class ExportRun {
 
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * Whether the run exports an interval it was given (a trigger with lakeInterval, a backfill) rather than the
+     * schedule's next one: such a run keeps its progress apart and never moves the schedule's watermark.
+     */
+    public boolean explicit() {
+        return explicit;
+    }
+
+    void explicit(boolean given) {
+        this.explicit = given;
+    }
+
+    /** The name of the run's state file: the flow's, or its own for an explicit interval. */
+    public String stateKey() {
+        return explicit ? LakeRuns.explicitStateKey(flow) : flow;
     }
 
     /** The bucket the run's objects go to, or null for the lake's source bucket. */

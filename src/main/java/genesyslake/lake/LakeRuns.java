@@ -64,6 +64,7 @@ public final class LakeRuns {
         Path dir = workDir.resolve(flow).resolve(interval.label() + "-" + runId);
         Files.createDirectories(dir);
         ExportRun run = new ExportRun(flow, runId, interval, dir, exchange.getProperty(BUCKET, String.class));
+        run.explicit(explicit(exchange));
         run.spool(new PartitionSpool(dir.resolve("spool")));
         exchange.setProperty(ExportRun.PROPERTY, run);
         return run;
@@ -73,9 +74,26 @@ public final class LakeRuns {
     public ExportRun resume(Exchange exchange, String runId, Interval interval, Path dir, PartitionSpool.Checkpoint at)
             throws IOException {
         ExportRun run = new ExportRun(flow(exchange), runId, interval, dir, exchange.getProperty(BUCKET, String.class));
+        run.explicit(explicit(exchange));
         run.spool(PartitionSpool.resume(dir.resolve("spool"), at));
         exchange.setProperty(ExportRun.PROPERTY, run);
         return run;
+    }
+
+    /** Whether the exchange asks for an interval of its own (header lakeInterval) instead of the schedule's next. */
+    public static boolean explicit(Exchange exchange) {
+        String interval = exchange.getIn().getHeader("lakeInterval", String.class);
+        return interval != null && !interval.isBlank();
+    }
+
+    /** The state file of a flow's explicit-interval runs (triggers with an interval, backfills). */
+    public static String explicitStateKey(String flow) {
+        return flow + "-backfill";
+    }
+
+    /** The state key the exchange's run keeps its in-flight progress under. */
+    public static String stateKey(Exchange exchange) {
+        return explicit(exchange) ? explicitStateKey(flow(exchange)) : flow(exchange);
     }
 
     /** The flow an exchange runs: property {@value #FLOW}, which each flow's route sets (by default its route id). */
@@ -124,23 +142,31 @@ public final class LakeRuns {
         s.set("objects", JSON.valueToTree(run.getObjects().stream().map(o -> java.util.Map.of("key", o.key(),
                 "file", o.file().toAbsolutePath().toString(), "records", o.records(), "bytes", o.bytes(),
                 "rawBytes", o.rawBytes(), "bucket", String.valueOf(o.bucket()))).toList()));
-        watermarks.saveInFlight(run.flow(), s);
+        watermarks.saveInFlight(run.stateKey(), s);
         return run;
     }
 
     /**
-     * When the flow's last run was killed while publishing, takes that run up again (its objects not yet uploaded,
+     * When the flow's last run (of the same interval, for an explicit one) was killed while publishing, takes that run
+     * up again (its objects not yet uploaded,
      * then its manifest) and returns true; the flow then exports nothing new this time.
      */
-    public boolean resumePublish(Exchange exchange) {
+    public boolean resumePublish(Exchange exchange, Interval asked) {
         String flow = flow(exchange);
-        var state = watermarks.inFlight(flow).filter(s -> "publish".equals(s.path("phase").asText()));
+        var state = watermarks.inFlight(stateKey(exchange)).filter(s -> "publish".equals(s.path("phase").asText()));
         if (state.isEmpty()) {
+            return false;
+        }
+        if (asked != null && !asked.toGenesys().equals(state.get().path("interval").asText())) {
+            LOG.warn("{}: a run for {} was killed while uploading; this run for {} replaces its state (its objects stay in "
+                    + "{} until that interval is exported again)", flow, state.get().path("interval").asText(), asked,
+                    state.get().path("runDir").asText());
             return false;
         }
         ObjectNode s = state.get();
         ExportRun run = new ExportRun(flow, s.path("runId").asText(), Interval.parse(s.path("interval").asText(),
                 java.time.Clock.systemUTC()), Path.of(s.path("runDir").asText()), exchange.getProperty(BUCKET, String.class));
+        run.explicit(explicit(exchange));
         run.records().set(s.path("records").asLong());
         run.pages().set(s.path("pages").asLong());
         Instant until = Instant.parse(s.path("completeUntil").asText(run.interval().end().toString()));
@@ -204,10 +230,11 @@ public final class LakeRuns {
     /** Ends a run: advances the watermark if everything landed, removes the work folder, logs the summary. */
     public ExportRun complete(Exchange exchange) {
         ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
-        if (run.complete() && run.completeUntil().isAfter(run.interval().start())) {
+        // An explicit interval (a backfill, a trigger for given days) never moves the schedule's watermark.
+        if (run.complete() && !run.explicit() && run.completeUntil().isAfter(run.interval().start())) {
             watermarks.advance(run.flow(), run.completeUntil());
         }
-        watermarks.clearInFlight(run.flow());
+        watermarks.clearInFlight(run.stateKey());
         deleteTree(run.dir());
         onRunEnded.accept(run);
         Duration took = Duration.between(run.started(), Instant.now());
@@ -243,7 +270,7 @@ public final class LakeRuns {
                 LOG.warn("{}: closing the spool of the failed run failed: {}", run.flow(), e.toString());
             }
         }
-        boolean resumable = watermarks.inFlight(run.flow())
+        boolean resumable = watermarks.inFlight(run.stateKey())
                 .map(s -> run.dir().toAbsolutePath().toString().equals(s.path("runDir").asText()))
                 .orElse(false);
         if (!resumable) {

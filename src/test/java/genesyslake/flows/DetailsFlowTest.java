@@ -159,13 +159,15 @@ class DetailsFlowTest {
         });
         FlowOutcome crashed = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
         assertFalse(crashed.success());
-        assertTrue(daemon.watermarks().inFlight("conversation-details").isPresent(), "the job and cursor were saved");
+        // An explicit interval keeps its progress apart from the schedule's (which it never moves).
+        assertTrue(daemon.watermarks().inFlight("conversation-details-backfill").isPresent(), "the job and cursor were saved");
+        assertFalse(daemon.watermarks().inFlight("conversation-details").isPresent(), "the schedule's state is untouched");
         assertTrue(daemon.lake().keys("conversations/").isEmpty(), "nothing was published by the crashed run");
         daemon.close();
 
         daemon = LocalDaemon.start(dataDir, settings);
         genesys.stats().reset();
-        FlowOutcome resumed = daemon.run("conversation-details", Map.of());
+        FlowOutcome resumed = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
         assertTrue(resumed.success(), resumed.toString());
         assertEquals(0, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"), "no resubmission");
 
@@ -178,7 +180,7 @@ class DetailsFlowTest {
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(new String(expected.get(i), StandardCharsets.UTF_8), lines.get(i));
         }
-        assertFalse(daemon.watermarks().inFlight("conversation-details").isPresent());
+        assertFalse(daemon.watermarks().inFlight("conversation-details-backfill").isPresent());
     }
 
     @Test
@@ -263,6 +265,49 @@ class DetailsFlowTest {
             assertEquals(1, logs.matching(l -> l.startsWith("WARN") && l.contains("changed")
                     && l.contains("[" + other + "]") && l.contains("differ in filter")).size(), String.join("\n", logs.lines()));
         }
+    }
+
+    @Test
+    void explicitIntervalsAndBackfillsNeverMoveTheSchedulesWatermark() {
+        daemon = LocalDaemon.start(Map.of("details.max-days-per-run", "2"));
+        String flow = "conversation-details";
+        // A fresh install's backfill of old days sets no watermark: the schedule still starts from its look-back.
+        var flows = daemon.bean("flowsMBean", genesyslake.management.Flows.class);
+        FlowOutcome backfill = flows.backfill(flow, DAY.minusDays(10).toString(), DAY.minusDays(7).toString());
+        assertTrue(backfill.success(), backfill.toString());
+        assertEquals(3, daemon.lake().keys("conversations/").size(), "three days, in chunks of two");
+        assertTrue(daemon.watermarks().watermark(flow).isEmpty(), "the backfill set no watermark");
+
+        assertTrue(daemon.run(flow, Map.of()).success());
+        var watermark = daemon.watermarks().watermark(flow);
+        assertTrue(watermark.isPresent(), "the schedule's run sets it");
+        assertTrue(daemon.run(flow, Map.of("lakeInterval", DAY.minusDays(20) + "/" + DAY.minusDays(19))).success());
+        assertEquals(watermark, daemon.watermarks().watermark(flow), "an explicit older day leaves it where it was");
+        assertFalse(daemon.watermarks().inFlight(flow + "-backfill").isPresent());
+        assertFalse(daemon.watermarks().inFlight(flow).isPresent());
+    }
+
+    @Test
+    void aJobThatExpiresOnceIsResubmittedAndTheRunCountsEachRecordOnce() {
+        daemon = LocalDaemon.start(Map.of("details.page-size", "40"));
+        var genesys = daemon.local().genesys();
+        String[] first = {null};
+        daemon.bean("details", DetailsExport.class).setPageHook((job, page) -> {
+            if (first[0] == null) {
+                first[0] = job;
+            }
+            if (job.equals(first[0]) && page == 3) {
+                genesys.faults().expireJobsAfterPages(3); // the first job's next page answers 404
+            } else if (!job.equals(first[0])) {
+                genesys.faults().reset(); // the resubmitted job lives
+            }
+        });
+        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+        assertTrue(outcome.success(), outcome.toString());
+        assertEquals(2, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"));
+        int expected = expectedConversations("queries/conversation-details.json").size();
+        assertEquals(expected, daemon.lake().lines("conversations/date=" + DAY + "/").size());
+        assertEquals(expected, outcome.getRecords(), "the discarded first job's records are not counted again");
     }
 
     @Test
