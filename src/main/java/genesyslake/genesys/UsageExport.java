@@ -60,7 +60,19 @@ public final class UsageExport {
             return List.of();
         }
         List<UsageRequest> requests = new ArrayList<>();
-        List<UsageQuery> queries = queries(exchange.getProperty(QUERY_FILES, String.class));
+        // Each file on its own: a bad one is reported (the run fails, naming it) and the others still run.
+        List<UsageQuery> queries = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (String file : files(exchange.getProperty(QUERY_FILES, String.class))) {
+            try {
+                queries.add(UsageQuery.load(Path.of(file), clock));
+            } catch (IllegalArgumentException e) {
+                bad.add(e.getMessage());
+            }
+        }
+        if (queries.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", bad));
+        }
         for (UsageQuery query : queries) {
             // A granularity picks the files of that granularity: running a file at another one would put a second
             // row shape into that granularity's partition.
@@ -80,7 +92,33 @@ public final class UsageExport {
                 requests.stream().map(r -> r.interval().end()).max(Instant::compareTo).orElseThrow());
         ExportRun run = runs.start(exchange, span);
         requests.forEach(r -> run.query(r.query().file().toString(), r.query().hash()));
+        bad.forEach(run::failed);
         return requests;
+    }
+
+    /** Marks where one request's records start, so a request that fails leaves none of them behind. */
+    public void beginRequest(Exchange exchange) throws IOException {
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        exchange.setProperty("lakeRequestStart", run.spool().checkpoint());
+        exchange.setProperty("lakeRequestRecords", run.records().get());
+    }
+
+    /** One request failed: its records are dropped, the run goes on with the others and is reported failed. */
+    public void failedRequest(Exchange exchange) throws IOException {
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        run.spool().restore(exchange.getProperty("lakeRequestStart", genesyslake.lake.PartitionSpool.Checkpoint.class));
+        run.records().set(exchange.getProperty("lakeRequestRecords", 0L, Long.class));
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        run.failed(genesyslake.management.FlowRunner.failure(cause));
+    }
+
+    private static List<String> files(String list) {
+        List<String> files = Arrays.stream(list == null ? new String[0] : list.split(","))
+                .map(String::trim).filter(f -> !f.isEmpty()).toList();
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no usage query files are configured (" + QUERY_FILES + " is empty)");
+        }
+        return files;
     }
 
     /** The record in the body with {@code "granularity":"<header lakePartition>"} added, bytes otherwise as sent. */

@@ -138,6 +138,12 @@ public final class ExportRun {
         return pages;
     }
 
+    /** Part of the run failed (one query of several): the rest is published, the run is reported failed. */
+    public void failed(String why) {
+        complete = false;
+        note = note.isEmpty() ? why : note + "; " + why;
+    }
+
     /** Marks the run as not covering its whole interval (e.g. data not yet available): no watermark advance. */
     public void partial(String why) {
         complete = false;

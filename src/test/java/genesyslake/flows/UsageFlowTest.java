@@ -208,4 +208,20 @@ class UsageFlowTest {
             both.closeAndDelete();
         }
     }
+
+    @Test
+    void aBadQueryFileIsNamedAndTheOtherFilesStillLand(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.json"),
+                "{\"interval\":\"last full month\",\"granularity\":\"Hour\"}");
+        LocalDaemon two = LocalDaemon.start(Map.of("usage.query-files", bad + ",queries/usage-query.json"));
+        try {
+            FlowOutcome outcome = two.run("usage-export", Map.of("lakeInterval", "2025-12-01/2026-01-01"));
+            assertFalse(outcome.success(), "one file failed");
+            assertTrue(outcome.getSummary().contains("bad.json") && outcome.getSummary().contains("Hour"), outcome.getSummary());
+            assertEquals(1, two.lake().keys("granularity=month/usage_20251201").size(), "the good file's rows landed");
+        } finally {
+            two.closeAndDelete();
+        }
+    }
 }

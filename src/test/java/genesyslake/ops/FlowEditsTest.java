@@ -34,8 +34,8 @@ class FlowEditsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The record split's last step in usage.camel.yaml, at its indentation. */
-    private static final String APPEND = " ".repeat(20) + "- bean:\n" + " ".repeat(24) + "ref: lakeRuns\n"
-            + " ".repeat(24) + "method: append\n";
+    private static final String APPEND = " ".repeat(26) + "- bean:\n" + " ".repeat(30) + "ref: lakeRuns\n"
+            + " ".repeat(30) + "method: append\n";
 
     private LocalDaemon daemon;
     private Path routes;
@@ -108,7 +108,7 @@ class FlowEditsTest {
                       - bean:
                           ref: lakeRuns
                           method: append
-                """.indent(20);
+                """.indent(26);
         edit("usage.camel.yaml", "usage-export", APPEND, keepThrottled, "status429 > 0");
         FlowOutcome filtered = daemon.run("usage-export", Map.of("lakeInterval", month));
         assertTrue(filtered.success(), filtered.toString());
