@@ -108,8 +108,10 @@ public class LakeConfiguration implements CamelConfiguration {
         Watermarks watermarks = new Watermarks(Path.of(s.string("lake.state-dir")));
         LakeRuns runs = new LakeRuns(Path.of(s.string("lake.work-dir")), watermarks);
         registry.bind("lakeRuns", runs);
-        registry.bind("deadLetters", new DeadLetters(Path.of(s.string("lake.dead-letter-dir")), s3,
-                s.string("lake.source-bucket")));
+        DeadLetters deadLetters = new DeadLetters(Path.of(s.string("lake.dead-letter-dir")), s3,
+                s.string("lake.source-bucket"));
+        deadLetters.setWatermarks(watermarks);
+        registry.bind("deadLetters", deadLetters);
 
         // The flows' steps: routes/*.camel.yaml declare the flows; these make one request or do one step each.
         registry.bind("genesys", new GenesysComponent(genesys, Path.of(s.string("lake.work-dir")).resolve("genesys")));

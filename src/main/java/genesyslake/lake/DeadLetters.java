@@ -36,10 +36,17 @@ public final class DeadLetters {
     private final S3Client s3;
     private final String bucket;
 
+    private volatile Watermarks watermarks;
+
     public DeadLetters(Path dir, S3Client s3, String bucket) {
         this.dir = dir;
         this.s3 = s3;
         this.bucket = bucket;
+    }
+
+    /** Lets a replay that completes a scheduled run advance that flow's watermark. */
+    public void setWatermarks(Watermarks watermarks) {
+        this.watermarks = watermarks;
     }
 
     /** Called by the upload route's error handler once redeliveries are exhausted. */
@@ -60,6 +67,12 @@ public final class DeadLetters {
             if (run != null) {
                 meta.put("flow", run.flow());
                 meta.put("runId", run.runId());
+                // What it takes to finish the run's record once every letter has landed: its manifest, and
+                // whether the watermark may then advance.
+                meta.put("manifestKey", LakeRuns.manifestKey(run));
+                meta.put("completeApartFromUploads", run.completeApartFromUploads());
+                meta.put("scheduled", !run.explicit());
+                meta.put("completeUntil", run.completeUntil().toString());
                 run.deadLettered(object.key());
             }
             JSON.writerWithDefaultPrettyPrinter().writeValue(letter.resolve("meta.json").toFile(), meta);
@@ -98,11 +111,52 @@ public final class DeadLetters {
         return out;
     }
 
-    /** After a successful replay upload. */
-    public void replayed(Exchange exchange) {
+    /**
+     * After a successful replay upload. When it was its run's last letter, the run's manifest is rewritten to say
+     * every object landed (complete, unless the run lacked something else) and a scheduled run's watermark advances.
+     */
+    public void replayed(Exchange exchange) throws IOException {
         LakeObject object = exchange.getProperty(OBJECT_PROPERTY, LakeObject.class);
         LOG.info("Replayed dead letter s3://{}/{} ({} records)", bucketOf(object), object.key(), object.records());
-        LakeRuns.deleteTree(object.file().getParent());
+        Path letter = object.file().getParent();
+        JsonNode meta = Files.exists(letter.resolve("meta.json")) ? JSON.readTree(letter.resolve("meta.json").toFile()) : null;
+        LakeRuns.deleteTree(letter);
+        if (meta != null && meta.hasNonNull("runId") && meta.hasNonNull("manifestKey") && !hasLettersOf(meta.get("runId").asText())) {
+            completeRun(bucketOf(object), meta);
+        }
+    }
+
+    private boolean hasLettersOf(String runId) throws IOException {
+        try (Stream<Path> letters = Files.list(dir)) {
+            for (Path l : letters.toList()) {
+                Path m = l.resolve("meta.json");
+                if (Files.exists(m) && runId.equals(JSON.readTree(m.toFile()).path("runId").asText())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void completeRun(String in, JsonNode meta) {
+        String key = meta.get("manifestKey").asText();
+        try {
+            ObjectNode manifest = (ObjectNode) JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(in).key(key)).asByteArray());
+            manifest.path("objects").forEach(o -> ((ObjectNode) o).put("uploaded", true));
+            boolean complete = meta.path("completeApartFromUploads").asBoolean(false);
+            manifest.put("complete", complete);
+            manifest.put("replayed", Instant.now().toString());
+            s3.putObject(b -> b.bucket(in).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest)));
+            if (complete && meta.path("scheduled").asBoolean(false) && watermarks != null) {
+                watermarks.advance(meta.path("flow").asText(), Instant.parse(meta.path("completeUntil").asText()));
+            }
+            LOG.info("Run {} of {}: every object has landed after replay; s3://{}/{} now says complete={}",
+                    meta.path("runId").asText(), meta.path("flow").asText(), in, key, complete);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Run {}: its objects all landed, but its manifest s3://{}/{} could not be updated: {}",
+                    meta.path("runId").asText(), in, key, e.toString());
+        }
     }
 
     public int count() throws IOException {

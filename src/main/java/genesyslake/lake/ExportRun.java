@@ -165,6 +165,11 @@ public final class ExportRun {
         return completeUntil;
     }
 
+    /** Whether the run covered its interval, leaving aside objects kept as dead letters. */
+    public boolean completeApartFromUploads() {
+        return complete;
+    }
+
     public boolean complete() {
         return complete && deadLettered.isEmpty();
     }

@@ -212,7 +212,7 @@ public final class LakeRuns {
             n.put("bytes", o.bytes());
             n.put("uploaded", !run.deadLetteredKeys().contains(o.key()));
         }
-        String key = "_manifests/" + run.flow() + "/" + run.interval().label() + ".json";
+        String key = manifestKey(run);
         try {
             Path file = run.dir().resolve("manifest.json");
             JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), m);
@@ -220,6 +220,11 @@ public final class LakeRuns {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the manifest of " + run, e);
         }
+    }
+
+    /** Where a run's manifest goes in its bucket. */
+    public static String manifestKey(ExportRun run) {
+        return "_manifests/" + run.flow() + "/" + run.interval().label() + ".json";
     }
 
     /** After an object landed: free its disk space straight away. */
