@@ -122,69 +122,51 @@ final class GenesysProducer extends DefaultProducer {
         }
     }
 
-    /** Streams the answer into a work file, records one a line, so its status is known before anyone reads them. */
     private void usageResults(Exchange exchange, String executionId) throws IOException {
-        Files.createDirectories(endpoint.getComponent().workDir());
-        Path file = Files.createTempFile(endpoint.getComponent().workDir(), "usage-" + executionId + "-", ".ndjson");
-        RawJsonScanner.Result fields;
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            fields = http.get("/api/v2/usage/query/" + executionId + "/results", Map.of(),
-                    body -> RawJsonScanner.of("results").scan(body, (buf, off, len) -> {
-                        out.write(buf, off, len);
-                        out.write('\n');
-                    }));
-        } catch (RuntimeException | IOException e) {
-            Files.deleteIfExists(file);
-            throw e;
-        }
-        String status = fields.text("queryStatus") == null ? "" : fields.text("queryStatus");
-        Message in = exchange.getIn();
-        in.setHeader(GenesysHeaders.QUERY_STATUS, status);
-        in.setHeader(GenesysHeaders.RECORD_COUNT, fields.records("results"));
-        if ("Complete".equalsIgnoreCase(status)) {
-            in.setBody(file.toFile());
-            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                @Override
-                public void onDone(Exchange done) {
-                    file.toFile().delete();
-                }
-            });
-        } else {
-            Files.deleteIfExists(file);
-            in.setBody(null);
-        }
+        spoolAnswer(exchange, "/api/v2/usage/query/" + executionId + "/results", Map.of(), "results", "Complete");
     }
 
-    /** One page of a usage aggregates job, its entities spooled to a work file like a usage answer. */
+    /** One page of a usage aggregates job, spooled like a usage answer; also its error and next cursor. */
     private void usageAggregatesPage(Exchange exchange, String jobId) throws IOException {
         Message in = exchange.getIn();
         Map<String, String> params = new HashMap<>();
         params.put("pageSize", String.valueOf(pageSize(in)));
         params.put("after", in.getHeader(GenesysHeaders.CURSOR, String.class));
+        RawJsonScanner.Result fields = spoolAnswer(exchange, "/api/v2/usage/aggregates/query/jobs/" + jobId, params,
+                "entities", "Succeeded");
+        JsonNode error = fields.field("errorBody");
+        in.setHeader(GenesysHeaders.JOB_ERROR_MESSAGE, error == null ? null : error.path("message").asText(error.toString()));
+        in.setHeader(GenesysHeaders.CURSOR, after(fields.text("nextUri")));
+    }
+
+    /**
+     * Streams a GET answer into a work file, the records of {@code recordsField} one a line, so its queryStatus (which
+     * may come after them) is known before anyone reads them. Sets GenesysQueryStatus and GenesysRecordCount; the
+     * body is the file (deleted when the exchange completes) when the status is {@code done}, else empty.
+     */
+    private RawJsonScanner.Result spoolAnswer(Exchange exchange, String path, Map<String, String> params,
+            String recordsField, String done) throws IOException {
         Files.createDirectories(endpoint.getComponent().workDir());
-        Path file = Files.createTempFile(endpoint.getComponent().workDir(), "usage-job-" + jobId + "-", ".ndjson");
+        Path file = Files.createTempFile(endpoint.getComponent().workDir(), "answer-", ".ndjson");
         RawJsonScanner.Result fields;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            fields = http.get("/api/v2/usage/aggregates/query/jobs/" + jobId, params,
-                    body -> RawJsonScanner.of("entities").scan(body, (buf, off, len) -> {
-                        out.write(buf, off, len);
-                        out.write('\n');
-                    }));
+            fields = http.get(path, params, body -> RawJsonScanner.of(recordsField).scan(body, (buf, off, len) -> {
+                out.write(buf, off, len);
+                out.write('\n');
+            }));
         } catch (RuntimeException | IOException e) {
             Files.deleteIfExists(file);
             throw e;
         }
         String status = fields.text("queryStatus") == null ? "" : fields.text("queryStatus");
+        Message in = exchange.getIn();
         in.setHeader(GenesysHeaders.QUERY_STATUS, status);
-        in.setHeader(GenesysHeaders.RECORD_COUNT, fields.records("entities"));
-        JsonNode error = fields.field("errorBody");
-        in.setHeader(GenesysHeaders.JOB_ERROR_MESSAGE, error == null ? null : error.path("message").asText(error.toString()));
-        if ("Succeeded".equalsIgnoreCase(status)) {
-            in.setHeader(GenesysHeaders.CURSOR, after(fields.text("nextUri")));
+        in.setHeader(GenesysHeaders.RECORD_COUNT, fields.records(recordsField));
+        if (done.equalsIgnoreCase(status)) {
             in.setBody(file.toFile());
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
-                public void onDone(Exchange done) {
+                public void onDone(Exchange completed) {
                     file.toFile().delete();
                 }
             });
@@ -192,6 +174,7 @@ final class GenesysProducer extends DefaultProducer {
             Files.deleteIfExists(file);
             in.setBody(null);
         }
+        return fields;
     }
 
     /** The {@code after} cursor of a nextUri ("...?pageSize=100&amp;after=abc"), or null when there is no next page. */
