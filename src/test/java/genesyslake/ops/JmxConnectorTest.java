@@ -95,15 +95,18 @@ class JmxConnectorTest {
     }
 
     @Test
-    void runConversationDetailsForExportsTheDayAndTheWatermarkAttributeShowsIt() throws Exception {
+    void runConversationDetailsForExportsTheDayAndOnlyTheSchedulesRunMovesTheWatermarkAttribute() throws Exception {
         CompositeData outcome = invoke("runConversationDetailsFor", DAY + "/" + DAY.plusDays(1));
         assertEquals(true, outcome.get("success"), outcome.toString());
         long records = (Long) outcome.get("records");
         assertEquals(records, daemon.lake().lines("conversations/date=" + DAY + "/").size());
         assertTrue(records > 0);
-        @SuppressWarnings("unchecked")
         Map<String, String> watermarks = toMap((javax.management.openmbean.TabularData) jmx.getAttribute(flows, "Watermarks"));
-        assertEquals(DAY.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toString(), watermarks.get("conversation-details"));
+        assertEquals("none", watermarks.get("conversation-details"), "an explicit interval leaves the schedule's watermark");
+
+        assertEquals(true, invoke("runConversationDetails").get("success"));
+        watermarks = toMap((javax.management.openmbean.TabularData) jmx.getAttribute(flows, "Watermarks"));
+        assertTrue(watermarks.get("conversation-details").endsWith("T00:00:00Z"), "the schedule's run sets it: " + watermarks);
     }
 
     @Test
