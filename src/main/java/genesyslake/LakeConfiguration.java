@@ -18,6 +18,7 @@ import genesyslake.local.LocalStack;
 import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
 import genesyslake.management.JmxRegistration;
+import genesyslake.management.JolokiaOffTheQueue;
 import genesyslake.management.LakeMetrics;
 import genesyslake.management.ManagementSecurity;
 import genesyslake.management.OneRunAtATime;
@@ -144,6 +145,7 @@ public class LakeConfiguration implements CamelConfiguration {
         Flows flowsMBean = new Flows(flows, watermarks, s.integer("details.max-days-per-run", 7));
         registry.bind("flowsMBean", flowsMBean);
         context.addService(new JmxRegistration(flowsMBean, Flows.OBJECT_NAME), true, true);
+        JolokiaOffTheQueue.install(context);
         LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
         context.addService(metrics, true, false);
         runs.onRunEnded(run -> metrics.runEnded(run.flow(), run.records().get(), run.pages().get(), run.complete()));
