@@ -17,6 +17,7 @@ import genesyslake.lake.Watermarks;
 import genesyslake.local.LocalStack;
 import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
+import genesyslake.management.FlowRuns;
 import genesyslake.management.JmxRegistration;
 import genesyslake.management.JolokiaOffTheQueue;
 import genesyslake.management.LakeMetrics;
@@ -124,7 +125,8 @@ public class LakeConfiguration implements CamelConfiguration {
                 DetailsQuery.Kind.CONVERSATIONS));
         validateAtStartup("user-details", () -> DetailsQuery.load(Path.of(s.string("users.query-file")),
                 DetailsQuery.Kind.USERS));
-        registry.bind("oneRunAtATime", new OneRunAtATime());
+        OneRunAtATime oneRunAtATime = new OneRunAtATime();
+        registry.bind("oneRunAtATime", oneRunAtATime);
 
         if (s.bool("lake.ha.enabled", false)) {
             // Several instances for availability, one exporting: routes start only on the holder of the lock.
@@ -142,9 +144,12 @@ public class LakeConfiguration implements CamelConfiguration {
 
         FlowRunner flows = new FlowRunner(context);
         registry.bind("flows", flows);
-        Flows flowsMBean = new Flows(flows, watermarks, s.integer("details.max-days-per-run", 7));
+        FlowRuns flowRuns = new FlowRuns(context, oneRunAtATime, s.integer("lake.management.run-threads", 4), 50);
+        context.addService(flowRuns, true, true);
+        Flows flowsMBean = new Flows(flows, watermarks, s.integer("details.max-days-per-run", 7), flowRuns);
         registry.bind("flowsMBean", flowsMBean);
-        context.addService(new JmxRegistration(flowsMBean, Flows.OBJECT_NAME), true, true);
+        context.addService(new JmxRegistration(flowsMBean.timeBoxed(s.duration("lake.management.sync-timeout",
+                Duration.ofSeconds(30))), Flows.OBJECT_NAME), true, true);
         JolokiaOffTheQueue.install(context);
         LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
         context.addService(metrics, true, false);
