@@ -87,17 +87,17 @@ public final class FlowRuns extends ServiceSupport {
         Run run = new Run(FlowRunner.newTriggerId(), flow, operation);
         String busy = busy(flow);
         if (busy != null) {
-            return remember(run).refuse(busy);
+            return remember(run.refuse(busy));
         }
         if (executor == null || !isRunAllowed()) {
-            return remember(run).refuse("the daemon is not running");
+            return remember(run.refuse("the daemon is not running"));
         }
         remember(run);
         try {
             executor.execute(() -> run.execute(work));
         } catch (RejectedExecutionException e) {
-            return run.refuse("too many runs started at once (" + threads + " running, " + threads
-                    + " waiting); try again when one has finished");
+            return remember(run.refuse("too many runs started at once (" + threads + " running, " + threads
+                    + " waiting); try again when one has finished"));
         }
         LOG.info("Started {} as run {}", operation, run.id);
         return run.status();
@@ -105,7 +105,7 @@ public final class FlowRuns extends ServiceSupport {
 
     /** A run that could not start at all (e.g. its input is not valid), remembered like any other. */
     public synchronized FlowRunStatus refused(String flow, String operation, String why) {
-        return remember(new Run(FlowRunner.newTriggerId(), flow, operation)).refuse(why);
+        return remember(new Run(FlowRunner.newTriggerId(), flow, operation).refuse(why));
     }
 
     /** The run's status, or null when no run of that id is remembered. */
@@ -161,7 +161,8 @@ public final class FlowRuns extends ServiceSupport {
         return null;
     }
 
-    private Run remember(Run run) {
+    /** Adds (or keeps) the run and forgets the oldest ended runs beyond {@code keep}; answers the run's status. */
+    private FlowRunStatus remember(Run run) {
         runs.put(run.id, run);
         int ended = (int) runs.values().stream().filter(r -> !r.status().active()).count();
         var it = runs.values().iterator();
@@ -171,7 +172,7 @@ public final class FlowRuns extends ServiceSupport {
                 ended--;
             }
         }
-        return run;
+        return run.status();
     }
 
     /** What a run reports while it runs: the flow exchange in flight (for its live record count) and backfill days. */
@@ -246,13 +247,13 @@ public final class FlowRuns extends ServiceSupport {
             ended.countDown();
         }
 
-        FlowRunStatus refuse(String why) {
+        Run refuse(String why) {
             millis = 0;
             outcome = new FlowOutcome(id, flow, false, 0, 0, why);
             state = FlowRunStatus.REFUSED;
             ended.countDown();
             LOG.info("Refused {}: {}", operation, why);
-            return status();
+            return this;
         }
 
         FlowOutcome outcome() {
