@@ -17,7 +17,9 @@ import genesyslake.lake.Watermarks;
 import genesyslake.local.LocalStack;
 import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
+import genesyslake.management.FlowRuns;
 import genesyslake.management.JmxRegistration;
+import genesyslake.management.JolokiaOffTheQueue;
 import genesyslake.management.LakeMetrics;
 import genesyslake.management.ManagementSecurity;
 import genesyslake.management.OneRunAtATime;
@@ -125,7 +127,8 @@ public class LakeConfiguration implements CamelConfiguration {
                 DetailsQuery.Kind.CONVERSATIONS));
         validateAtStartup("user-details", () -> DetailsQuery.load(Path.of(s.string("users.query-file")),
                 DetailsQuery.Kind.USERS));
-        registry.bind("oneRunAtATime", new OneRunAtATime());
+        OneRunAtATime oneRunAtATime = new OneRunAtATime();
+        registry.bind("oneRunAtATime", oneRunAtATime);
 
         if (s.bool("lake.ha.enabled", false)) {
             // Several instances for availability, one exporting: routes start only on the holder of the lock.
@@ -143,9 +146,13 @@ public class LakeConfiguration implements CamelConfiguration {
 
         FlowRunner flows = new FlowRunner(context);
         registry.bind("flows", flows);
-        Flows flowsMBean = new Flows(flows, watermarks, s.integer("details.max-days-per-run", 7));
+        FlowRuns flowRuns = new FlowRuns(context, oneRunAtATime, s.integer("lake.management.run-threads", 4), 50);
+        context.addService(flowRuns, true, true);
+        Flows flowsMBean = new Flows(flows, watermarks, s.integer("details.max-days-per-run", 7), flowRuns);
         registry.bind("flowsMBean", flowsMBean);
-        context.addService(new JmxRegistration(flowsMBean, Flows.OBJECT_NAME), true, true);
+        context.addService(new JmxRegistration(flowsMBean.timeBoxed(s.duration("lake.management.sync-timeout",
+                Duration.ofSeconds(30))), Flows.OBJECT_NAME), true, true);
+        JolokiaOffTheQueue.install(context);
         LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
         context.addService(metrics, true, false);
         runs.onRunEnded(run -> metrics.runEnded(run.flow(), run.records().get(), run.pages().get(), run.complete()));

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Runs a flow on demand, for --once and JMX. The flows are the routes whose {@code group} is export, catalog or report
@@ -48,7 +49,19 @@ public final class FlowRunner {
     }
 
     public FlowOutcome run(String flow, Map<String, Object> headers) {
-        String runId = UUID.randomUUID().toString().substring(0, 8);
+        return run(flow, headers, newTriggerId(), exchange -> { });
+    }
+
+    /** A short id for one trigger. */
+    static String newTriggerId() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * As {@link #run(String, Map)}, with the trigger's id given and {@code started} told the exchange as it is sent,
+     * so a caller on another thread can watch the run's progress (its {@link ExportRun} property) while it runs.
+     */
+    public FlowOutcome run(String flow, Map<String, Object> headers, String runId, Consumer<Exchange> started) {
         if (!flows().contains(flow)) {
             return new FlowOutcome(runId, flow, false, 0, 0, "no such flow; known flows: " + flows());
         }
@@ -58,6 +71,7 @@ public final class FlowRunner {
         Exchange result = producer.send(route.getEndpoint(), ex -> {
             ex.getIn().setHeaders(new HashMap<>(headers));
             ex.setProperty("lakeTrigger", runId);
+            started.accept(ex);
         });
         long ms = (System.nanoTime() - t0) / 1_000_000;
         ExportRun run = result.getProperty(ExportRun.PROPERTY, ExportRun.class);

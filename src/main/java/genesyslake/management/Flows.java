@@ -6,6 +6,8 @@ import genesyslake.query.Interval;
 import genesyslake.report.Reports;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -14,7 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The JMX face of {@link FlowRunner}: triggers with optional interval, and backfills in chunks. */
+/**
+ * The JMX face of {@link FlowRunner}: triggers with optional interval, and backfills in chunks. Every run goes through
+ * {@link FlowRuns} (its own thread, a run id, progress for runStatus); the start* operations answer at once, the run*
+ * operations and backfill wait for the outcome: as long as it takes for Java callers ({@code --backfill}), at most
+ * the sync timeout for the view registered over JMX ({@link #timeBoxed(Duration)}).
+ */
 public final class Flows implements FlowsMXBean {
 
     public static final String OBJECT_NAME = "genesyslake:type=Flows";
@@ -22,11 +29,27 @@ public final class Flows implements FlowsMXBean {
     private final FlowRunner runner;
     private final Watermarks watermarks;
     private final int detailsDaysPerChunk;
+    private final FlowRuns runs;
+    private final Duration syncWait;
 
-    public Flows(FlowRunner runner, Watermarks watermarks, int detailsDaysPerChunk) {
+    public Flows(FlowRunner runner, Watermarks watermarks, int detailsDaysPerChunk, FlowRuns runs) {
+        this(runner, watermarks, detailsDaysPerChunk, runs, null);
+    }
+
+    private Flows(FlowRunner runner, Watermarks watermarks, int detailsDaysPerChunk, FlowRuns runs, Duration syncWait) {
         this.runner = runner;
         this.watermarks = watermarks;
         this.detailsDaysPerChunk = Math.max(1, detailsDaysPerChunk);
+        this.runs = runs;
+        this.syncWait = syncWait;
+    }
+
+    /**
+     * The same operations, whose synchronous ones wait at most {@code wait}, then answer the run id and "still
+     * running" (the run goes on): what a JMX or HTTP caller gets, so no request holds a thread for a whole run.
+     */
+    public Flows timeBoxed(Duration wait) {
+        return new Flows(runner, watermarks, detailsDaysPerChunk, runs, wait);
     }
 
     @Override
@@ -45,37 +68,37 @@ public final class Flows implements FlowsMXBean {
 
     @Override
     public FlowOutcome runUsageExport() {
-        return runFlow("usage-export");
+        return sync(startFlow("usage-export"));
     }
 
     @Override
     public FlowOutcome runUsageExportFor(String interval, String granularity) {
-        return withInterval("usage-export", interval, granularity);
+        return sync(withInterval("runUsageExportFor", "usage-export", interval, granularity));
     }
 
     @Override
     public FlowOutcome runConversationDetails() {
-        return runFlow("conversation-details");
+        return sync(startFlow("conversation-details"));
     }
 
     @Override
     public FlowOutcome runConversationDetailsFor(String interval) {
-        return withInterval("conversation-details", interval, null);
+        return sync(withInterval("runConversationDetailsFor", "conversation-details", interval, null));
     }
 
     @Override
     public FlowOutcome runUserDetails() {
-        return runFlow("user-details");
+        return sync(startFlow("user-details"));
     }
 
     @Override
     public FlowOutcome runUserDetailsFor(String interval) {
-        return withInterval("user-details", interval, null);
+        return sync(withInterval("runUserDetailsFor", "user-details", interval, null));
     }
 
     @Override
     public FlowOutcome runCatalogRefresh() {
-        return runFlow("catalog-refresh");
+        return sync(startFlow("catalog-refresh"));
     }
 
     @Override
@@ -84,38 +107,94 @@ public final class Flows implements FlowsMXBean {
         if (name != null && !name.isBlank()) {
             headers.put(Reports.REPORT_HEADER, name.trim());
         }
-        return runner.run("athena-report", headers);
+        return sync(start("runReport(" + (name == null ? "" : name) + ")", "athena-report", headers));
     }
 
     @Override
     public FlowOutcome runFlow(String flow) {
-        return runner.run(flow, Map.of());
+        return sync(startFlow(flow));
     }
 
     @Override
     public FlowOutcome backfill(String flow, String from, String to) {
+        return sync(backfillRun("backfill", flow, from, to));
+    }
+
+    @Override
+    public FlowRunStatus startFlow(String flow) {
+        return start("startFlow(" + flow + ")", flow, Map.of());
+    }
+
+    @Override
+    public FlowRunStatus startFlowFor(String flow, String interval) {
+        return withInterval("startFlowFor", flow, interval, null);
+    }
+
+    @Override
+    public FlowRunStatus startUsageExportFor(String interval, String granularity) {
+        return withInterval("startUsageExportFor", "usage-export", interval, granularity);
+    }
+
+    @Override
+    public FlowRunStatus startBackfill(String flow, String from, String to) {
+        return backfillRun("startBackfill", flow, from, to);
+    }
+
+    @Override
+    public FlowRunStatus runStatus(String runId) {
+        FlowRunStatus s = runs.status(runId);
+        return s != null ? s : new FlowRunStatus(String.valueOf(runId), "-", "-", "unknown", 0, 0, 0, "", 0,
+                "no run " + runId + " is remembered (the last runs are kept until a restart)");
+    }
+
+    @Override
+    public List<FlowRunStatus> recentRuns() {
+        return runs.recent();
+    }
+
+    private FlowRunStatus backfillRun(String op, String flow, String from, String to) {
+        String operation = op + "(" + flow + ", " + from + ", " + to + ")";
+        if (!runner.flows().contains(flow)) {
+            return runs.refused(flow, operation, "no such flow; known flows: " + runner.flows());
+        }
         Interval whole;
         try {
             whole = Interval.parse(from + "/" + to, Clock.systemUTC());
         } catch (IllegalArgumentException e) {
-            return rejected(flow, "backfill range " + from + ".." + to + " is not valid: " + e.getMessage());
+            return runs.refused(flow, operation, "backfill range " + from + ".." + to + " is not valid: " + e.getMessage());
         }
         List<Interval> chunks = chunks(flow, whole);
+        return runs.start(flow, operation, progress -> backfill(flow, whole, chunks, progress));
+    }
+
+    private FlowOutcome backfill(String flow, Interval whole, List<Interval> chunks, FlowRuns.Progress progress) {
+        int totalDays = chunks.stream().mapToInt(Flows::days).sum();
+        progress.days(totalDays);
         long records = 0;
         long millis = 0;
-        List<String> done = new ArrayList<>();
+        int days = 0;
+        int done = 0;
         for (Interval chunk : chunks) {
-            FlowOutcome o = withInterval(flow, chunk.toGenesys(), null);
+            Map<String, Object> headers = new HashMap<>();
+            headers.put(UsageExport.INTERVAL_HEADER, chunk.toGenesys());
+            FlowOutcome o = runner.run(flow, headers, FlowRunner.newTriggerId(), progress::exchange);
             records += o.getRecords();
             millis += o.getMillis();
             if (!o.isSuccess()) {
+                progress.chunkDone(records, days);
                 return new FlowOutcome(o.getRunId(), flow, false, records, millis, "backfill stopped at " + chunk + " after "
-                        + done.size() + " of " + chunks.size() + " chunks: " + o.getSummary());
+                        + done + " of " + chunks.size() + " chunks: " + o.getSummary());
             }
-            done.add(chunk.toString());
+            done++;
+            days += days(chunk);
+            progress.chunkDone(records, days);
         }
         return new FlowOutcome("backfill", flow, true, records, millis, "backfilled " + whole + " in " + chunks.size()
                 + " chunks");
+    }
+
+    private static int days(Interval chunk) {
+        return (int) ChronoUnit.DAYS.between(chunk.startDate(), chunk.lastDate().plusDays(1));
     }
 
     /** Details flows: runs of detailsDaysPerChunk days; usage: calendar months. */
@@ -134,23 +213,40 @@ public final class Flows implements FlowsMXBean {
         return out;
     }
 
-    private FlowOutcome withInterval(String flow, String interval, String granularity) {
+    private FlowRunStatus withInterval(String op, String flow, String interval, String granularity) {
+        String operation = op + "(" + (op.startsWith("startFlowFor") ? flow + ", " : "") + interval
+                + (granularity == null ? "" : ", " + granularity) + ")";
         Map<String, Object> headers = new HashMap<>();
         if (interval != null && !interval.isBlank()) {
             try {
                 Interval.parse(interval, Clock.systemUTC());
             } catch (IllegalArgumentException e) {
-                return rejected(flow, "interval '" + interval + "' is not valid: " + e.getMessage());
+                return runs.refused(flow, operation, "interval '" + interval + "' is not valid: " + e.getMessage());
             }
             headers.put(UsageExport.INTERVAL_HEADER, interval.trim());
         }
         if (granularity != null && !granularity.isBlank()) {
             headers.put(UsageExport.GRANULARITY_HEADER, granularity.trim());
         }
-        return runner.run(flow, headers);
+        return start(operation, flow, headers);
     }
 
-    private static FlowOutcome rejected(String flow, String why) {
-        return new FlowOutcome("-", flow, false, 0, 0, why);
+    private FlowRunStatus start(String operation, String flow, Map<String, Object> headers) {
+        if (!runner.flows().contains(flow)) {
+            return runs.refused(flow, operation, "no such flow; known flows: " + runner.flows());
+        }
+        return runs.start(flow, operation, progress -> runner.run(flow, headers, FlowRunner.newTriggerId(),
+                progress::exchange));
+    }
+
+    /** The outcome of a started run: at once when it never started, else when it ends (or syncWait passes). */
+    private FlowOutcome sync(FlowRunStatus started) {
+        try {
+            return runs.await(started, syncWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new FlowOutcome(started.getRunId(), started.getFlow(), false, 0, 0,
+                    "interrupted while waiting; the run goes on: poll runStatus(\"" + started.getRunId() + "\")");
+        }
     }
 }

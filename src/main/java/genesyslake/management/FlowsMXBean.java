@@ -5,35 +5,82 @@ import java.util.Map;
 
 /**
  * Operator triggers, registered as {@code genesyslake:type=Flows}. Intervals are ISO-8601 {@code start/end}
- * (dates or instants); blank means "what the schedule would do". Every operation returns the run's outcome.
+ * (dates or instants); blank means "what the schedule would do". The start* operations answer at once with a run id
+ * ({@link #runStatus} follows it); the run* operations and {@link #backfill} wait for the outcome, over JMX at most
+ * {@code lake.management.sync-timeout}. A trigger for a flow that is running is refused at once.
  */
+@Describe("Triggers the lake's flows and reports their runs")
 public interface FlowsMXBean {
 
+    String INTERVAL = "ISO-8601 interval start/end, dates or instants (e.g. 2026-10-01/2026-11-01); blank: what the "
+            + "schedule would export";
+    String GRANULARITY = "Day, Week or Month: runs only the usage query files of that granularity; blank: all of them";
+    String FLOW = "flow id: a route of group export, catalog or report (see the Flows attribute), e.g. usage-export";
+
+    @Describe("The flows, in pipeline order (exports, catalog, reports)")
     List<String> getFlows();
 
     /** Per flow: the end of the last interval exported completely (ISO instant), or "none". */
+    @Describe("Per flow: the end of the last interval exported completely (ISO instant), or none")
     Map<String, String> getWatermarks();
 
+    @Describe("Runs the usage export as its schedule would and waits for the outcome")
     FlowOutcome runUsageExport();
 
-    FlowOutcome runUsageExportFor(String interval, String granularity);
+    @Describe("Exports usage for an interval at a granularity and waits for the outcome")
+    FlowOutcome runUsageExportFor(@Describe(name = "interval", value = INTERVAL) String interval,
+                                  @Describe(name = "granularity", value = GRANULARITY) String granularity);
 
+    @Describe("Runs the conversation details export as its schedule would and waits for the outcome")
     FlowOutcome runConversationDetails();
 
-    FlowOutcome runConversationDetailsFor(String interval);
+    @Describe("Exports conversation details for an interval and waits for the outcome")
+    FlowOutcome runConversationDetailsFor(@Describe(name = "interval", value = INTERVAL) String interval);
 
+    @Describe("Runs the user details export as its schedule would and waits for the outcome")
     FlowOutcome runUserDetails();
 
-    FlowOutcome runUserDetailsFor(String interval);
+    @Describe("Exports user details for an interval and waits for the outcome")
+    FlowOutcome runUserDetailsFor(@Describe(name = "interval", value = INTERVAL) String interval);
 
+    @Describe("Refreshes the Glue/Athena catalog and waits for the outcome")
     FlowOutcome runCatalogRefresh();
 
     /** Runs one report by name (its .sql file name), or all when blank. */
-    FlowOutcome runReport(String name);
+    @Describe("Runs one Athena report, or all, and waits for the outcome")
+    FlowOutcome runReport(@Describe(name = "name", value = "the report's .sql file name without .sql; blank: every "
+            + "report") String name);
 
     /** Runs any flow by id. */
-    FlowOutcome runFlow(String flow);
+    @Describe("Runs any flow as its schedule would and waits for the outcome")
+    FlowOutcome runFlow(@Describe(name = "flow", value = FLOW) String flow);
 
     /** Exports history from..to (dates, end exclusive) in chunks that respect API limits; one outcome for all chunks. */
-    FlowOutcome backfill(String flow, String from, String to);
+    @Describe("Exports history from..to in chunks that respect the API's limits and waits for one outcome for all")
+    FlowOutcome backfill(@Describe(name = "flow", value = FLOW) String flow,
+                         @Describe(name = "from", value = "first day, ISO date (e.g. 2026-01-01)") String from,
+                         @Describe(name = "to", value = "day after the last, ISO date (end exclusive)") String to);
+
+    @Describe("Starts a flow as its schedule would and answers at once with its run id (or why it was refused)")
+    FlowRunStatus startFlow(@Describe(name = "flow", value = FLOW) String flow);
+
+    @Describe("Starts a flow for an interval and answers at once with its run id (or why it was refused)")
+    FlowRunStatus startFlowFor(@Describe(name = "flow", value = FLOW) String flow,
+                               @Describe(name = "interval", value = INTERVAL) String interval);
+
+    @Describe("Starts the usage export for an interval at a granularity and answers at once with its run id")
+    FlowRunStatus startUsageExportFor(@Describe(name = "interval", value = INTERVAL) String interval,
+                                      @Describe(name = "granularity", value = GRANULARITY) String granularity);
+
+    @Describe("Starts a backfill from..to in chunks and answers at once with its run id; runStatus shows days done")
+    FlowRunStatus startBackfill(@Describe(name = "flow", value = FLOW) String flow,
+                                @Describe(name = "from", value = "first day, ISO date (e.g. 2026-01-01)") String from,
+                                @Describe(name = "to", value = "day after the last, ISO date (end exclusive)") String to);
+
+    @Describe("State (queued, running, succeeded, failed, refused), progress and outcome of one run")
+    FlowRunStatus runStatus(@Describe(name = "runId", value = "the run id a start* or run* operation answered")
+                            String runId);
+
+    @Describe("The last runs, newest first, with their state, progress and outcome")
+    List<FlowRunStatus> recentRuns();
 }

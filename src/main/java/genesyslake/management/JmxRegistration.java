@@ -8,12 +8,17 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Registers the Flows MBean on the platform MBean server (where jconsole, remote JMX connectors and Jolokia look)
- * while the Camel context runs.
+ * while the Camel context runs, with the parameter names and descriptions its interface declares ({@link Describe}).
  */
 public final class JmxRegistration extends ServiceSupport {
 
     private final Object mbean;
     private final ObjectName name;
+
+    /** An MXBean: registered with the names and descriptions {@link DescribedMBean} reads from its interface. */
+    public JmxRegistration(FlowsMXBean mbean, String objectName) throws Exception {
+        this((Object) new DescribedMBean<>(mbean, FlowsMXBean.class), objectName);
+    }
 
     public JmxRegistration(Object mbean, String objectName) throws Exception {
         this.mbean = mbean;
