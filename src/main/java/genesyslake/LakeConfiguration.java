@@ -1,6 +1,7 @@
 package genesyslake;
 
 import genesyslake.catalog.CatalogRefresh;
+import genesyslake.catalog.LakeTables;
 import genesyslake.config.Settings;
 import genesyslake.genesys.DetailsExport;
 import genesyslake.config.MillisFunction;
@@ -97,8 +98,23 @@ public class LakeConfiguration implements CamelConfiguration {
         GlueClient glue = aws.glue();
         registry.bind("glueClient", glue);
         registry.bind("catalog", new CatalogRefresh(glue, s.string("lake.source-bucket"), s.string("glue.database")));
-        registry.bind("reports", new Reports(Path.of(s.string("athena.reports-dir")), s.string("athena.reports", ""),
-                Path.of(s.string("lake.reports-dir")), s.decimal("alert.rate-limit-share", 0.05)));
+        Reports reports = new Reports(Path.of(s.string("athena.reports-dir")), s.string("athena.reports", ""),
+                Path.of(s.string("lake.reports-dir")), s.decimal("alert.rate-limit-share", 0.05));
+        LakeTables tables = new LakeTables(s.string("lake.source-bucket"));
+        java.util.Map<String, String> tableFlows = new java.util.HashMap<>();
+        tableFlows.put(tables.usage().name(), "usage-export");
+        tableFlows.put(tables.usageAggregates().name(), "usage-aggregates");
+        tables.details().forEach(t -> tableFlows.put(t.name(), t.name().startsWith("user") ? "user-details" : "conversation-details"));
+        String database = s.string("glue.database");
+        reports.setCatalog(tableFlows, table -> {
+            try {
+                glue.getTable(b -> b.databaseName(database).name(table));
+                return true;
+            } catch (software.amazon.awssdk.services.glue.model.EntityNotFoundException e) {
+                return false;
+            }
+        });
+        registry.bind("reports", reports);
 
         GenesysHttp genesys = new GenesysHttp(genesysEndpoints, clientId, clientSecret,
                 new RateGovernor(s.integer("genesys.rate-limit.requests-per-minute", 240)),

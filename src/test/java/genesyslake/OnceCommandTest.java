@@ -45,6 +45,17 @@ class OnceCommandTest {
     }
 
     @Test
+    void theSeedsWholeChainOnAFreshDataFolderExitsZeroWithoutAnErrorLine() throws Exception {
+        try (var logs = new genesyslake.ops.LogCapture()) {
+            assertEquals(0, GenesysLake.run(new String[] {"--once", "usage-export", "catalog-refresh", "athena-report"}));
+            assertEquals(java.util.List.of(), logs.matching(l -> l.startsWith("ERROR")), "no ERROR on a fresh start");
+            assertTrue(logs.matching(l -> l.contains("Report inbound-voice-conversations-per-queue-per-day skipped: table "
+                    + "conversation_segments is not in the catalog yet") && l.contains("conversation-details flow")).size() == 1,
+                    "a report whose tables are not there yet is skipped, naming the flow that fills them");
+        }
+    }
+
+    @Test
     void onceExitsNonZeroWhenAFlowFails() throws Exception {
         Path bad = Files.writeString(data.resolve("bad-usage.json"), "{\"interval\":\"last full month\",\"granularity\":\"Hour\"}");
         props.put("usage.query-files", bad.toString());

@@ -53,7 +53,12 @@ public final class LakeMetrics extends ServiceSupport {
         }
     }
 
+    private final java.util.Set<String> gauged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private void lagGauge(String flow) {
+        if (!gauged.add(flow)) {
+            return;
+        }
         Gauge.builder("lake_watermark_lag_seconds", () -> watermarks.watermark(flow)
                         .map(w -> (double) Duration.between(w, Instant.now()).toSeconds()).orElse(Double.NaN))
                 .tag("flow", flow).description("Age of the end of the last completely exported interval")

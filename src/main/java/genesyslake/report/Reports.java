@@ -71,7 +71,47 @@ public final class Reports {
         }
         exchange.setProperty(FAILURES, Collections.synchronizedList(new ArrayList<String>()));
         exchange.setProperty(RESULTS, Collections.synchronizedList(new ArrayList<String>()));
-        return all;
+        return all.stream().filter(this::tablesReady).toList();
+    }
+
+    /** Lake tables by name, and the flow that fills each. */
+    private volatile java.util.Map<String, String> tableFlows = java.util.Map.of();
+    private volatile java.util.function.Predicate<String> inCatalog = t -> true;
+
+    /**
+     * Lets reports follow their data: a report that reads a lake table not in the catalog yet is skipped (with one
+     * INFO line naming the flow that fills it) until that flow has exported and the catalog has been refreshed.
+     */
+    public void setCatalog(java.util.Map<String, String> tableFlows, java.util.function.Predicate<String> inCatalog) {
+        this.tableFlows = java.util.Map.copyOf(tableFlows);
+        this.inCatalog = inCatalog;
+    }
+
+    private static final java.util.regex.Pattern TABLE = java.util.regex.Pattern.compile(
+            "(?i)\\b(?:from|join)\\s+(?:\"?\\w+\"?\\s*\\.\\s*)?\"?(\\w+)\"?");
+
+    /** The lake tables a report's SQL reads (FROM/JOIN names that are lake tables). */
+    java.util.Set<String> tables(Report report) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        var m = TABLE.matcher(report.sql());
+        while (m.find()) {
+            String t = m.group(1).toLowerCase(java.util.Locale.ROOT);
+            if (tableFlows.containsKey(t)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private boolean tablesReady(Report report) {
+        for (String table : tables(report)) {
+            if (!inCatalog.test(table)) {
+                LOG.info("Report {} skipped: table {} is not in the catalog yet; it runs once the {} flow has exported "
+                        + "and the catalog has been refreshed", report.name(), table, tableFlows.get(table));
+                return false;
+            }
+        }
+        return true;
     }
 
     /** After startQueryExecution has waited: a failed query becomes an error naming the file and Athena's reason. */
