@@ -24,6 +24,8 @@ import java.util.Map;
  */
 public final class Flows implements FlowsMXBean {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Flows.class);
+
     public static final String OBJECT_NAME = "genesyslake:type=Flows";
 
     private final FlowRunner runner;
@@ -174,7 +176,18 @@ public final class Flows implements FlowsMXBean {
         long millis = 0;
         int days = 0;
         int done = 0;
+        // Chunks a previous run of the same backfill finished are not exported again.
+        String progressKey = flow + "-backfill-" + whole.label();
+        java.util.Optional<java.time.Instant> doneUntil = watermarks.watermark(progressKey);
+        long t0 = System.nanoTime();
+        int ran = 0;
         for (Interval chunk : chunks) {
+            if (doneUntil.isPresent() && !chunk.end().isAfter(doneUntil.get())) {
+                done++;
+                days += days(chunk);
+                progress.chunkDone(records, days);
+                continue;
+            }
             Map<String, Object> headers = new HashMap<>();
             headers.put(UsageExport.INTERVAL_HEADER, chunk.toGenesys());
             FlowOutcome o = runner.run(flow, headers, FlowRunner.newTriggerId(), progress::exchange);
@@ -186,8 +199,13 @@ public final class Flows implements FlowsMXBean {
                         + done + " of " + chunks.size() + " chunks: " + o.getSummary());
             }
             done++;
+            ran++;
             days += days(chunk);
             progress.chunkDone(records, days);
+            watermarks.advance(progressKey, chunk.end());
+            double perChunk = (System.nanoTime() - t0) / 1e9 / ran;
+            LOG.info("Backfill of {} {}: {} of {} chunks done ({} of {} days, {} records), ETA {} s", flow, whole, done,
+                    chunks.size(), days, totalDays, records, Math.round(perChunk * (chunks.size() - done)));
         }
         return new FlowOutcome("backfill", flow, true, records, millis, "backfilled " + whole + " in " + chunks.size()
                 + " chunks");
@@ -214,6 +232,17 @@ public final class Flows implements FlowsMXBean {
     }
 
     private FlowRunStatus withInterval(String op, String flow, String interval, String granularity) {
+        // A details interval longer than one run's days goes in chunks, like a backfill (resumable, with progress).
+        if (interval != null && !interval.isBlank() && granularity == null && !flow.startsWith("usage")) {
+            try {
+                Interval asked = Interval.parse(interval, Clock.systemUTC());
+                if (days(asked) > detailsDaysPerChunk) {
+                    return backfillRun(op, flow, asked.startDate().toString(), asked.lastDate().plusDays(1).toString());
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below, naming the input
+            }
+        }
         String operation = op + "(" + (op.startsWith("startFlowFor") ? flow + ", " : "") + interval
                 + (granularity == null ? "" : ", " + granularity) + ")";
         Map<String, Object> headers = new HashMap<>();

@@ -277,6 +277,15 @@ class DetailsFlowTest {
         assertTrue(backfill.success(), backfill.toString());
         assertEquals(3, daemon.lake().keys("conversations/").size(), "three days, in chunks of two");
         assertTrue(daemon.watermarks().watermark(flow).isEmpty(), "the backfill set no watermark");
+        var genesys = daemon.local().genesys();
+        long jobs = genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs");
+        assertEquals(3, jobs, "one job per day");
+        assertTrue(flows.backfill(flow, DAY.minusDays(10).toString(), DAY.minusDays(7).toString()).success());
+        assertEquals(jobs, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"),
+                "the same backfill again finds its chunks done");
+        // A trigger for more days than one run exports goes in chunks too.
+        FlowOutcome longer = flows.runConversationDetailsFor(DAY.minusDays(16) + "/" + DAY.minusDays(13));
+        assertTrue(longer.success() && longer.getSummary().contains("in 2 chunks"), longer.toString());
 
         assertTrue(daemon.run(flow, Map.of()).success());
         var watermark = daemon.watermarks().watermark(flow);
