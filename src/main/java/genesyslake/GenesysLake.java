@@ -44,6 +44,7 @@ public final class GenesysLake {
     public static int run(String[] args) throws Exception {
         List<String> once = null;
         String[] backfill = null;
+        boolean confirmed = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--backfill" -> {
@@ -55,6 +56,7 @@ public final class GenesysLake {
                     backfill = new String[] {args[i + 1], args[i + 3], args[i + 5]};
                     i += 5;
                 }
+                case "--yes" -> confirmed = true;
                 case "--once" -> {
                     once = new ArrayList<>();
                     while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
@@ -66,8 +68,9 @@ public final class GenesysLake {
                             usage: java -jar target/genesys-lake.jar [--once [FLOW ...] | --backfill FLOW --from D --to D]
                               (no arguments)   run the daemon: scheduled flows, JMX triggers, route reload
                               --once [FLOW..]  run flows once in pipeline order and exit (0 = all succeeded)
-                              --backfill FLOW --from 2026-01-01 --to 2026-04-01
-                                               export history in chunks (days for details, months for usage)
+                              --backfill FLOW --from 2026-01-01 --to 2026-04-01 [--yes]
+                                               export history in chunks (days for details, months for usage);
+                                               more than lake.backfill.confirm-days days needs --yes
                             flows: the routes of group export, catalog or report in routes/ (usage-export,
                             conversation-details, user-details, catalog-refresh, athena-report as shipped)
                             settings: application.properties in the working directory; override with -Dkey=value
@@ -78,6 +81,13 @@ public final class GenesysLake {
                     System.err.println("Unknown argument '" + args[i] + "' (try --help)");
                     return 2;
                 }
+            }
+        }
+        if (backfill != null && !confirmed) {
+            String refused = backfillTooLarge(backfill[1], backfill[2]);
+            if (refused != null) {
+                System.err.println(refused);
+                return 2;
             }
         }
         Main main = new Main();
@@ -125,6 +135,37 @@ public final class GenesysLake {
                 t.start();
             }
         });
+    }
+
+    /**
+     * A backfill longer than lake.backfill.confirm-days (default 92) is one line asking for --yes: a year of a busy org
+     * is hundreds of chunks and hours of the org's API budget.
+     */
+    static String backfillTooLarge(String from, String to) {
+        long limit = 92;
+        String set = System.getProperty("lake.backfill.confirm-days", System.getenv("LAKE_BACKFILL_CONFIRM_DAYS"));
+        if (set == null && Files.exists(Path.of("application.properties"))) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newBufferedReader(Path.of("application.properties"))) {
+                p.load(in);
+                set = p.getProperty("lake.backfill.confirm-days");
+            } catch (java.io.IOException e) {
+                // the daemon reports an unreadable file when it starts
+            }
+        }
+        if (set != null && !set.isBlank()) {
+            limit = Long.parseLong(set.trim());
+        }
+        try {
+            long days = java.time.temporal.ChronoUnit.DAYS.between(java.time.LocalDate.parse(from), java.time.LocalDate.parse(to));
+            if (days > limit) {
+                return "The backfill " + from + ".." + to + " is " + days + " days, more than lake.backfill.confirm-days="
+                        + limit + ": it runs in chunks and uses the org's API budget for a long time. Add --yes to run it.";
+            }
+        } catch (java.time.format.DateTimeException e) {
+            return null; // the backfill itself reports the bad date
+        }
+        return null;
     }
 
     static int runOnce(FlowRunner runner, List<String> requested) {

@@ -68,5 +68,10 @@ class OnceCommandTest {
         assertEquals(2, GenesysLake.run(new String[] {"--once", "no-such-flow"}));
         assertEquals(2, GenesysLake.run(new String[] {"--bogus"}));
         assertEquals(2, GenesysLake.run(new String[] {"--backfill", "usage-export", "--from", "2026-01-01"}));
+        // A ten-year backfill needs --yes (lake.backfill.confirm-days).
+        assertEquals(2, GenesysLake.run(new String[] {"--backfill", "conversation-details", "--from", "2016-01-01", "--to",
+                "2026-01-01"}));
+        assertTrue(GenesysLake.backfillTooLarge("2016-01-01", "2026-01-01").contains("3653 days"));
+        assertEquals(null, GenesysLake.backfillTooLarge("2026-01-01", "2026-02-01"));
     }
 }
