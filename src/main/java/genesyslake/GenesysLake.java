@@ -162,7 +162,7 @@ public final class GenesysLake {
                 return "The backfill " + from + ".." + to + " is " + days + " days, more than lake.backfill.confirm-days="
                         + limit + ": it runs in chunks and uses the org's API budget for a long time. Add --yes to run it.";
             }
-        } catch (java.time.format.DateTimeException e) {
+        } catch (java.time.DateTimeException e) {
             return null; // the backfill itself reports the bad date
         }
         return null;
