@@ -1,5 +1,7 @@
 package genesyslake;
 
+import genesyslake.config.Settings;
+import genesyslake.lake.LakeLock;
 import genesyslake.management.FlowOutcome;
 import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
@@ -33,11 +35,27 @@ public final class GenesysLake {
         try {
             code = run(args);
         } catch (Exception e) {
-            // Start-up failed (bad setting, route that does not build): say why, and do not hang on server threads.
-            LOG.error("genesys-lake could not start: {}", e.getMessage(), e);
+            // Start-up failed (bad setting, folder in use, route that does not build): say why, and do not hang on
+            // server threads.
+            Throwable refusal = refusal(e);
+            if (refusal != null) {
+                LOG.error("genesys-lake could not start: {}", refusal.getMessage()); // the reason is the message
+            } else {
+                LOG.error("genesys-lake could not start: {}", e.getMessage(), e);
+            }
             code = 1;
         }
         System.exit(code);
+    }
+
+    /** A refusal whose message says all (bad setting, lake folder in use) somewhere in the cause chain, or null. */
+    static Throwable refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof Settings.SettingsException || t instanceof LakeLock.LakeLockedException) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** Runs the command line and returns its exit code (main exits with it). */
