@@ -2,6 +2,7 @@ package genesyslake;
 
 import genesyslake.catalog.CatalogRefresh;
 import genesyslake.catalog.LakeTables;
+import genesyslake.config.DurationChecks;
 import genesyslake.config.Settings;
 import genesyslake.genesys.DetailsExport;
 import genesyslake.config.MillisFunction;
@@ -55,6 +56,7 @@ public class LakeConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Settings s = new Settings(context.getPropertiesComponent()::resolveProperty);
         LakeLock.takeFor(context, s); // first, before any server starts: one writer per lake folder
+        DurationChecks.check(s);
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
         Registry registry = context.getRegistry();
         String mode = mode(s);

@@ -39,6 +39,12 @@ class OneWriterTest {
     }
 
     @Test
+    void aDaemonRefusedForABadSettingLeavesTheFolderFree(@TempDir Path data) {
+        assertThrows(IllegalStateException.class, () -> LocalDaemon.start(data, Map.of("users.period", "0")));
+        LocalDaemon.start(data, Map.of()).close();
+    }
+
+    @Test
     void aDaemonOnAnotherFolderIsNotAffected(@TempDir Path one, @TempDir Path two) {
         try (LocalDaemon a = LocalDaemon.start(one, Map.of()); LocalDaemon b = LocalDaemon.start(two, Map.of())) {
             assertEquals(a.context().getStatus(), b.context().getStatus());
