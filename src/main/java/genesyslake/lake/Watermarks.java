@@ -94,8 +94,8 @@ public final class Watermarks {
 
     private void write(String flow, ObjectNode state) {
         try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, flow, ".tmp");
+            OwnerOnly.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, flow, ".tmp"); // 0600 where POSIX
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), state);
             Files.move(tmp, file(flow), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
