@@ -81,7 +81,7 @@ class OwnerOnlyFilesTest {
             // Mid-export: the spool is on disk; then S3 goes away, so the run's objects become dead letters.
             var s3 = daemon.local().s3();
             AtomicBoolean stopped = new AtomicBoolean();
-            daemon.bean("conversationDetails", DetailsExport.class).setPageHook((job, page) -> {
+            daemon.bean("details", DetailsExport.class).setPageHook((job, page) -> {
                 if (page == 3 && stopped.compareAndSet(false, true)) {
                     spoolFilesSeen.addAll(files(data.resolve("work")));
                     midRun.addAll(shared(data));
