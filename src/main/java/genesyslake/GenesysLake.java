@@ -1,5 +1,7 @@
 package genesyslake;
 
+import genesyslake.config.Settings;
+import genesyslake.lake.LakeLock;
 import genesyslake.management.FlowOutcome;
 import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
@@ -11,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +35,47 @@ public final class GenesysLake {
         int code;
         try {
             code = run(args);
-        } catch (Exception e) {
-            // Start-up failed (bad setting, route that does not build): say why, and do not hang on server threads.
-            LOG.error("genesys-lake could not start: {}", e.getMessage(), e);
+        } catch (Throwable e) {
+            // Start-up failed (bad setting, folder in use, route that does not build, an Error such as a native library
+            // that cannot load): say why in one line, and do not hang on server threads.
             code = 1;
+            exitAfter(Duration.ofSeconds(60), code);
+            try {
+                Throwable refusal = refusal(e);
+                if (refusal != null) {
+                    LOG.error("genesys-lake could not start: {}", refusal.getMessage()); // the reason is the message
+                } else {
+                    LOG.error("genesys-lake could not start: {}", e, e);
+                }
+            } catch (Throwable ignored) {
+                // logging failed too (out of memory?): the exit code still says it
+            }
         }
         System.exit(code);
+    }
+
+    /** A refusal whose message says all (bad setting, lake folder in use) somewhere in the cause chain, or null. */
+    static Throwable refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof Settings.SettingsException || t instanceof LakeLock.LakeLockedException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Should System.exit itself hang (a shutdown hook stuck after a failed start), halt after the grace period. */
+    private static void exitAfter(Duration grace, int code) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(grace.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(code);
+        }, "genesys-lake-exit-watchdog");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Runs the command line and returns its exit code (main exits with it). */
@@ -125,7 +163,7 @@ public final class GenesysLake {
                 Thread t = new Thread(() -> {
                     try {
                         exit.set(work.applyAsInt(m));
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) { // an Error must not leave the exit code at 0
                         LOG.error("Run failed: {}", e.toString(), e);
                         exit.set(1);
                     } finally {

@@ -2,6 +2,7 @@ package genesyslake;
 
 import genesyslake.catalog.CatalogRefresh;
 import genesyslake.catalog.LakeTables;
+import genesyslake.config.DurationChecks;
 import genesyslake.config.Settings;
 import genesyslake.genesys.DetailsExport;
 import genesyslake.config.MillisFunction;
@@ -13,6 +14,7 @@ import genesyslake.genesys.RetryPolicy;
 import genesyslake.genesys.UsageExport;
 import genesyslake.lake.AwsClients;
 import genesyslake.lake.DeadLetters;
+import genesyslake.lake.LakeLock;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.Watermarks;
 import genesyslake.local.LocalStack;
@@ -53,6 +55,8 @@ public class LakeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings s = new Settings(context.getPropertiesComponent()::resolveProperty);
+        LakeLock.takeFor(context, s); // first, before any server starts: one writer per lake folder
+        DurationChecks.check(s);
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
         Registry registry = context.getRegistry();
         String mode = mode(s);

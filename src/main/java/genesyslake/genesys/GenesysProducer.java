@@ -2,6 +2,7 @@ package genesyslake.genesys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.lake.OwnerOnly;
 import genesyslake.lake.RawJsonScanner;
 import genesyslake.query.DetailsQuery;
 import genesyslake.query.Interval;
@@ -146,7 +147,7 @@ final class GenesysProducer extends DefaultProducer {
      */
     private RawJsonScanner.Result spoolAnswer(Exchange exchange, String path, Map<String, String> params,
             String recordsField, String done) throws IOException {
-        Files.createDirectories(endpoint.getComponent().workDir());
+        OwnerOnly.createDirectories(endpoint.getComponent().workDir());
         Path file = Files.createTempFile(endpoint.getComponent().workDir(), "answer-", ".ndjson");
         RawJsonScanner.Result fields;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {

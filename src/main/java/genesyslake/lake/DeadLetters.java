@@ -55,7 +55,7 @@ public final class DeadLetters {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
         try {
-            Path letter = Files.createDirectories(dir.resolve(Instant.now().toEpochMilli() + "-" + UUID.randomUUID()));
+            Path letter = OwnerOnly.createDirectories(dir.resolve(Instant.now().toEpochMilli() + "-" + UUID.randomUUID()));
             Path kept = letter.resolve("object");
             Files.move(object.file(), kept, StandardCopyOption.REPLACE_EXISTING);
             ObjectNode meta = JSON.createObjectNode();
@@ -75,7 +75,7 @@ public final class DeadLetters {
                 meta.put("completeUntil", run.completeUntil().toString());
                 run.deadLettered(object.key());
             }
-            JSON.writerWithDefaultPrettyPrinter().writeValue(letter.resolve("meta.json").toFile(), meta);
+            JSON.writerWithDefaultPrettyPrinter().writeValue(OwnerOnly.newOutputStream(letter.resolve("meta.json")), meta);
             LOG.error("Upload of s3://{}/{} failed after retries ({}); kept {} records in {} for replay",
                     bucketOf(object), object.key(), cause, object.records(), letter);
         } catch (IOException e) {

@@ -62,7 +62,7 @@ public final class LakeRuns {
         String flow = flow(exchange);
         String runId = UUID.randomUUID().toString().substring(0, 8);
         Path dir = workDir.resolve(flow).resolve(interval.label() + "-" + runId);
-        Files.createDirectories(dir);
+        OwnerOnly.createDirectories(dir);
         ExportRun run = new ExportRun(flow, runId, interval, dir, exchange.getProperty(BUCKET, String.class));
         run.explicit(explicit(exchange));
         run.spool(new PartitionSpool(dir.resolve("spool")));
@@ -215,7 +215,7 @@ public final class LakeRuns {
         String key = manifestKey(run);
         try {
             Path file = run.dir().resolve("manifest.json");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), m);
+            JSON.writerWithDefaultPrettyPrinter().writeValue(OwnerOnly.newOutputStream(file), m);
             return new LakeObject(key, file, 1, Files.size(file), Files.size(file), run.bucket());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the manifest of " + run, e);

@@ -145,7 +145,7 @@ public final class PartitionSpool implements Closeable {
         this.maxOpen = maxOpen;
         this.bufferSize = bufferSize;
         this.deflated = new byte[Math.max(bufferSize, 8192)];
-        Files.createDirectories(spoolDir);
+        OwnerOnly.createDirectories(spoolDir);
         // One writer thread, in submission order; it ends when idle, so a spool abandoned by a failed run leaks nothing.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "spool-writer");
@@ -542,8 +542,8 @@ public final class PartitionSpool implements Closeable {
             evicted.out.close();
             evicted.out = null;
         }
-        Files.createDirectories(part.file.getParent());
-        out = new FileOutputStream(part.file.toFile(), true);
+        OwnerOnly.createDirectories(part.file.getParent());
+        out = new FileOutputStream(OwnerOnly.createFileIfAbsent(part.file).toFile(), true);
         part.out = out;
         openFiles.put(part.key, part);
         return out;

@@ -2,42 +2,77 @@ package genesyslake.lake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Per-flow state that must survive restarts: the end of the last interval exported completely, and any
  * in-flight job (id, cursor, spool checkpoint) so a restarted daemon resumes instead of resubmitting.
  * Files are replaced atomically (write to temp, then move), so a kill never leaves half a state file.
+ * A watermark after now (beyond a small clock skew) cannot be true (an edited or copied state file, a clock that
+ * was wrong): it is reported once and treated as absent, instead of holding the flow back forever.
  */
 public final class Watermarks {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Watermarks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How far after now a watermark may be and still be trusted (clocks of hosts sharing a state folder differ). */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     private final Path dir;
+    private final Clock clock;
+    private final Set<String> reported = new HashSet<>();
 
     public Watermarks(Path dir) {
+        this(dir, Clock.systemUTC());
+    }
+
+    public Watermarks(Path dir, Clock clock) {
         this.dir = dir;
+        this.clock = clock;
     }
 
     public synchronized Optional<Instant> watermark(String flow) {
-        ObjectNode state = read(flow);
-        return state.hasNonNull("watermark") ? Optional.of(Instant.parse(state.get("watermark").asText())) : Optional.empty();
+        return trusted(flow, read(flow));
     }
 
+    /** Never past now: an interval that has not ended yet is not exported completely beyond now. */
     public synchronized void advance(String flow, Instant to) {
         ObjectNode state = read(flow);
-        Optional<Instant> current = state.hasNonNull("watermark")
-                ? Optional.of(Instant.parse(state.get("watermark").asText())) : Optional.empty();
-        if (current.isEmpty() || to.isAfter(current.get())) {
-            state.put("watermark", to.toString());
+        Optional<Instant> current = trusted(flow, state);
+        Instant now = clock.instant();
+        Instant until = to.isAfter(now) ? now : to;
+        if (current.isEmpty() || until.isAfter(current.get())) {
+            state.put("watermark", until.toString());
             write(flow, state);
         }
+    }
+
+    private Optional<Instant> trusted(String flow, ObjectNode state) {
+        if (!state.hasNonNull("watermark")) {
+            return Optional.empty();
+        }
+        Instant w = Instant.parse(state.get("watermark").asText());
+        Instant now = clock.instant();
+        if (w.isAfter(now.plus(CLOCK_SKEW))) {
+            if (reported.add(flow + "@" + w)) {
+                LOG.warn("State file {} has watermark {}, after now ({}): ignored as if absent until the flow's next "
+                        + "complete run replaces it", file(flow), w, now);
+            }
+            return Optional.empty();
+        }
+        return Optional.of(w);
     }
 
     public synchronized Optional<ObjectNode> inFlight(String flow) {
@@ -94,8 +129,8 @@ public final class Watermarks {
 
     private void write(String flow, ObjectNode state) {
         try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, flow, ".tmp");
+            OwnerOnly.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, flow, ".tmp"); // 0600 where POSIX
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), state);
             Files.move(tmp, file(flow), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

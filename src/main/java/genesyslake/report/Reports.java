@@ -1,5 +1,6 @@
 package genesyslake.report;
 
+import genesyslake.lake.OwnerOnly;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +11,9 @@ import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
 import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.athena.model.Row;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -192,9 +195,9 @@ public final class Reports {
 
     private void writeCsv(Report report, List<String> columns, List<List<String>> rows) {
         try {
-            Files.createDirectories(csvDir);
+            OwnerOnly.createDirectories(csvDir);
             Path file = csvDir.resolve(report.name() + ".csv");
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            try (Writer w = new BufferedWriter(new OutputStreamWriter(OwnerOnly.newOutputStream(file), StandardCharsets.UTF_8))) {
                 w.write(Tables.csvLine(columns));
                 for (List<String> row : rows) {
                     w.write(Tables.csvLine(row));

@@ -65,6 +65,14 @@ public final class LocalDaemon implements AutoCloseable {
         try {
             main.start();
         } catch (Exception e) {
+            try {
+                // What did start (the lake lock, local servers) goes, as when the process exits.
+                if (main.getCamelContext() != null) {
+                    main.getCamelContext().stop();
+                }
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw new IllegalStateException("daemon did not start: " + e.getMessage(), e);
         }
         return new LocalDaemon(main, dataDir);

@@ -1,0 +1,109 @@
+package genesyslake.flows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Ensures one writer per lake across processes (the adversarial run that tore an object): while a long
+ * {@code --once conversation-details} runs, a second one on the same data folder (other ports) is refused at once
+ * with one line naming the holder, and the first finishes with whole objects that match its manifest.
+ */
+class OneWriterProcessTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Process once(Path data, Path log) throws IOException {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "-Dlake.mode=local", "-Dlocal.data-dir=" + data, "-Dlocal.genesys.port=0", "-Dlocal.s3.port=0",
+                "-Dlocal.aws.port=0", "-Dlocal.genesys.conversations-per-day=150000",
+                "genesyslake.GenesysLake", "--once", "conversation-details");
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    @Test
+    void aSecondProcessOnTheSameDataFolderIsRefusedAndTheFirstLandsWholeObjects(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Process first = once(data, tmp.resolve("first.log"));
+        try {
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!Files.readString(tmp.resolve("first.log")).contains("submitted job") && first.isAlive()
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(first.isAlive(), "the first run is exporting");
+
+            Process second = once(data, tmp.resolve("second.log"));
+            assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the second run ends by itself");
+            String out = Files.readString(tmp.resolve("second.log"));
+            assertEquals(1, second.exitValue(), out);
+            List<String> refusal = out.lines().filter(l -> l.contains("Another genesys-lake is using")).toList();
+            assertEquals(1, refusal.size(), out);
+            String line = refusal.get(0);
+            assertTrue(line.contains("pid " + first.pid() + " on host "), line);
+            assertTrue(line.contains(" since 20"), line);
+            assertTrue(line.contains("local.data-dir"), line);
+            assertFalse(out.lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")), "no stack trace:\n" + out);
+            assertFalse(out.contains("submitted job") || out.contains("Running flow"), "the second never ran the flow");
+            assertTrue(first.isAlive(), "the refusal did not disturb the first run");
+
+            assertTrue(first.waitFor(300, TimeUnit.SECONDS), "the first run finished");
+            assertEquals(0, first.exitValue(), Files.readString(tmp.resolve("first.log")));
+        } finally {
+            first.destroyForcibly();
+        }
+
+        Path bucket = data.resolve("s3/gc-usage-api-source");
+        List<Path> manifests;
+        try (Stream<Path> s = Files.list(bucket.resolve("_manifests/conversation-details"))) {
+            manifests = s.toList();
+        }
+        assertEquals(1, manifests.size(), manifests.toString());
+        JsonNode m = JSON.readTree(manifests.get(0).toFile());
+        assertTrue(m.path("complete").asBoolean(), m.toString());
+        List<String> keys = new ArrayList<>();
+        for (JsonNode o : m.path("objects")) {
+            String key = o.path("key").asText();
+            keys.add(key);
+            assertEquals(o.path("records").asLong(), gunzippedLines(bucket.resolve(key)), "whole object " + key);
+            if (key.startsWith("conversations/")) {
+                assertEquals(m.path("records").asLong(), o.path("records").asLong(), "conversations = manifest records");
+            }
+        }
+        assertTrue(keys.stream().anyMatch(k -> k.startsWith("conversations/")), keys.toString());
+    }
+
+    /** Lines of a gzip NDJSON object, each of them parsed: a torn object fails here. */
+    private static long gunzippedLines(Path object) throws IOException {
+        long n = 0;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(object), 1 << 16);
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (!line.startsWith("{") || !line.endsWith("}")) {
+                    throw new IOException("not a JSON record at line " + (n + 1) + " of " + object);
+                }
+                n++;
+            }
+        }
+        return n;
+    }
+}
