@@ -92,6 +92,13 @@ class AwsModeTest {
 
         FlowOutcome crawl = daemon.run("catalog-refresh", Map.of());
         assertTrue(crawl.success(), crawl.toString());
+        // moto's crawler crawls nothing: make the table the real crawler would, so the report (which waits for its
+        // table to be in the catalog) runs.
+        try (GlueClient glue = GlueClient.builder().region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider
+                .create(AwsBasicCredentials.create(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY)))
+                .endpointOverride(moto.endpointUri()).build()) {
+            glue.createTable(b -> b.databaseName("genesysclouddb").tableInput(t -> t.name("gc_usage_api_source")));
+        }
 
         FlowOutcome reports = daemon.run("athena-report", Map.of("lakeReport", "top10-rate-limited-clients"));
         assertTrue(reports.success(), reports.toString());
