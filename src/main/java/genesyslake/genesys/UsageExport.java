@@ -38,12 +38,7 @@ public final class UsageExport {
 
     /** Reads and validates the query files of a comma-separated list (at start-up, and at the start of each run). */
     public List<UsageQuery> queries(String files) {
-        List<Path> paths = Arrays.stream(files == null ? new String[0] : files.split(","))
-                .map(String::trim).filter(f -> !f.isEmpty()).map(Path::of).toList();
-        if (paths.isEmpty()) {
-            throw new IllegalArgumentException("no usage query files are configured (" + QUERY_FILES + " is empty)");
-        }
-        return paths.stream().map(f -> UsageQuery.load(f, clock)).toList();
+        return files(files).stream().map(f -> UsageQuery.load(Path.of(f), clock)).toList();
     }
 
     /**

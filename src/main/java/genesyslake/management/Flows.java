@@ -215,13 +215,13 @@ public final class Flows implements FlowsMXBean {
         return (int) ChronoUnit.DAYS.between(chunk.startDate(), chunk.lastDate().plusDays(1));
     }
 
-    /** Details flows: runs of detailsDaysPerChunk days; usage: calendar months. */
+    /** Details flows: runs of detailsDaysPerChunk days; usage flows (usage-export, usage-aggregates): calendar months. */
     List<Interval> chunks(String flow, Interval whole) {
         List<Interval> out = new ArrayList<>();
         LocalDate d = whole.startDate();
         LocalDate end = whole.lastDate().plusDays(1);
         while (d.isBefore(end)) {
-            LocalDate next = flow.equals("usage-export") ? YearMonth.from(d).plusMonths(1).atDay(1) : d.plusDays(detailsDaysPerChunk);
+            LocalDate next = flow.startsWith("usage") ? YearMonth.from(d).plusMonths(1).atDay(1) : d.plusDays(detailsDaysPerChunk);
             if (next.isAfter(end)) {
                 next = end;
             }
