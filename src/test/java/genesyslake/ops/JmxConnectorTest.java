@@ -117,6 +117,15 @@ class JmxConnectorTest {
         assertFalse(daemon.lake().keys("_manifests/conversation-details/20250230").stream().findAny().isPresent());
     }
 
+    @Test
+    void runFlowAcceptsFlowIdsOnlyNotTheRoutesFlowsAreMadeOf() throws Exception {
+        for (String internal : new String[] {"lake-upload", "s3-put", "details-job", "usage-export-schedule"}) {
+            CompositeData outcome = invoke("runFlow", internal);
+            assertEquals(false, outcome.get("success"), internal);
+            assertTrue(((String) outcome.get("summary")).contains("no such flow; known flows: ["), outcome.toString());
+        }
+    }
+
     private static Map<String, String> toMap(javax.management.openmbean.TabularData table) {
         Map<String, String> out = new HashMap<>();
         for (Object row : table.values()) {
