@@ -145,7 +145,8 @@ public final class GenesysLake {
             });
         } else if (once != null) {
             List<String> flows = once;
-            oneShot(main, exit, m -> runOnce(m.getCamelContext().getRegistry().lookupByNameAndType("flows", FlowRunner.class), flows));
+            oneShot(main, exit, m -> runOnce(m.getCamelContext().getRegistry().lookupByNameAndType("flows", FlowRunner.class), flows,
+                    m.getCamelContext().resolvePropertyPlaceholders("{{usage.api}}")));
         }
         main.run();
         return exit.get() != 0 ? exit.get() : main.getExitCode();
@@ -206,9 +207,12 @@ public final class GenesysLake {
         return null;
     }
 
-    static int runOnce(FlowRunner runner, List<String> requested) {
+    static int runOnce(FlowRunner runner, List<String> requested, String usageApi) {
         List<String> known = runner.flows();
-        List<String> flows = requested.isEmpty() ? known : known.stream().filter(requested::contains).toList();
+        // Every flow, but of the two Usage APIs only the one usage.api picks (as the schedule does).
+        String otherUsage = "aggregates".equals(usageApi) ? "usage-export" : "usage-aggregates";
+        List<String> flows = requested.isEmpty() ? known.stream().filter(f -> !f.equals(otherUsage)).toList()
+                : known.stream().filter(requested::contains).toList();
         List<String> unknown = requested.stream().filter(f -> !known.contains(f)).toList();
         if (!unknown.isEmpty()) {
             LOG.error("Unknown flow(s) {}; known flows: {}", unknown, known);

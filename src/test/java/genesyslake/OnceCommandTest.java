@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures the command line contract: --once exits 0 only if every named flow succeeded, and bad arguments are refused. */
@@ -53,6 +54,16 @@ class OnceCommandTest {
                     + "conversation_segments is not in the catalog yet") && l.contains("conversation-details flow")).size() == 1,
                     "a report whose tables are not there yet is skipped, naming the flow that fills them");
         }
+    }
+
+    @Test
+    void onceWithoutFlowsRunsEveryFlowAndOnlyTheUsageApiThatUsageApiPicks() throws Exception {
+        assertEquals(0, GenesysLake.run(new String[] {"--once"}));
+        Path bucket = data.resolve("s3/gc-usage-api-source");
+        for (String prefix : new String[] {"granularity=month", "conversations", "user_details", "_manifests/usage-export"}) {
+            assertTrue(Files.isDirectory(bucket.resolve(prefix)), prefix + " was exported");
+        }
+        assertFalse(Files.exists(bucket.resolve("usage_aggregates")), "usage.api=query: the aggregates flow did not run");
     }
 
     @Test
