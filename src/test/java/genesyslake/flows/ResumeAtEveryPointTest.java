@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Ensures exactly once against a Genesys whose jobs outlive the daemon, as a real org's do: Genesys and S3 run in
  * this JVM, the daemon (AWS mode, pointed at them) in its own process, killed with SIGKILL at each point of a
- * three-day run. After a restart every record of every day is in the lake exactly once, the run's manifest is
+ * run of several days. After a restart every record of every day is in the lake exactly once, the run's manifest is
  * complete, and no job was submitted twice.
  */
 class ResumeAtEveryPointTest {
@@ -63,7 +63,7 @@ class ResumeAtEveryPointTest {
                 "-Dlocal.data-dir=" + data,
                 "-Dgenesys.api-url=" + genesys.baseUrl(), "-Dgenesys.login-url=" + genesys.baseUrl(),
                 "-Dgenesys.client-id=local-client", "-Dgenesys.client-secret=local-secret",
-                "-Ddetails.page-size=25", "-Ddetails.job.poll.delay=50ms", "-Ddetails.initial-lookback-days=3",
+                "-Ddetails.page-size=25", "-Ddetails.job.poll.delay=50ms", "-Ddetails.initial-lookback-days=4",
                 "-Dconversations.trailing-window=0h",
                 // Slow enough (10 requests/s) that each point lasts long enough to be seen and killed at.
                 "-Dgenesys.rate-limit.requests-per-minute=600",
@@ -129,8 +129,13 @@ class ResumeAtEveryPointTest {
             try (Stream<Path> dirs = Files.list(bucket.resolve("conversations"))) {
                 partitions = dirs.sorted().toList();
             }
-            assertEquals(3, partitions.size(), point + ": three days: " + partitions);
-            assertEquals(3, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"),
+            // Four days back to the last whole day jobs can see: four days, or three in the first hour after midnight UTC.
+            genesyslake.query.Interval planned = genesyslake.query.Interval.parse(atKill.path("interval").asText(),
+                    java.time.Clock.systemUTC());
+            long days = java.time.temporal.ChronoUnit.DAYS.between(planned.startDate(), planned.lastDate().plusDays(1));
+            assertTrue(days >= 2, "a run of several days: " + planned);
+            assertEquals(days, partitions.size(), point + ": every day of " + planned + ": " + partitions);
+            assertEquals(days, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"),
                     point + ": one job per day, none submitted twice");
             for (Path partition : partitions) {
                 LocalDate day = LocalDate.parse(partition.getFileName().toString().substring("date=".length()));
