@@ -193,16 +193,25 @@ public final class Reports {
         return "reports: " + (results == null ? "none" : String.join(", ", results));
     }
 
+    private static final java.time.format.DateTimeFormatter STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /** Each run keeps its answer: {@code <report>/<UTC time>.csv}, and {@code <report>/latest.csv} is the newest. */
     private void writeCsv(Report report, List<String> columns, List<List<String>> rows) {
         try {
-            OwnerOnly.createDirectories(csvDir);
-            Path file = csvDir.resolve(report.name() + ".csv");
+            Path dir = csvDir.resolve(report.name());
+            OwnerOnly.createDirectories(dir);
+            Path file = dir.resolve(STAMP.format(java.time.Instant.now()) + ".csv");
             try (Writer w = new BufferedWriter(new OutputStreamWriter(OwnerOnly.newOutputStream(file), StandardCharsets.UTF_8))) {
                 w.write(Tables.csvLine(columns));
                 for (List<String> row : rows) {
                     w.write(Tables.csvLine(row));
                 }
             }
+            Path latest = dir.resolve("latest.csv.tmp");
+            java.nio.file.Files.copy(file, latest, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.file.Files.move(latest, dir.resolve("latest.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the CSV of report " + report.name() + " to " + csvDir, e);
         }

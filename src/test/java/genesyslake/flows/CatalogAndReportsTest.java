@@ -58,7 +58,7 @@ class CatalogAndReportsTest {
     private List<List<String>> csv(String report) {
         try {
             List<List<String>> rows = new ArrayList<>();
-            for (String line : Files.readAllLines(daemon.dataDir().resolve("reports").resolve(report + ".csv"))) {
+            for (String line : Files.readAllLines(daemon.dataDir().resolve("reports").resolve(report).resolve("latest.csv"))) {
                 rows.add(List.of(line.split(",", -1)));
             }
             return rows;
@@ -130,11 +130,25 @@ class CatalogAndReportsTest {
         try (var files = Files.list(Path.of("queries/sql"))) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString().replace(".sql", "");
-                assertTrue(Files.exists(daemon.dataDir().resolve("reports").resolve(name + ".csv")), name);
+                assertTrue(Files.exists(daemon.dataDir().resolve("reports").resolve(name).resolve("latest.csv")), name);
             }
         }
         assertTrue(csv("average-handle-time-per-agent").size() > 1, "agents handled conversations");
         assertTrue(csv("available-and-interacting-time-per-agent-per-day").size() > 1, "agents were available");
+    }
+
+    @Test
+    void eachRunOfAReportKeepsItsCsvAndLatestIsTheNewest() throws Exception {
+        Path dir = daemon.dataDir().resolve("reports").resolve("top10-rate-limited-clients");
+        assertTrue(daemon.run("athena-report", Map.of("lakeReport", "top10-rate-limited-clients")).success());
+        Thread.sleep(5); // a new file name (milliseconds) for the second run
+        assertTrue(daemon.run("athena-report", Map.of("lakeReport", "top10-rate-limited-clients")).success());
+        List<Path> history;
+        try (var files = Files.list(dir)) {
+            history = files.filter(f -> f.getFileName().toString().matches("\\d{8}T\\d{6}\\.\\d{3}Z\\.csv")).sorted().toList();
+        }
+        assertTrue(history.size() >= 2, "one CSV per run: " + history);
+        assertEquals(Files.readAllLines(history.get(history.size() - 1)), Files.readAllLines(dir.resolve("latest.csv")));
     }
 
     @Test
@@ -150,7 +164,7 @@ class CatalogAndReportsTest {
             assertFalse(outcome.success());
             assertTrue(outcome.getSummary().contains("a-broken.sql") && outcome.getSummary().contains("mismatched input 'SELEC'"),
                     outcome.getSummary());
-            assertTrue(Files.exists(other.dataDir().resolve("reports").resolve("b-top10.csv")), "the good report ran");
+            assertTrue(Files.exists(other.dataDir().resolve("reports").resolve("b-top10").resolve("latest.csv")), "the good report ran");
         } finally {
             other.closeAndDelete();
         }

@@ -23,7 +23,7 @@ class ProjectionModeTest {
             assertTrue(catalog.success(), catalog.toString());
             FlowOutcome report = daemon.run("athena-report", Map.of("lakeReport", "top10-rate-limited-clients"));
             assertTrue(report.success(), report.toString());
-            List<String> csv = Files.readAllLines(daemon.dataDir().resolve("reports/top10-rate-limited-clients.csv"));
+            List<String> csv = Files.readAllLines(daemon.dataDir().resolve("reports/top10-rate-limited-clients/latest.csv"));
             assertEquals(11, csv.size(), String.join("\n", csv));
         } finally {
             daemon.closeAndDelete();
