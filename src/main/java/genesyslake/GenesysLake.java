@@ -55,6 +55,11 @@ public final class GenesysLake {
     }
 
     /** A refusal whose message says all (bad setting, lake folder in use) somewhere in the cause chain, or null. */
+    /** The one-line reason a start was refused (a setting, a folder in use), or null for an unexpected failure. */
+    public static Throwable refusalOf(Throwable e) {
+        return refusal(e);
+    }
+
     static Throwable refusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof Settings.SettingsException || t instanceof LakeLock.LakeLockedException) {

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Local mode's stand-ins, started in-process before the routes: Genesys Cloud, S3 (S3Proxy) and Glue/Athena
@@ -39,18 +40,22 @@ public final class LocalStack extends ServiceSupport {
      */
     public static LocalStack start(Settings s, boolean withGenesys) throws Exception {
         Path dataDir = Path.of(s.string("local.data-dir"));
-        LocalGenesys genesys = !withGenesys ? null : new LocalGenesys(new LocalGenesysSettings(s.integer("local.genesys.port", 0),
+        LocalGenesys genesys = !withGenesys ? null : listening(s, "local.genesys.port", List.of(), () -> new LocalGenesys(
+                new LocalGenesysSettings(s.integer("local.genesys.port", 0),
                 s.string("local.genesys.client-id"), s.string("local.genesys.client-secret"),
                 s.integer("local.genesys.oauth-clients", 40), s.integer("local.genesys.conversations-per-day", 500),
                 s.integer("local.genesys.users", 40), s.integer("local.genesys.running-polls", 2),
-                s.integer("local.genesys.rate-limit.requests-per-minute", 0), 42L)).start();
-        LocalS3 s3 = new LocalS3(dataDir.resolve("s3"), s.integer("local.s3.port", 0),
-                s.string("local.s3.access-key"), s.string("local.s3.secret-key")).start();
+                s.integer("local.genesys.rate-limit.requests-per-minute", 0), 42L)).start());
+        LocalS3 s3 = listening(s, "local.s3.port", genesys == null ? List.of() : List.of(genesys::close),
+                () -> new LocalS3(dataDir.resolve("s3"), s.integer("local.s3.port", 0),
+                s.string("local.s3.access-key"), s.string("local.s3.secret-key")).start());
         String source = s.string("lake.source-bucket");
         String results = s.string("lake.results-bucket");
-        LocalAws aws = new LocalAws(new LocalAwsSettings(s.integer("local.aws.port", 0), s3.root(),
+        List<AutoCloseable> started = genesys == null ? List.of(s3) : List.of(s3, genesys::close);
+        LocalAws aws = listening(s, "local.aws.port", started, () -> new LocalAws(new LocalAwsSettings(
+                s.integer("local.aws.port", 0), s3.root(),
                 s.string("glue.database"), s.string("glue.crawler"), s.string("athena.workgroup"), results,
-                LakeTables.crawlerTargets(source), s.string("local.s3.access-key"), s.string("local.s3.secret-key"))).start();
+                LakeTables.crawlerTargets(source), s.string("local.s3.access-key"), s.string("local.s3.secret-key"))).start());
         try (S3Client client = AwsClients.local(s.string("aws.region"), s3.endpoint(), aws.endpoint(),
                 s.string("local.s3.access-key"), s.string("local.s3.secret-key")).s3()) {
             for (String bucket : new String[] {source, results}) {
@@ -75,6 +80,32 @@ public final class LocalStack extends ServiceSupport {
                 genesys != null ? s.string("local.genesys.client-id") : s.string("genesys.client-id", "-"), s3.endpoint(), s3.root(), aws.endpoint(),
                 source, results, s.string("local.s3.access-key"), s3.endpoint(), source);
         return new LocalStack(genesys, s3, aws);
+    }
+
+    /**
+     * Starts one local server; a port already in use fails the start in one line naming the port and its setting
+     * (0 picks a free port), after closing the servers already started.
+     */
+    private static <T> T listening(Settings s, String key, List<AutoCloseable> started, java.util.concurrent.Callable<T> start)
+            throws Exception {
+        try {
+            return start.call();
+        } catch (Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                    for (AutoCloseable c : started) {
+                        try {
+                            c.close();
+                        } catch (Exception ignored) {
+                            // the start fails anyway; this is tidying up
+                        }
+                    }
+                    throw new Settings.SettingsException(key, "port " + s.integer(key, 0) + " is already in use (another "
+                            + "genesys-lake, or another program); set " + key + " to a free port, or 0 to take any free one");
+                }
+            }
+            throw e;
+        }
     }
 
     /** The in-process Genesys, or null when the daemon talks to a Genesys elsewhere. */
