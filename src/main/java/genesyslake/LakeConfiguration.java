@@ -162,6 +162,7 @@ public class LakeConfiguration implements CamelConfiguration {
         }
 
         context.getManagementStrategy().addEventNotifier(new RouteReloadGuard(context));
+        context.getManagementStrategy().addEventNotifier(new genesyslake.management.StartupBanner(context, s));
         ManagementSecurity.install(context, s.string("lake.management.user", ""), s.string("lake.management.password", ""));
 
         FlowRunner flows = new FlowRunner(context);

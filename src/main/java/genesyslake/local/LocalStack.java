@@ -66,19 +66,8 @@ public final class LocalStack extends ServiceSupport {
                 }
             }
         }
-        LOG.info("""
-
-                ==== genesys-lake local mode ====
-                  Genesys Cloud         : {}   (OAuth client '{}')
-                  S3 (S3Proxy)          : {}   data in {}
-                  Glue + Athena (DuckDB): {}
-                  Buckets               : s3://{}/ (exports), s3://{}/ (Athena results)
-                  Browse the lake       : AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY=<local.s3.secret-key> \\
-                                          aws --endpoint-url {} s3 ls --recursive s3://{}/
-                =================================""",
-                genesys != null ? genesys.baseUrl() + " (local)" : s.string("genesys.api-url"),
-                genesys != null ? s.string("local.genesys.client-id") : s.string("genesys.client-id", "-"), s3.endpoint(), s3.root(), aws.endpoint(),
-                source, results, s.string("local.s3.access-key"), s3.endpoint(), source);
+        LOG.info("Local mode: Genesys {}, S3 {} (data in {}), Glue/Athena {}",
+                genesys != null ? genesys.baseUrl() : s.string("genesys.api-url"), s3.endpoint(), s3.root(), aws.endpoint());
         return new LocalStack(genesys, s3, aws);
     }
 

@@ -118,4 +118,49 @@ class AwsCliReadsLocalLakeTest {
             daemon.closeAndDelete();
         }
     }
+
+    /** The banner, last on screen after start-up, names every endpoint, and its browse command works when pasted. */
+    @Test
+    void theStartupBannersBrowseCommandWorksWhenPasted() throws Exception {
+        assumeTrue(aws() != null, "the AWS CLI is installed on our machines and CI");
+        LocalDaemon daemon;
+        List<String> banner;
+        try (var logs = new genesyslake.ops.LogCapture()) {
+            daemon = LocalDaemon.start(Map.of("usage.query-files", "queries/usage-query.json"));
+            List<String> lines = logs.lines();
+            int started = -1;
+            int shown = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains("(genesys-lake) started in")) {
+                    started = i;
+                }
+                if (lines.get(i).contains("==== genesys-lake is running ====")) {
+                    shown = i;
+                }
+            }
+            assertTrue(shown > started && started >= 0, "the banner comes after Camel's start-up summary");
+            banner = List.of(lines.get(shown).split("\n"));
+        }
+        try {
+            assertTrue(daemon.run("usage-export", Map.of()).success());
+            String endpoints = String.join("\n", banner);
+            assertTrue(endpoints.contains(daemon.local().s3().endpoint()) && endpoints.contains(daemon.local().aws().endpoint())
+                    && endpoints.contains(daemon.local().genesys().baseUrl()) && endpoints.contains("Reports (CSV)"), endpoints);
+            String browse = banner.stream().filter(l -> l.contains("Browse the lake")).findFirst().orElseThrow()
+                    .replaceFirst(".*Browse the lake\\s*:\\s*", "");
+            String aws = aws();
+            ProcessBuilder pb = new ProcessBuilder("bash", "-c", browse.replaceFirst("aws --endpoint-url", aws + " --endpoint-url"))
+                    .redirectErrorStream(true);
+            pb.environment().put("AWS_EC2_METADATA_DISABLED", "true");
+            pb.environment().remove("AWS_ACCESS_KEY_ID");
+            pb.environment().remove("AWS_SECRET_ACCESS_KEY");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), browse + "\n" + out);
+            assertTrue(out.contains(daemon.lake().keys("granularity=month/").get(0)), out);
+        } finally {
+            daemon.closeAndDelete();
+        }
+    }
 }
