@@ -52,6 +52,7 @@ public final class DetailsExport {
     public static final String MORE_PAGES = "lakeMorePages";
 
     private static final String ROUTER = "lakeRouter";
+    private static final String QUERY = "lakeRunQuery";
     private static final String DAY_START = "lakeDayStart";
     private static final String DAY_RECORDS = "lakeDayRecords";
     private static final String DAY_T0 = "lakeDayT0";
@@ -118,6 +119,7 @@ public final class DetailsExport {
         Optional<ObjectNode> inFlight = runs.watermarks().inFlight(LakeRuns.stateKey(exchange))
                 .filter(st -> explicit == null || explicit.isBlank() || st.path("interval").asText().equals(
                         wholeDays(explicit).toGenesys()));
+        exchange.setProperty(QUERY, query); // read once: every day of the run uses the same filter
         exchange.setProperty(ROUTER, new LakeRecordRouter(query.kind()));
         exchange.setProperty("lakeQueryName", query.name());
 
@@ -236,7 +238,7 @@ public final class DetailsExport {
         }
         exchange.setProperty(DAY_RECORDS, run.records().get());
         exchange.setProperty(DAY_T0, System.nanoTime());
-        return query(exchange);
+        return exchange.getProperty(QUERY, DetailsQuery.class);
     }
 
     /**

@@ -22,7 +22,7 @@ import java.util.List;
 public final class UsageExport {
 
     /** Header: an explicit interval (ISO start/end) instead of each file's own. */
-    public static final String INTERVAL_HEADER = "lakeInterval";
+    public static final String INTERVAL_HEADER = LakeRuns.INTERVAL_HEADER;
     /** Header: Day, Week or Month instead of each file's own granularity. */
     public static final String GRANULARITY_HEADER = "lakeGranularity";
     /** Exchange property: the comma-separated query files of the flow. */

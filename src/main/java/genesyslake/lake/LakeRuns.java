@@ -33,6 +33,8 @@ public final class LakeRuns {
     public static final String FLOW = "lakeFlow";
     /** Exchange property: the bucket the flow's objects go to. */
     public static final String BUCKET = "lakeBucket";
+    /** Header: an explicit interval (ISO start/end) for a run, instead of the schedule's next one. */
+    public static final String INTERVAL_HEADER = "lakeInterval";
     /** Header: the object key a record is appended to. */
     public static final String KEY = "lakeKey";
 
@@ -82,7 +84,7 @@ public final class LakeRuns {
 
     /** Whether the exchange asks for an interval of its own (header lakeInterval) instead of the schedule's next. */
     public static boolean explicit(Exchange exchange) {
-        String interval = exchange.getIn().getHeader("lakeInterval", String.class);
+        String interval = exchange.getIn().getHeader(INTERVAL_HEADER, String.class);
         return interval != null && !interval.isBlank();
     }
 

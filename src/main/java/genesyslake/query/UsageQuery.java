@@ -93,18 +93,7 @@ public record UsageQuery(Path file, String intervalExpression, String granularit
 
     /** The request body for one run over the given interval. */
     public byte[] body(Interval interval) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("interval", interval.toGenesys());
-        body.put("granularity", granularity);
-        ArrayNode g = body.putArray("groupBy");
-        groupBy.forEach(g::add);
-        ArrayNode m = body.putArray("metrics");
-        metrics.forEach(m::add);
-        try {
-            return JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return body(interval, groupBy);
     }
 
     /**
@@ -112,12 +101,16 @@ public record UsageQuery(Path file, String intervalExpression, String granularit
      * (OauthClientId), and it has no organization grouping (a job is the organization's).
      */
     public byte[] aggregatesBody(Interval interval) {
+        return body(interval, groupBy.stream().filter(x -> !x.equals("OrganizationId"))
+                .map(x -> x.equals("OAuthClientId") ? "OauthClientId" : x).toList());
+    }
+
+    private byte[] body(Interval interval, List<String> groups) {
         ObjectNode body = JSON.createObjectNode();
         body.put("interval", interval.toGenesys());
         body.put("granularity", granularity);
         ArrayNode g = body.putArray("groupBy");
-        groupBy.stream().filter(x -> !x.equals("OrganizationId"))
-                .map(x -> x.equals("OAuthClientId") ? "OauthClientId" : x).forEach(g::add);
+        groups.forEach(g::add);
         ArrayNode m = body.putArray("metrics");
         metrics.forEach(m::add);
         try {
