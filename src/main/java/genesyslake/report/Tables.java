@@ -45,6 +45,54 @@ public final class Tables {
         return values.stream().map(Tables::csvField).collect(Collectors.joining(",")) + "\r\n";
     }
 
+    /** Parses RFC 4180 text as {@link #csvLine} writes it: quoted fields may hold commas, quotes and line breaks. */
+    public static List<List<String>> parseCsv(String text) {
+        List<List<String>> rows = new java.util.ArrayList<>();
+        List<String> row = new java.util.ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false; // the current row has started (so a trailing line break adds no empty row)
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+                any = true;
+            } else if (c == ',') {
+                row.add(field.toString());
+                field.setLength(0);
+                any = true;
+            } else if (c == '\r' || c == '\n') {
+                if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                if (any || field.length() > 0) {
+                    row.add(field.toString());
+                    rows.add(row);
+                }
+                row = new java.util.ArrayList<>();
+                field.setLength(0);
+                any = false;
+            } else {
+                field.append(c);
+                any = true;
+            }
+        }
+        if (any || field.length() > 0) {
+            row.add(field.toString());
+            rows.add(row);
+        }
+        return rows;
+    }
+
     private static String csvField(String v) {
         if (v == null) {
             return "";
