@@ -1,0 +1,168 @@
+package genesyslake.management;
+
+import genesyslake.lake.ExportRun;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Route;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.spi.RoutePolicyFactory;
+import org.apache.camel.support.RoutePolicySupport;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The last runs of every flow, however they were started (schedule, --once, JMX, Jolokia), for the status page.
+ * {@link FlowRuns} knows only the runs triggered over JMX; the schedule's runs pass only through the flow's route,
+ * so this is a route policy that every route of a flow group gets (a factory, so route files need no change and a
+ * flow added by a new route file is covered too). Kept in memory: a restart starts an empty history (the run
+ * manifests in the lake are the lasting record).
+ */
+public final class FlowHistory implements RoutePolicyFactory {
+
+    /** One run as the status page shows it; {@code millis} is the time so far while it runs. */
+    public record Run(String flow, Instant started, long millis, String outcome, Long records, String summary) {
+        public static final String RUNNING = "running";
+        public static final String SUCCEEDED = "succeeded";
+        public static final String INCOMPLETE = "incomplete";
+        public static final String FAILED = "failed";
+        public static final String REFUSED = "refused";
+    }
+
+    private static final int MAX_SUMMARY = 500;
+    private final int keep;
+    private final Clock clock;
+    private final Map<String, Deque<Entry>> byFlow = new ConcurrentHashMap<>();
+
+    public FlowHistory(int keep, Clock clock) {
+        this.keep = Math.max(1, keep);
+        this.clock = clock;
+    }
+
+    @Override
+    public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
+        String group = route instanceof RouteDefinition def ? def.getGroup() : null;
+        return group != null && FlowRunner.GROUPS.contains(group) ? new Policy() : null;
+    }
+
+    /** The flow's runs, newest first (running ones included). */
+    public List<Run> runs(String flow) {
+        Deque<Entry> runs = byFlow.get(flow);
+        if (runs == null) {
+            return List.of();
+        }
+        synchronized (runs) {
+            List<Run> out = new ArrayList<>(runs.size());
+            runs.descendingIterator().forEachRemaining(e -> out.add(e.view(clock)));
+            return out;
+        }
+    }
+
+    private Entry begin(String flow, Exchange exchange) {
+        Entry e = new Entry(flow, clock.instant(), System.nanoTime(), exchange);
+        Deque<Entry> runs = byFlow.computeIfAbsent(flow, f -> new ArrayDeque<>());
+        synchronized (runs) {
+            runs.addLast(e);
+            // Forget the oldest ended runs beyond keep; a run still going is never dropped.
+            var it = runs.iterator();
+            int extra = runs.size() - keep;
+            while (extra > 0 && it.hasNext()) {
+                if (it.next().outcome != null) {
+                    it.remove();
+                    extra--;
+                }
+            }
+        }
+        return e;
+    }
+
+    private final class Policy extends RoutePolicySupport {
+        @Override
+        public void onExchangeBegin(Route route, Exchange exchange) {
+            exchange.setProperty(key(route), begin(route.getRouteId(), exchange));
+        }
+
+        @Override
+        public void onExchangeDone(Route route, Exchange exchange) {
+            if (exchange.removeProperty(key(route)) instanceof Entry e) {
+                e.end(exchange);
+            }
+        }
+
+        private static String key(Route route) {
+            return "lakeHistory." + route.getRouteId();
+        }
+    }
+
+    private static final class Entry {
+        final String flow;
+        final Instant started;
+        final long t0;
+        /** The run an earlier flow of the same exchange left behind (a schedule chains flows): not this run's. */
+        final ExportRun before;
+        /** The exchange while it runs, for its live record count. */
+        volatile Exchange running;
+        volatile ExportRun current;
+        volatile String outcome;
+        volatile long millis;
+        volatile String summary = "";
+
+        Entry(String flow, Instant started, long t0, Exchange exchange) {
+            this.flow = flow;
+            this.started = started;
+            this.t0 = t0;
+            this.before = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+            this.running = exchange;
+        }
+
+        /** This run's own ExportRun on the exchange, if it has one yet. */
+        ExportRun own(Exchange exchange) {
+            ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+            return run == before ? null : run;
+        }
+
+        void end(Exchange exchange) {
+            current = own(exchange);
+            running = null;
+            Throwable failure = exchange.getException();
+            if (failure instanceof OneRunAtATime.FlowBusyException) {
+                summary = failure.getMessage();
+                millis = 0;
+                outcome = Run.REFUSED;
+                return;
+            }
+            millis = (System.nanoTime() - t0) / 1_000_000;
+            if (failure != null) {
+                summary = FlowRunner.failure(failure);
+                outcome = Run.FAILED;
+            } else if (current != null && !current.complete()) {
+                summary = current + (current.note().isEmpty() ? "" : " (" + current.note() + ")");
+                outcome = Run.INCOMPLETE;
+            } else {
+                Object body = exchange.getMessage().getBody();
+                summary = current != null ? current.toString() : body instanceof String s ? s : "";
+                outcome = Run.SUCCEEDED;
+            }
+            if (summary.length() > MAX_SUMMARY) {
+                summary = summary.substring(0, MAX_SUMMARY) + "…";
+            }
+        }
+
+        Run view(Clock clock) {
+            String o = outcome;
+            Exchange live = running;
+            ExportRun run = o == null && live != null ? own(live) : current;
+            long ms = o == null ? Math.max(0, clock.millis() - started.toEpochMilli()) : millis;
+            return new Run(flow, started, ms, o == null ? Run.RUNNING : o, run == null ? null : run.records().get(),
+                    summary);
+        }
+    }
+}
