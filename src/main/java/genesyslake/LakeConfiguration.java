@@ -18,6 +18,7 @@ import genesyslake.lake.LakeLock;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.Watermarks;
 import genesyslake.local.LocalStack;
+import genesyslake.management.FlowHistory;
 import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
 import genesyslake.management.FlowRuns;
@@ -27,6 +28,8 @@ import genesyslake.management.LakeMetrics;
 import genesyslake.management.ManagementSecurity;
 import genesyslake.management.OneRunAtATime;
 import genesyslake.management.RouteReloadGuard;
+import genesyslake.management.StatusPage;
+import genesyslake.management.StatusServer;
 import genesyslake.query.DetailsQuery;
 import genesyslake.report.Reports;
 import org.apache.camel.CamelConfiguration;
@@ -147,6 +150,9 @@ public class LakeConfiguration implements CamelConfiguration {
                 DetailsQuery.Kind.CONVERSATIONS));
         validateAtStartup("user-details", () -> DetailsQuery.load(Path.of(s.string("users.query-file")),
                 DetailsQuery.Kind.USERS));
+        // Before the routes are created, so every flow route gets it (and a route file added later too).
+        FlowHistory history = new FlowHistory(10, clock);
+        context.addRoutePolicyFactory(history);
         OneRunAtATime oneRunAtATime = new OneRunAtATime();
         registry.bind("oneRunAtATime", oneRunAtATime);
 
@@ -174,6 +180,10 @@ public class LakeConfiguration implements CamelConfiguration {
         context.addService(new JmxRegistration(flowsMBean.timeBoxed(s.duration("lake.management.sync-timeout",
                 Duration.ofSeconds(30))), Flows.OBJECT_NAME), true, true);
         JolokiaOffTheQueue.install(context);
+        StatusServer.install(context, new StatusPage(() -> FlowRunner.flows(context), history, watermarks,
+                new StatusPage.S3Manifests(s3, s.string("lake.source-bucket")), Path.of(s.string("lake.reports-dir")),
+                s.string("lake.status.chart-report", "top10-rate-limited-clients"), s.integer("lake.status.days", 14),
+                (int) s.duration("lake.status.refresh", Duration.ofSeconds(10)).toSeconds(), clock));
         LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
         context.addService(metrics, true, false);
         runs.onRunEnded(run -> metrics.runEnded(run.flow(), run.records().get(), run.pages().get(), run.complete()));

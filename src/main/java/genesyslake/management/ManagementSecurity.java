@@ -59,12 +59,7 @@ public final class ManagementSecurity implements AuthenticationHandler {
         if (!configured && (!isBlank(user) || !isBlank(password))) {
             LOG.warn("Only one of lake.management.user / lake.management.password is set: Jolokia operations stay refused");
         }
-        Set<String> hosts = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        hosts.addAll(Set.of("127.0.0.1", "localhost", "[::1]"));
-        String bound = server.getHost();
-        if (bound != null && !bound.isBlank() && !bound.equals("0.0.0.0") && !bound.equals("::")) {
-            hosts.add(bound.contains(":") && !bound.startsWith("[") ? "[" + bound + "]" : bound);
-        }
+        Set<String> hosts = hosts(server);
         String path = server.getJolokiaPath();
         ManagementSecurity guard = new ManagementSecurity(hosts, configured ? user : null, configured ? password : null, path);
         AuthenticationConfigEntry entry = new AuthenticationConfigEntry();
@@ -82,6 +77,17 @@ public final class ManagementSecurity implements AuthenticationHandler {
         LOG.info("Jolokia on the management port: reads open to {} only; operations {}", hosts,
                 configured ? "need HTTP Basic credentials (lake.management.user)"
                         : "refused until lake.management.user and lake.management.password are set");
+    }
+
+    /** The names the management host goes by in a Host header: loopback's, and the bound host when it is one. */
+    static Set<String> hosts(ManagementHttpServer server) {
+        Set<String> hosts = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        hosts.addAll(Set.of("127.0.0.1", "localhost", "[::1]"));
+        String bound = server.getHost();
+        if (bound != null && !bound.isBlank() && !bound.equals("0.0.0.0") && !bound.equals("::")) {
+            hosts.add(bound.contains(":") && !bound.startsWith("[") ? "[" + bound + "]" : bound);
+        }
+        return hosts;
     }
 
     @Override

@@ -1,0 +1,290 @@
+package genesyslake.management;
+
+import genesyslake.management.StatusPage.Bar;
+import genesyslake.management.StatusPage.BarChart;
+import genesyslake.management.StatusPage.FlowStatus;
+import genesyslake.management.StatusPage.RecordsPerDay;
+import genesyslake.management.StatusPage.ReportTable;
+import genesyslake.management.StatusPage.Status;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders the status page as one HTML document: tables and charts (inline SVG) are all server-side, so the page reads
+ * the same with JavaScript off; status.js only fetches the page again and swaps in its {@code #status} element.
+ * Everything from data (client names come from Genesys, report cells from SQL) goes through {@link #esc}.
+ */
+public final class StatusHtml {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+    /** Colours of the series, in status.css (s0..s5). */
+    private static final int SERIES_COLOURS = 6;
+    static final int LABEL_CHARS = 40;
+
+    private StatusHtml() {
+    }
+
+    public static String render(Status s) {
+        StringBuilder b = new StringBuilder(16 * 1024);
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>genesys-lake status</title>\n")
+                .append("<link rel=\"stylesheet\" href=\"/status/status.css\">\n")
+                .append("<script src=\"/status/status.js\" defer></script>\n</head>\n")
+                .append("<body data-refresh=\"").append(s.refreshSeconds()).append("\">\n")
+                .append("<header><h1>genesys-lake</h1><nav><a href=\"/status.json\">status.json</a> · ")
+                .append("<a href=\"/observe/health\">health</a> · <a href=\"/metrics\">metrics</a></nav>")
+                .append("<p id=\"stale\" class=\"problem\" hidden></p></header>\n");
+        b.append("<main id=\"status\">\n<p class=\"meta\">Updated <time id=\"updated\" datetime=\"").append(s.generated())
+                .append("\">").append(TIME.format(s.generated())).append("</time>")
+                .append(s.refreshSeconds() > 0 ? "; refreshes every " + s.refreshSeconds() + " s" : "").append("</p>\n");
+        flows(b, s.flows());
+        recordsPerDay(b, s.recordsPerDay());
+        bars(b, s.rateLimited());
+        reports(b, s.reports());
+        b.append("</main>\n</body>\n</html>\n");
+        return b.toString();
+    }
+
+    private static void flows(StringBuilder b, List<FlowStatus> flows) {
+        b.append("<section id=\"flows\"><h2>Flows</h2>\n<table id=\"flows-table\">\n<thead><tr><th scope=\"col\">Flow</th>")
+                .append("<th scope=\"col\">Last run started</th><th scope=\"col\">Outcome</th><th scope=\"col\">Records</th>")
+                .append("<th scope=\"col\">Duration</th><th scope=\"col\">Watermark</th><th scope=\"col\">Lag</th>")
+                .append("<th scope=\"col\">Earlier runs</th></tr></thead>\n<tbody>\n");
+        for (FlowStatus f : flows) {
+            b.append("<tr class=\"flow\" data-flow=\"").append(esc(f.flow())).append("\"><th scope=\"row\">")
+                    .append(esc(f.flow())).append("</th>");
+            if (f.runs().isEmpty()) {
+                b.append("<td class=\"started\">—</td><td class=\"outcome none\">no run since start-up</td>")
+                        .append("<td class=\"records num\"></td><td class=\"duration num\"></td>");
+            } else {
+                FlowHistory.Run last = f.runs().get(0);
+                b.append("<td class=\"started\">").append(time(last.started())).append("</td>")
+                        .append("<td class=\"outcome ").append(esc(last.outcome())).append("\" title=\"")
+                        .append(esc(last.summary())).append("\">").append(esc(last.outcome()));
+                if (!last.outcome().equals(FlowHistory.Run.SUCCEEDED) && !last.summary().isEmpty()) {
+                    b.append("<div class=\"summary\">").append(esc(last.summary())).append("</div>");
+                }
+                b.append("</td><td class=\"records num\">").append(last.records() == null ? "" : last.records())
+                        .append("</td><td class=\"duration num\">").append(duration(last.millis())).append("</td>");
+            }
+            if (f.watermarkProblem() != null) {
+                b.append("<td class=\"watermark problem\" colspan=\"2\">").append(esc(f.watermarkProblem())).append("</td>");
+            } else if (f.watermark() == null) {
+                b.append("<td class=\"watermark\">none yet</td><td class=\"lag num\"></td>");
+            } else {
+                b.append("<td class=\"watermark\">").append(time(f.watermark())).append("</td><td class=\"lag num\" data-seconds=\"")
+                        .append(f.lagSeconds()).append("\">").append(lag(f.lagSeconds())).append("</td>");
+            }
+            b.append("<td class=\"earlier\">");
+            if (f.runs().size() > 1) {
+                b.append("<ol>");
+                for (FlowHistory.Run r : f.runs().subList(1, f.runs().size())) {
+                    b.append("<li class=\"").append(esc(r.outcome())).append("\" title=\"").append(esc(r.summary()))
+                            .append("\">").append(time(r.started())).append(' ').append(esc(r.outcome()))
+                            .append(r.records() == null ? "" : ", " + r.records() + " records").append(", ")
+                            .append(duration(r.millis())).append("</li>");
+                }
+                b.append("</ol>");
+            }
+            b.append("</td></tr>\n");
+        }
+        b.append("</tbody>\n</table>\n<p class=\"note\">Runs since the daemon started (schedule, --once, JMX), newest ")
+                .append("first. Lag: how far the end of the last completely exported interval is behind now.</p></section>\n");
+    }
+
+    private static void recordsPerDay(StringBuilder b, RecordsPerDay r) {
+        b.append("<section id=\"records-per-day\"><h2>Records exported per day</h2>\n");
+        if (r.problem() != null) {
+            b.append("<p class=\"problem\">").append(esc(r.problem())).append("</p>");
+        }
+        int w = 760;
+        int h = 240;
+        int left = 60;
+        int right = 20;
+        int top = 16;
+        int bottom = 40;
+        long max = 1;
+        for (List<Long> v : r.records().values()) {
+            for (long x : v) {
+                max = Math.max(max, x);
+            }
+        }
+        int n = r.days().size();
+        double step = n > 1 ? (double) (w - left - right) / (n - 1) : 0;
+        b.append("<svg id=\"records-chart\" class=\"chart\" viewBox=\"0 0 ").append(w).append(' ').append(h)
+                .append("\" width=\"").append(w).append("\" height=\"").append(h)
+                .append("\" role=\"img\" aria-label=\"Records exported per day and flow\">\n");
+        int base = h - bottom;
+        b.append("<line class=\"axis\" x1=\"").append(left).append("\" y1=\"").append(base).append("\" x2=\"")
+                .append(w - right).append("\" y2=\"").append(base).append("\"/>")
+                .append("<line class=\"axis\" x1=\"").append(left).append("\" y1=\"").append(top).append("\" x2=\"")
+                .append(left).append("\" y2=\"").append(base).append("\"/>\n")
+                .append("<text class=\"tick\" x=\"").append(left - 6).append("\" y=\"").append(top + 4)
+                .append("\" text-anchor=\"end\">").append(max).append("</text>")
+                .append("<text class=\"tick\" x=\"").append(left - 6).append("\" y=\"").append(base + 4)
+                .append("\" text-anchor=\"end\">0</text>\n");
+        for (int i = 0; i < n; i += Math.max(1, (n + 6) / 7)) {
+            b.append("<text class=\"tick\" x=\"").append(fmt(left + i * step)).append("\" y=\"").append(base + 18)
+                    .append("\" text-anchor=\"middle\">").append(r.days().get(i).toString().substring(5)).append("</text>");
+        }
+        b.append('\n');
+        int i = 0;
+        for (Map.Entry<String, List<Long>> e : r.records().entrySet()) {
+            String cls = "series s" + (i++ % SERIES_COLOURS);
+            b.append("<g class=\"").append(cls).append("\" data-flow=\"").append(esc(e.getKey())).append("\"><polyline points=\"");
+            StringBuilder dots = new StringBuilder();
+            for (int d = 0; d < n; d++) {
+                long v = e.getValue().get(d);
+                String x = fmt(left + d * step);
+                String y = fmt(base - (double) v / max * (base - top));
+                b.append(d == 0 ? "" : " ").append(x).append(',').append(y);
+                LocalDate day = r.days().get(d);
+                dots.append("<circle class=\"point\" cx=\"").append(x).append("\" cy=\"").append(y)
+                        .append("\" r=\"3.5\" data-day=\"").append(day).append("\" data-records=\"").append(v)
+                        .append("\"><title>").append(esc(e.getKey())).append(' ').append(day).append(": ").append(v)
+                        .append(" records</title></circle>");
+            }
+            b.append("\"/>").append(dots).append("</g>\n");
+        }
+        b.append("</svg>\n<ul class=\"legend\">");
+        i = 0;
+        for (String flow : r.records().keySet()) {
+            b.append("<li class=\"s").append(i++ % SERIES_COLOURS).append("\">").append(esc(flow)).append("</li>");
+        }
+        if (r.records().isEmpty()) {
+            b.append("<li>no run manifests in these ").append(n).append(" days</li>");
+        }
+        b.append("</ul>\n<p class=\"note\">From the run manifests (<code>_manifests/&lt;flow&gt;/</code>), by the UTC day ")
+                .append("each run finished; a re-exported interval replaces its manifest.</p></section>\n");
+    }
+
+    private static void bars(StringBuilder b, BarChart c) {
+        b.append("<section id=\"rate-limited\"><h2>Top rate-limited OAuth clients</h2>\n<p class=\"meta\">Report <code>")
+                .append(esc(c.report())).append("</code>").append(c.updated() == null ? "" : ", " + time(c.updated()))
+                .append(c.valueColumn() == null ? "" : "; " + esc(c.valueColumn()) + " by " + esc(c.labelColumn()))
+                .append("</p>\n");
+        if (c.problem() != null) {
+            b.append("<p class=\"problem\">").append(esc(c.problem())).append("</p></section>\n");
+            return;
+        }
+        int row = 26;
+        int labelW = 300;
+        int barW = 380;
+        int w = labelW + barW + 90;
+        int h = Math.max(row, c.bars().size() * row) + 4;
+        long max = Math.max(1, c.bars().stream().mapToLong(Bar::value).max().orElse(1));
+        b.append("<svg id=\"rate-limited-chart\" class=\"chart\" viewBox=\"0 0 ").append(w).append(' ').append(h)
+                .append("\" width=\"").append(w).append("\" height=\"").append(h)
+                .append("\" role=\"img\" aria-label=\"429 answers per OAuth client\">\n");
+        int y = 2;
+        for (Bar bar : c.bars()) {
+            String label = bar.label().length() > LABEL_CHARS ? bar.label().substring(0, LABEL_CHARS - 1) + "…" : bar.label();
+            double len = Math.max(bar.value() > 0 ? 1 : 0, (double) bar.value() / max * barW);
+            b.append("<g class=\"bar\" data-label=\"").append(esc(bar.label())).append("\" data-value=\"").append(bar.value())
+                    .append("\"><title>").append(esc(bar.label())).append(": ").append(bar.value()).append("</title>")
+                    .append("<text class=\"label\" x=\"").append(labelW - 8).append("\" y=\"").append(y + 17)
+                    .append("\" text-anchor=\"end\">").append(esc(label)).append("</text>")
+                    .append("<rect x=\"").append(labelW).append("\" y=\"").append(y + 4).append("\" width=\"").append(fmt(len))
+                    .append("\" height=\"").append(row - 8).append("\"/>")
+                    .append("<text class=\"value\" x=\"").append(fmt(labelW + len + 6)).append("\" y=\"").append(y + 17)
+                    .append("\">").append(bar.value()).append("</text></g>\n");
+            y += row;
+        }
+        if (c.bars().isEmpty()) {
+            b.append("<text x=\"10\" y=\"18\">the report has no rows</text>");
+        }
+        b.append("</svg></section>\n");
+    }
+
+    private static void reports(StringBuilder b, List<ReportTable> reports) {
+        b.append("<section id=\"reports\"><h2>Reports</h2>\n");
+        if (reports.isEmpty()) {
+            b.append("<p>No report has run yet.</p>");
+        }
+        for (ReportTable t : reports) {
+            b.append("<section class=\"report\" data-report=\"").append(esc(t.name())).append("\"><h3>").append(esc(t.name()))
+                    .append("</h3><p class=\"meta\">latest.csv").append(t.updated() == null ? "" : ", " + time(t.updated()))
+                    .append(t.problem() == null ? ", " + t.totalRows() + " rows" : "").append("</p>");
+            if (t.problem() != null) {
+                b.append("<p class=\"problem\">").append(esc(t.problem())).append("</p></section>\n");
+                continue;
+            }
+            b.append("<div class=\"scroll\"><table class=\"report-table\"><thead><tr>");
+            t.columns().forEach(c -> b.append("<th scope=\"col\">").append(esc(c)).append("</th>"));
+            b.append("</tr></thead><tbody>");
+            for (List<String> r : t.rows()) {
+                b.append("<tr>");
+                r.forEach(v -> b.append("<td>").append(esc(v)).append("</td>"));
+                b.append("</tr>");
+            }
+            b.append("</tbody></table></div>");
+            if (t.totalRows() > t.rows().size()) {
+                b.append("<p class=\"note\">First ").append(t.rows().size()).append(" of ").append(t.totalRows())
+                        .append(" rows.</p>");
+            }
+            b.append("</section>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    /** Escapes text for HTML element content and quoted attribute values. */
+    public static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String time(Instant t) {
+        return "<time datetime=\"" + t + "\">" + TIME.format(t) + "</time>";
+    }
+
+    static String duration(long millis) {
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        if (millis < 60_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        long s = millis / 1000;
+        return s < 3600 ? s / 60 + " min " + s % 60 + " s" : s / 3600 + " h " + s % 3600 / 60 + " min";
+    }
+
+    static String lag(long seconds) {
+        if (seconds < 0) {
+            return "ahead by " + lag(-seconds);
+        }
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + " min";
+        }
+        if (seconds < 86_400) {
+            return seconds / 3600 + " h " + seconds % 3600 / 60 + " min";
+        }
+        return seconds / 86_400 + " d " + seconds % 86_400 / 3600 + " h";
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.1f", v);
+    }
+}

@@ -1,0 +1,122 @@
+package genesyslake.management;
+
+import genesyslake.lake.Watermarks;
+import genesyslake.management.StatusPage.Manifest;
+import genesyslake.management.StatusPage.Status;
+import genesyslake.report.Tables;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Ensures the status page's model sums manifests by flow and UTC day over the window, reads each report's latest.csv,
+ * turns the chart report into bars (a client without a name shows its id), reports an unreadable state file instead of
+ * failing, and that the HTML escapes everything from data.
+ */
+class StatusPageModelTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private StatusPage page(List<Manifest> manifests, int days) {
+        return new StatusPage(() -> List.of("usage-export", "conversation-details"), new FlowHistory(10, CLOCK),
+                new Watermarks(dir.resolve("state"), CLOCK), from -> manifests.stream()
+                .filter(m -> !m.finished().isBefore(from)).toList(), dir.resolve("reports"), "top10", days, 5, CLOCK);
+    }
+
+    @Test
+    void recordsPerDayAreTheManifestsSummedByFlowAndUtcDayFinishedOverTheWindow() {
+        Status s = page(List.of(
+                new Manifest("usage-export", Instant.parse("2026-11-28T00:10:00Z"), 5),
+                new Manifest("usage-export", Instant.parse("2026-11-28T09:00:00Z"), 7),
+                new Manifest("usage-export", Instant.parse("2026-11-26T23:59:59Z"), 3),
+                new Manifest("conversation-details", Instant.parse("2026-11-27T12:00:00Z"), 100),
+                new Manifest("old-flow", Instant.parse("2026-11-27T12:00:00Z"), 1),
+                new Manifest("usage-export", Instant.parse("2026-11-25T23:59:59Z"), 1000)), 3).build();
+        assertEquals(List.of(LocalDate.parse("2026-11-26"), LocalDate.parse("2026-11-27"), LocalDate.parse("2026-11-28")),
+                s.recordsPerDay().days());
+        assertEquals(List.of(3L, 0L, 12L), s.recordsPerDay().records().get("usage-export"), "the day before the window is out");
+        assertEquals(List.of(0L, 100L, 0L), s.recordsPerDay().records().get("conversation-details"));
+        assertEquals(List.of("usage-export", "conversation-details", "old-flow"),
+                List.copyOf(s.recordsPerDay().records().keySet()), "flows in pipeline order, then a removed flow's manifests");
+    }
+
+    @Test
+    void theChartReportsLatestCsvBecomesBarsInItsOrder() throws Exception {
+        Path top10 = Files.createDirectories(dir.resolve("reports").resolve("top10"));
+        Files.writeString(top10.resolve("latest.csv"), Tables.csvLine(List.of("clientId", "clientName", "status429"))
+                + Tables.csvLine(List.of("id-1", "WFM, Sync", "120")) + Tables.csvLine(List.of("id-2", "", "7")));
+        Files.writeString(top10.resolve("20261128T000000.000Z.csv"), "not read\r\n");
+        Status s = page(List.of(), 14).build();
+        assertEquals(List.of(new StatusPage.Bar("WFM, Sync", 120), new StatusPage.Bar("id-2", 7)), s.rateLimited().bars());
+        assertEquals("clientName", s.rateLimited().labelColumn());
+        assertEquals(1, s.reports().size());
+        assertEquals(2, s.reports().get(0).totalRows());
+        assertNull(s.rateLimited().problem());
+    }
+
+    @Test
+    void withoutTheReportTheChartSaysWhyAndABigCsvIsNotRead() throws Exception {
+        Path big = Files.createDirectories(dir.resolve("reports").resolve("everything"));
+        Files.writeString(big.resolve("latest.csv"), "a\r\n" + "x\r\n".repeat((int) (StatusPage.MAX_CSV_BYTES / 3) + 1));
+        Status s = page(List.of(), 14).build();
+        assertTrue(s.rateLimited().problem().contains("has not run"), s.rateLimited().toString());
+        assertTrue(s.reports().get(0).problem().contains("too big"), s.reports().get(0).toString());
+        assertTrue(s.reports().get(0).rows().isEmpty());
+    }
+
+    @Test
+    void anUnreadableStateFileIsShownForItsFlowAndTheOthersStillRender() throws Exception {
+        Files.createDirectories(dir.resolve("state"));
+        Files.writeString(dir.resolve("state").resolve("usage-export.json"), "{ not json");
+        new Watermarks(dir.resolve("state"), CLOCK).advance("conversation-details", NOW.minusSeconds(7200));
+        Status s = page(List.of(), 14).build();
+        assertTrue(s.flows().get(0).watermarkProblem().contains("unreadable"), s.flows().get(0).toString());
+        assertEquals(7200L, s.flows().get(1).lagSeconds());
+        assertTrue(StatusHtml.render(s).contains("2 h 0 min"));
+    }
+
+    @Test
+    void everythingFromDataIsEscapedInTheHtml() throws Exception {
+        String evil = "<script>alert('x')</script>\"&";
+        Path top10 = Files.createDirectories(dir.resolve("reports").resolve("top10"));
+        Files.writeString(top10.resolve("latest.csv"), Tables.csvLine(List.of("clientname", "status429", evil))
+                + Tables.csvLine(List.of(evil, "3", evil)));
+        AtomicReference<String> flow = new AtomicReference<>("a\"b<c>");
+        StatusPage p = new StatusPage(() -> List.of(flow.get()), new FlowHistory(10, CLOCK),
+                new Watermarks(dir.resolve("state"), CLOCK), from -> List.of(new Manifest(flow.get(), NOW, 1)),
+                dir.resolve("reports"), "top10", 2, 5, CLOCK);
+        String html = StatusHtml.render(p.build());
+        assertFalse(html.contains("<script>alert"), html);
+        assertFalse(html.contains("a\"b<c>"), html);
+        assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;"), html);
+        assertTrue(html.contains("data-flow=\"a&quot;b&lt;c&gt;\""), html);
+        assertEquals(1, html.split("<script", -1).length - 1, "only the page's own script tag");
+    }
+
+    @Test
+    void durationsAndLagsReadAsPeopleSayThem() {
+        assertEquals("850 ms", StatusHtml.duration(850));
+        assertEquals("12.3 s", StatusHtml.duration(12_300));
+        assertEquals("3 min 4 s", StatusHtml.duration(184_000));
+        assertEquals("2 h 5 min", StatusHtml.duration(7_500_000));
+        assertEquals("42 s", StatusHtml.lag(42));
+        assertEquals("6 d 1 h", StatusHtml.lag(6 * 86_400 + 3_700));
+    }
+}
