@@ -43,6 +43,7 @@ public final class StartupBanner extends EventNotifierSupport {
         if (settings.bool("camel.management.enabled", false)) {
             String base = "http://" + settings.string("camel.management.host", "0.0.0.0") + ":"
                     + settings.string("camel.management.port", "8091");
+            b.append("  Status page           : ").append(base).append("/\n");
             b.append("  Health                : ").append(base).append("/observe/health\n");
             b.append("  Metrics (Prometheus)  : ").append(base).append("/metrics\n");
             b.append("  Jolokia (JMX, HTTP)   : ").append(base).append("/observe/jolokia/  (operations: lake.management.user)\n");

@@ -129,7 +129,8 @@ public final class StatusHtml {
                 .append("\" text-anchor=\"end\">").append(max).append("</text>")
                 .append("<text class=\"tick\" x=\"").append(left - 6).append("\" y=\"").append(base + 4)
                 .append("\" text-anchor=\"end\">0</text>\n");
-        for (int i = 0; i < n; i += Math.max(1, (n + 6) / 7)) {
+        // At most about seven dates, counted back from today so the newest day is always labelled.
+        for (int i = n - 1; i >= 0; i -= Math.max(1, (n + 6) / 7)) {
             b.append("<text class=\"tick\" x=\"").append(fmt(left + i * step)).append("\" y=\"").append(base + 18)
                     .append("\" text-anchor=\"middle\">").append(r.days().get(i).toString().substring(5)).append("</text>");
         }
