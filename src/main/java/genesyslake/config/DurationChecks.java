@@ -20,7 +20,7 @@ public final class DurationChecks {
             "genesys.retry.max-backoff", "genesys.http.timeout", "lake.management.sync-timeout");
     /** Durations where zero means "none": must not be negative. */
     static final List<String> NOT_NEGATIVE = List.of("conversations.trailing-window", "users.trailing-window",
-            "lake.lock.wait");
+            "lake.lock.wait", "lake.status.refresh");
     /** Plain milliseconds handed to Camel endpoints. */
     static final List<String> POSITIVE_MILLIS = List.of("athena.wait-timeout", "athena.delay");
     static final List<String> NOT_NEGATIVE_MILLIS = List.of("lake.upload.redelivery-delay-ms");
