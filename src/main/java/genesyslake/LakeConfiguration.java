@@ -24,6 +24,7 @@ import genesyslake.management.FlowRuns;
 import genesyslake.management.JmxRegistration;
 import genesyslake.management.JolokiaOffTheQueue;
 import genesyslake.management.LakeMetrics;
+import genesyslake.management.ManagementPort;
 import genesyslake.management.ManagementSecurity;
 import genesyslake.management.OneRunAtATime;
 import genesyslake.management.RouteReloadGuard;
@@ -57,6 +58,7 @@ public class LakeConfiguration implements CamelConfiguration {
         Settings s = new Settings(context.getPropertiesComponent()::resolveProperty);
         LakeLock.takeFor(context, s); // first, before any server starts: one writer per lake folder
         DurationChecks.check(s);
+        ManagementPort.checkFree(s); // before any server starts, so a refusal leaves nothing listening
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
         Registry registry = context.getRegistry();
         String mode = mode(s);
