@@ -18,6 +18,7 @@ import genesyslake.lake.LakeLock;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.Watermarks;
 import genesyslake.local.LocalStack;
+import genesyslake.management.FlowHealth;
 import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
 import genesyslake.management.FlowRuns;
@@ -33,6 +34,7 @@ import genesyslake.report.Reports;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicyFactory;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
@@ -179,6 +181,18 @@ public class LakeConfiguration implements CamelConfiguration {
         LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
         context.addService(metrics, true, false);
         runs.onRunEnded(run -> metrics.runEnded(run.flow(), run.records().get(), run.pages().get(), run.complete()));
+        registerHealth(context, new FlowHealth(oneRunAtATime, watermarks,
+                key -> context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank()), clock::instant));
+    }
+
+    /** Per-flow readiness checks on Camel's health-check registry (served at /observe/health on the management port). */
+    private static void registerHealth(CamelContext context, FlowHealth health) {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        if (registry != null) {
+            registry.register(health);
+        } else {
+            context.getRegistry().bind(FlowHealth.ID, health); // camel-main registers repositories found here
+        }
     }
 
     /** local unless set, or unless a Genesys client id is configured. */

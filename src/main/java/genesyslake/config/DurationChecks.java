@@ -17,7 +17,7 @@ public final class DurationChecks {
     /** Durations the Java beans read with {@link Durations}: must be positive. */
     static final List<String> POSITIVE = List.of("usage.poll.delay", "usage.poll.max-wait", "details.job.poll.delay",
             "details.job.poll.max-wait", "glue.poll.delay", "glue.max-wait", "genesys.retry.initial-backoff",
-            "genesys.retry.max-backoff", "genesys.http.timeout", "lake.management.sync-timeout");
+            "genesys.retry.max-backoff", "genesys.http.timeout", "lake.management.sync-timeout", "lake.health.max-lag");
     /** Durations where zero means "none": must not be negative. */
     static final List<String> NOT_NEGATIVE = List.of("conversations.trailing-window", "users.trailing-window",
             "lake.lock.wait");
