@@ -167,4 +167,25 @@ class FlowHealthTest {
                     "still lagging: it has not run");
         }
     }
+
+    @Test
+    void aScheduledRunThatFailsMakesItsFlowDownToo(@TempDir Path tmp) throws Exception {
+        Path query = tmp.resolve("user-details.json");
+        Files.writeString(query, "not json");
+        // The user-details timer fires 10 s after start; no trigger of ours is involved.
+        try (LocalDaemon daemon = start(tmp.resolve("data"), Map.of("users.query-file", query.toString(),
+                "lake.schedule.enabled", "true"))) {
+            String url = base(daemon) + "/observe/health?exposureLevel=full";
+            assertTrue(Ops.await(() -> {
+                try {
+                    JsonNode c = check(JSON.readTree(Ops.get(url).body()), "flow-user-details");
+                    return c != null && c.path("status").asText().equals("DOWN");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, 90_000), "the scheduled run's failure shows: " + Ops.get(url).body());
+            JsonNode c = check(JSON.readTree(Ops.get(url).body()), "flow-user-details");
+            assertTrue(c.path("message").asText().contains("is not valid JSON"), c.toString());
+        }
+    }
 }
