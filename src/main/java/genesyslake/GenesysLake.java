@@ -142,7 +142,7 @@ public final class GenesysLake {
         AtomicInteger exit = new AtomicInteger(0);
         if (backfill != null) {
             String[] job = backfill;
-            oneShot(main, exit, m -> {
+            oneShot(main, "backfill", exit, m -> {
                 Flows flows = m.getCamelContext().getRegistry().lookupByNameAndType("flowsMBean", Flows.class);
                 var outcome = flows.backfill(job[0], job[1], job[2]);
                 LOG.info("{}", outcome);
@@ -150,7 +150,7 @@ public final class GenesysLake {
             });
         } else if (once != null) {
             List<String> flows = once;
-            oneShot(main, exit, m -> runOnce(m.getCamelContext().getRegistry().lookupByNameAndType("flows", FlowRunner.class), flows,
+            oneShot(main, "once", exit, m -> runOnce(m.getCamelContext().getRegistry().lookupByNameAndType("flows", FlowRunner.class), flows,
                     m.getCamelContext().resolvePropertyPlaceholders("{{usage.api}}")));
         }
         main.run();
@@ -158,7 +158,9 @@ public final class GenesysLake {
     }
 
     /** Runs the work once Camel has started, then shuts down; schedules, reload and the management port stay off. */
-    private static void oneShot(Main main, AtomicInteger exit, java.util.function.ToIntFunction<BaseMainSupport> work) {
+    private static void oneShot(Main main, String mode, AtomicInteger exit,
+                                java.util.function.ToIntFunction<BaseMainSupport> work) {
+        main.addOverrideProperty(LakeLock.RUN_MODE, mode); // named in the lock's holder record: who holds the folder
         main.addOverrideProperty("lake.schedule.enabled", "false");
         main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
         // A one-shot run serves no operators; it must not clash with a daemon running beside it.

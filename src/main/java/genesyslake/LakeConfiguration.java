@@ -18,6 +18,7 @@ import genesyslake.lake.LakeLock;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.Watermarks;
 import genesyslake.local.LocalStack;
+import genesyslake.management.FlowHealth;
 import genesyslake.management.FlowHistory;
 import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
@@ -25,6 +26,7 @@ import genesyslake.management.FlowRuns;
 import genesyslake.management.JmxRegistration;
 import genesyslake.management.JolokiaOffTheQueue;
 import genesyslake.management.LakeMetrics;
+import genesyslake.management.ManagementPort;
 import genesyslake.management.ManagementSecurity;
 import genesyslake.management.OneRunAtATime;
 import genesyslake.management.RouteReloadGuard;
@@ -35,6 +37,7 @@ import genesyslake.report.Reports;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicyFactory;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
@@ -60,6 +63,7 @@ public class LakeConfiguration implements CamelConfiguration {
         Settings s = new Settings(context.getPropertiesComponent()::resolveProperty);
         LakeLock.takeFor(context, s); // first, before any server starts: one writer per lake folder
         DurationChecks.check(s);
+        ManagementPort.checkFree(s); // before any server starts, so a refusal leaves nothing listening
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
         Registry registry = context.getRegistry();
         String mode = mode(s);
@@ -187,6 +191,18 @@ public class LakeConfiguration implements CamelConfiguration {
         LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
         context.addService(metrics, true, false);
         runs.onRunEnded(run -> metrics.runEnded(run.flow(), run.records().get(), run.pages().get(), run.complete()));
+        registerHealth(context, new FlowHealth(oneRunAtATime, watermarks,
+                key -> context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank()), clock::instant));
+    }
+
+    /** Per-flow readiness checks on Camel's health-check registry (served at /observe/health on the management port). */
+    private static void registerHealth(CamelContext context, FlowHealth health) {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        if (registry != null) {
+            registry.register(health);
+        } else {
+            context.getRegistry().bind(FlowHealth.ID, health); // camel-main registers repositories found here
+        }
     }
 
     /** local unless set, or unless a Genesys client id is configured. */

@@ -44,9 +44,13 @@ public final class LakeLock extends ServiceSupport {
     private static final Set<Path> HELD_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
     private static final long RETRY_MILLIS = 200;
 
+    /** The property GenesysLake sets for a one-shot command (once, backfill); a daemon leaves it unset. */
+    public static final String RUN_MODE = "lake.run-mode";
+
     private final Path stateDir;
     private final Duration wait;
     private final String settingHint;
+    private final String role;
     private Path key;
     private FileChannel channel;
     private FileLock lock;
@@ -55,11 +59,13 @@ public final class LakeLock extends ServiceSupport {
      * @param stateDir    the folder whose state this process owns
      * @param wait        how long to wait for a holder to go away (zero: refuse at once)
      * @param settingHint the setting(s) an operator changes to use another folder, named in the refusal
+     * @param role        what this process is (daemon, once, backfill), recorded so a refused one can say who holds it
      */
-    public LakeLock(Path stateDir, Duration wait, String settingHint) {
+    public LakeLock(Path stateDir, Duration wait, String settingHint, String role) {
         this.stateDir = stateDir;
         this.wait = wait;
         this.settingHint = settingHint;
+        this.role = role;
     }
 
     /** The refusal: its message is the one line a second process logs. */
@@ -80,7 +86,7 @@ public final class LakeLock extends ServiceSupport {
             return;
         }
         LakeLock lock = new LakeLock(Path.of(s.string("lake.state-dir")), s.duration("lake.lock.wait", Duration.ZERO),
-                "local.data-dir (or lake.state-dir)");
+                "local.data-dir (or lake.state-dir)", s.string(RUN_MODE, "daemon"));
         lock.start(); // now, not when the context starts: nothing (local servers included) may start before it
         try {
             context.addService(lock, true, true);
@@ -171,6 +177,7 @@ public final class LakeLock extends ServiceSupport {
         h.put("pid", ProcessHandle.current().pid());
         h.put("host", hostName());
         h.put("since", Instant.now().toString());
+        h.put("role", role);
         // The main class/jar and its arguments only: JVM options (-D...) may carry secrets.
         h.put("command", System.getProperty("sun.java.command", "?"));
         try {
@@ -185,18 +192,37 @@ public final class LakeLock extends ServiceSupport {
     }
 
     private String refusal() {
+        JsonNode h = holder();
+        boolean daemon = h != null && h.path("role").asText().equals("daemon");
         return "Another genesys-lake is using the state folder " + stateDir.toAbsolutePath() + " (" + describeHolder()
-                + "); two writers would corrupt the lake. Stop it, or give this one its own folder with "
-                + settingHint + (wait.isZero() ? ", or set lake.lock.wait to wait for it" : " (waited " + wait + ")");
+                + "); two writers would corrupt the lake. "
+                // A daemon is meant to keep running: run the flow in it rather than stopping it.
+                + (daemon ? "To run a flow now, trigger it in that daemon (JMX or Jolokia startFlow(\"<flow>\")); or stop it,"
+                : "Stop it,") + " or give this one its own folder with " + settingHint
+                + (wait.isZero() ? ", or set lake.lock.wait to wait for it" : " (waited " + wait + ")");
     }
 
     private String describeHolder() {
-        try {
-            JsonNode h = JSON.readTree(holderFile().toFile());
-            return "held by pid " + h.path("pid").asText("?") + " on host " + h.path("host").asText("?") + " since "
-                    + h.path("since").asText("?") + ", command: " + h.path("command").asText("?");
-        } catch (IOException | RuntimeException e) {
+        JsonNode h = holder();
+        if (h == null) {
             return "held by a process that has not written " + holderFile().getFileName() + " yet";
+        }
+        String role = switch (h.path("role").asText("")) {
+            case "daemon" -> "the daemon, ";
+            case "once" -> "a --once run, ";
+            case "backfill" -> "a --backfill run, ";
+            default -> "";
+        };
+        return "held by " + role + "pid " + h.path("pid").asText("?") + " on host " + h.path("host").asText("?") + " since "
+                + h.path("since").asText("?") + ", command: " + h.path("command").asText("?");
+    }
+
+    /** The holder record, or null when it is not there (yet) or unreadable. */
+    private JsonNode holder() {
+        try {
+            return JSON.readTree(holderFile().toFile());
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -77,16 +77,28 @@ public final class FlowRunner {
         ExportRun run = result.getProperty(ExportRun.PROPERTY, ExportRun.class);
         long records = run == null ? 0 : run.records().get();
         String id = run == null ? runId : run.runId();
-        if (result.getException() != null) {
-            return new FlowOutcome(id, flow, false, records, ms, failure(result.getException()));
-        }
-        if (run != null && !run.complete()) {
-            return new FlowOutcome(id, flow, false, records, ms, run.toString()
-                    + (run.note().isEmpty() ? "" : " (" + run.note() + ")"));
+        String failed = failureOf(result);
+        if (failed != null) {
+            return new FlowOutcome(id, flow, false, records, ms, failed);
         }
         Object body = result.getMessage().getBody();
         String summary = run != null ? run.toString() : body == null ? "done" : String.valueOf(body);
         return new FlowOutcome(id, flow, true, records, ms, summary);
+    }
+
+    /**
+     * Why a flow's exchange failed, or null when it succeeded: an exception, or an export run that ended incomplete
+     * (objects kept in dead-letter). The one verdict for --once, JMX outcomes and health.
+     */
+    public static String failureOf(Exchange result) {
+        if (result.getException() != null) {
+            return failure(result.getException());
+        }
+        ExportRun run = result.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        if (run != null && !run.complete()) {
+            return run + (run.note().isEmpty() ? "" : " (" + run.note() + ")");
+        }
+        return null;
     }
 
     /** What went wrong, without the wrappers a split adds ("Multicast processing failed for number 0 ..."). */

@@ -41,8 +41,10 @@ public final class StartupBanner extends EventNotifierSupport {
     String text() {
         StringBuilder b = new StringBuilder("\n==== genesys-lake is running ====\n");
         if (settings.bool("camel.management.enabled", false)) {
-            String base = "http://" + settings.string("camel.management.host", "0.0.0.0") + ":"
-                    + settings.string("camel.management.port", "8091");
+            // The port bound, not the setting: with camel.management.port=0 Vert.x picks one.
+            String port = ManagementPort.actual(context).stream().mapToObj(String::valueOf).findFirst()
+                    .orElse(settings.string("camel.management.port", "8080"));
+            String base = "http://" + settings.string("camel.management.host", "0.0.0.0") + ":" + port;
             b.append("  Status page           : ").append(base).append("/\n");
             b.append("  Health                : ").append(base).append("/observe/health\n");
             b.append("  Metrics (Prometheus)  : ").append(base).append("/metrics\n");

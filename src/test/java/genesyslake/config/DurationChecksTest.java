@@ -67,7 +67,8 @@ class DurationChecksTest {
             "conversations.period,PT5M", "users.period,0", "lake.dead-letter.replay-period,-5m",
             "usage.poll.delay,0", "details.job.poll.max-wait,abc", "genesys.http.timeout,-5m", "glue.max-wait,PT0S",
             "genesys.retry.initial-backoff,0ms", "conversations.trailing-window,PT-1H", "lake.lock.wait,abc",
-            "athena.wait-timeout,0", "athena.delay,5s", "lake.upload.redelivery-delay-ms,-1"})
+            "athena.wait-timeout,0", "athena.delay,5s", "lake.upload.redelivery-delay-ms,-1", "lake.health.max-lag,0",
+            "lake.health.max-lag.usage-export,9 days"})
     void aBadValueIsRefusedNamingTheKeyAndValue(String key, String value) throws IOException {
         Map<String, String> values = shipped();
         values.put(key, value);

@@ -59,7 +59,7 @@ class OneWriterProcessTest {
             List<String> refusal = out.lines().filter(l -> l.contains("Another genesys-lake is using")).toList();
             assertEquals(1, refusal.size(), out);
             String line = refusal.get(0);
-            assertTrue(line.contains("pid " + first.pid() + " on host "), line);
+            assertTrue(line.contains("held by a --once run, pid " + first.pid() + " on host "), line);
             assertTrue(line.contains(" since 20"), line);
             assertTrue(line.contains("local.data-dir"), line);
             assertFalse(out.lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")), "no stack trace:\n" + out);

@@ -44,6 +44,8 @@ class ManagementPortTest {
         port = Ops.freePort();
         daemon = LocalDaemon.start(Map.of("camel.management.enabled", "true", "camel.management.port", String.valueOf(port),
                 "camel.metrics.enabled", "true", "usage.query-files", "queries/usage-query.json",
+                // Month-only usage queries: the watermark is the start of this month, up to 31 days + a period old.
+                "lake.health.max-lag.usage-export", "33d",
                 "lake.management.user", "operator", "lake.management.password", "test-password"));
         base = "http://127.0.0.1:" + port;
     }
