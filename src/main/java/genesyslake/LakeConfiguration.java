@@ -191,7 +191,7 @@ public class LakeConfiguration implements CamelConfiguration {
         LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
         context.addService(metrics, true, false);
         runs.onRunEnded(run -> metrics.runEnded(run.flow(), run.records().get(), run.pages().get(), run.complete()));
-        registerHealth(context, new FlowHealth(oneRunAtATime, watermarks,
+        registerHealth(context, new FlowHealth(history, watermarks,
                 key -> context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank()), clock::instant));
     }
 

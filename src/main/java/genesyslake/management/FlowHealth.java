@@ -37,7 +37,7 @@ public final class FlowHealth implements HealthCheckRepository, CamelContextAwar
     public record Verdict(boolean up, String message, Map<String, Object> details) {
     }
 
-    private final OneRunAtATime runs;
+    private final FlowHistory runs;
     private final Watermarks watermarks;
     private final Function<String, Optional<String>> properties;
     private final Supplier<Instant> now;
@@ -46,10 +46,10 @@ public final class FlowHealth implements HealthCheckRepository, CamelContextAwar
     private boolean enabled = true;
 
     /**
-     * @param runs       where every flow run's end is recorded (the flows' route policy)
+     * @param runs       the one record of every flow run, however started
      * @param properties the daemon's settings (for the max-lag keys)
      */
-    public FlowHealth(OneRunAtATime runs, Watermarks watermarks, Function<String, Optional<String>> properties,
+    public FlowHealth(FlowHistory runs, Watermarks watermarks, Function<String, Optional<String>> properties,
                       Supplier<Instant> now) {
         this.runs = runs;
         this.watermarks = watermarks;
@@ -110,7 +110,7 @@ public final class FlowHealth implements HealthCheckRepository, CamelContextAwar
     }
 
     /** The rules, on their own: a failed last run, then a lagging watermark, make the flow DOWN. */
-    static Verdict verdict(String flow, Optional<OneRunAtATime.LastRun> last, Optional<Instant> watermark,
+    static Verdict verdict(String flow, Optional<FlowHistory.LastRun> last, Optional<Instant> watermark,
                            Duration maxLag, String maxLagKey, Instant now) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("flow", flow);

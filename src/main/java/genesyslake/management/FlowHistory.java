@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,6 +36,13 @@ public final class FlowHistory implements RoutePolicyFactory {
         public static final String INCOMPLETE = "incomplete";
         public static final String FAILED = "failed";
         public static final String REFUSED = "refused";
+    }
+
+    /** How a flow's last run ended, for health: when, and why it failed (null: it succeeded). */
+    public record LastRun(String flow, Instant ended, String failure) {
+        public boolean success() {
+            return failure == null;
+        }
     }
 
     private static final int MAX_SUMMARY = 500;
@@ -66,6 +74,24 @@ public final class FlowHistory implements RoutePolicyFactory {
         }
     }
 
+    /** The flow's last ended run since start-up (a refused trigger is not a run); empty when it has not run yet. */
+    public Optional<LastRun> lastRun(String flow) {
+        Deque<Entry> runs = byFlow.get(flow);
+        if (runs == null) {
+            return Optional.empty();
+        }
+        synchronized (runs) {
+            var it = runs.descendingIterator();
+            while (it.hasNext()) {
+                Entry e = it.next();
+                if (e.outcome != null && !Run.REFUSED.equals(e.outcome)) {
+                    return Optional.of(new LastRun(flow, e.ended, e.failure));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private Entry begin(String flow, Exchange exchange) {
         Entry e = new Entry(flow, clock.instant(), System.nanoTime(), exchange);
         Deque<Entry> runs = byFlow.computeIfAbsent(flow, f -> new ArrayDeque<>());
@@ -93,7 +119,7 @@ public final class FlowHistory implements RoutePolicyFactory {
         @Override
         public void onExchangeDone(Route route, Exchange exchange) {
             if (exchange.removeProperty(key(route)) instanceof Entry e) {
-                e.end(exchange);
+                e.end(exchange, clock.instant());
             }
         }
 
@@ -114,6 +140,9 @@ public final class FlowHistory implements RoutePolicyFactory {
         volatile String outcome;
         volatile long millis;
         volatile String summary = "";
+        volatile Instant ended;
+        /** Why the run failed (FlowRunner's one verdict, as --once and JMX give it), null when it succeeded. */
+        volatile String failure;
 
         Entry(String flow, Instant started, long t0, Exchange exchange) {
             this.flow = flow;
@@ -129,23 +158,23 @@ public final class FlowHistory implements RoutePolicyFactory {
             return run == before ? null : run;
         }
 
-        void end(Exchange exchange) {
+        void end(Exchange exchange, Instant at) {
             current = own(exchange);
             running = null;
-            Throwable failure = exchange.getException();
-            if (failure instanceof OneRunAtATime.FlowBusyException) {
-                summary = failure.getMessage();
+            ended = at;
+            if (exchange.getException() instanceof OneRunAtATime.FlowBusyException busy) {
+                summary = busy.getMessage();
                 millis = 0;
                 outcome = Run.REFUSED;
                 return;
             }
             millis = (System.nanoTime() - t0) / 1_000_000;
+            // This run's own export (not one an earlier flow of a chained schedule left on the exchange).
+            failure = exchange.getException() != null ? FlowRunner.failure(exchange.getException())
+                    : current != null && !current.complete() ? FlowRunner.incomplete(current) : null;
             if (failure != null) {
-                summary = FlowRunner.failure(failure);
-                outcome = Run.FAILED;
-            } else if (current != null && !current.complete()) {
-                summary = current + (current.note().isEmpty() ? "" : " (" + current.note() + ")");
-                outcome = Run.INCOMPLETE;
+                summary = failure;
+                outcome = exchange.getException() != null ? Run.FAILED : Run.INCOMPLETE;
             } else {
                 Object body = exchange.getMessage().getBody();
                 summary = current != null ? current.toString() : body instanceof String s ? s : "";

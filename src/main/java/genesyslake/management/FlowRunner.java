@@ -96,9 +96,14 @@ public final class FlowRunner {
         }
         ExportRun run = result.getProperty(ExportRun.PROPERTY, ExportRun.class);
         if (run != null && !run.complete()) {
-            return run + (run.note().isEmpty() ? "" : " (" + run.note() + ")");
+            return incomplete(run);
         }
         return null;
+    }
+
+    /** Why an export run that ended incomplete failed: its counts and note. */
+    public static String incomplete(ExportRun run) {
+        return run + (run.note().isEmpty() ? "" : " (" + run.note() + ")");
     }
 
     /** What went wrong, without the wrappers a split adds ("Multicast processing failed for number 0 ..."). */

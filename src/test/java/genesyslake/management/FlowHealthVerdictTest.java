@@ -23,8 +23,8 @@ class FlowHealthVerdictTest {
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
     private static final Duration DAY2 = Duration.ofHours(48);
 
-    private static OneRunAtATime.LastRun run(String failure) {
-        return new OneRunAtATime.LastRun("f", NOW.minusSeconds(60), failure);
+    private static FlowHistory.LastRun run(String failure) {
+        return new FlowHistory.LastRun("f", NOW.minusSeconds(60), failure);
     }
 
     @Test
@@ -63,21 +63,11 @@ class FlowHealthVerdictTest {
         Watermarks watermarks = new Watermarks(state, Clock.fixed(NOW, ZoneOffset.UTC));
         Map<String, String> settings = Map.of("lake.health.max-lag", "2h", "lake.health.max-lag.g", "4h",
                 "lake.health.max-lag.h", "soon");
-        FlowHealth health = new FlowHealth(new OneRunAtATime(), watermarks, k -> Optional.ofNullable(settings.get(k)),
+        FlowHealth health = new FlowHealth(new FlowHistory(10, Clock.fixed(NOW, ZoneOffset.UTC)), watermarks, k -> Optional.ofNullable(settings.get(k)),
                 () -> NOW);
         assertTrue(health.verdict("f").message().contains("more than lake.health.max-lag (2h)"), health.verdict("f").message());
         assertTrue(health.verdict("g").up(), health.verdict("g").message());
         assertFalse(health.verdict("h").up());
         assertEquals("lake.health.max-lag.h is not a duration (such as 48h or 9d): soon", health.verdict("h").message());
-    }
-
-    @Test
-    void theRoutePolicyRemembersTheLastEndOfEachFlow() {
-        OneRunAtATime policy = new OneRunAtATime(Clock.fixed(NOW, ZoneOffset.UTC));
-        assertTrue(policy.lastRun("f").isEmpty());
-        policy.ended("f", "boom");
-        assertEquals(new OneRunAtATime.LastRun("f", NOW, "boom"), policy.lastRun("f").orElseThrow());
-        policy.ended("f", null);
-        assertTrue(policy.lastRun("f").orElseThrow().success(), "the next good run replaces it");
     }
 }

@@ -45,6 +45,10 @@ class FlowHistoryTest {
                 from("direct:catalog").routeId("catalog").routeGroup("catalog").setBody(constant("catalog refreshed"));
                 from("direct:broken").routeId("broken").routeGroup("report").throwException(new IllegalStateException("boom"));
                 from("direct:chain").routeId("chain").to("direct:export").to("direct:catalog");
+                from("direct:flaky").routeId("flaky").routeGroup("report").choice()
+                        .when(header("fail")).throwException(new IllegalStateException("bad query")).end();
+                from("direct:busy").routeId("busy").routeGroup("report")
+                        .throwException(new OneRunAtATime.FlowBusyException("busy"));
             }
         });
         context.start();
@@ -78,5 +82,22 @@ class FlowHistoryTest {
         assertEquals(FlowHistory.Run.FAILED, runs.get(0).outcome());
         assertEquals("boom", runs.get(0).summary());
         assertTrue(!runs.get(0).started().isBefore(runs.get(2).started()), "newest first");
+    }
+
+    @Test
+    void theLastRunForHealthTurnsFailedThenGoodAndARefusalIsNotARun() {
+        assertTrue(history.lastRun("flaky").isEmpty(), "no run yet");
+        assertThrows(Exception.class,
+                () -> context.createProducerTemplate().sendBodyAndHeader("direct:flaky", "", "fail", true));
+        FlowHistory.LastRun failed = history.lastRun("flaky").orElseThrow();
+        assertEquals("bad query", failed.failure());
+        assertTrue(!failed.success());
+        context.createProducerTemplate().sendBody("direct:flaky", "");
+        assertTrue(history.lastRun("flaky").orElseThrow().success(), "the next good run replaces it");
+        assertTrue(!history.lastRun("flaky").orElseThrow().ended().isBefore(failed.ended()));
+
+        assertThrows(Exception.class, () -> context.createProducerTemplate().sendBody("direct:busy", ""));
+        assertEquals(FlowHistory.Run.REFUSED, history.runs("busy").get(0).outcome());
+        assertTrue(history.lastRun("busy").isEmpty(), "a refused trigger is not a run");
     }
 }
