@@ -78,7 +78,7 @@ public final class LakeRuns {
         OwnerOnly.createDirectories(dir);
         ExportRun run = new ExportRun(flow, runId, interval, dir, exchange.getProperty(BUCKET, String.class));
         run.explicit(explicit(exchange));
-        run.spool(new PartitionSpool(dir.resolve("spool")));
+        run.spool(new PartitionSpool(dir.resolve("spool"), curated::spoolLevel));
         exchange.setProperty(ExportRun.PROPERTY, run);
         return run;
     }
@@ -88,7 +88,7 @@ public final class LakeRuns {
             throws IOException {
         ExportRun run = new ExportRun(flow(exchange), runId, interval, dir, exchange.getProperty(BUCKET, String.class));
         run.explicit(explicit(exchange));
-        run.spool(PartitionSpool.resume(dir.resolve("spool"), at));
+        run.spool(PartitionSpool.resume(dir.resolve("spool"), at, curated::spoolLevel));
         exchange.setProperty(ExportRun.PROPERTY, run);
         return run;
     }

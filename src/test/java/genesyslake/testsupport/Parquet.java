@@ -20,7 +20,7 @@ public final class Parquet {
 
     /** {@code expression} over the row alias {@code t} for each row, as text, in file order. */
     public static List<String> rows(Path file, String expression) throws IOException {
-        return query("SELECT " + expression + " FROM read_parquet(" + literal(file) + ") t", rs -> rs.getString(1));
+        return query("SELECT " + expression + " FROM read_parquet(" + literal(file) + ", hive_partitioning = false) t", rs -> rs.getString(1));
     }
 
     /** Every row as column name → JDBC value (timestamps as epoch microseconds, so they compare as instants). */
@@ -31,7 +31,7 @@ public final class Parquet {
             select.append(select.isEmpty() ? "" : ", ").append(c[1].startsWith("TIMESTAMP")
                     ? "epoch_us(\"" + c[0] + "\") AS \"" + c[0] + "\"" : "\"" + c[0] + "\"");
         }
-        return query("SELECT " + select + " FROM read_parquet(" + literal(file) + ")", rs -> {
+        return query("SELECT " + select + " FROM read_parquet(" + literal(file) + ", hive_partitioning = false)", rs -> {
             Map<String, Object> row = new LinkedHashMap<>();
             for (int i = 0; i < schema.size(); i++) {
                 row.put(schema.get(i)[0], rs.getObject(i + 1));
@@ -42,7 +42,7 @@ public final class Parquet {
 
     /** Column name and DuckDB type, in file order. */
     public static List<String[]> schema(Path file) throws IOException {
-        return query("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(" + literal(file) + "))",
+        return query("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(" + literal(file) + ", hive_partitioning = false))",
                 rs -> new String[] {rs.getString(1), rs.getString(2)});
     }
 
