@@ -1,5 +1,7 @@
 package genesyslake.lake;
 
+import genesyslake.config.Settings;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,16 +19,20 @@ import java.sql.Statement;
  */
 public final class ParquetConverter {
 
+    /** The settings of DuckDB's memory limit and threads while converting. */
+    public static final String MEMORY_LIMIT = "lake.parquet.memory-limit";
+    public static final String THREADS = "lake.parquet.threads";
+
     private final Path tempDir;
     private final String memoryLimit;
     private final int threads;
 
     public ParquetConverter(Path tempDir, String memoryLimit, int threads) {
         if (!memoryLimit.matches("(?i)\\d+(\\.\\d+)?\\s*(B|KB|MB|GB|KIB|MIB|GIB)")) {
-            throw new IllegalArgumentException("DuckDB memory limit must be a size such as 256MB, was '" + memoryLimit + "'");
+            throw new Settings.SettingsException(MEMORY_LIMIT, "must be a size such as 256MB, was '" + memoryLimit + "'");
         }
         if (threads < 1) {
-            throw new IllegalArgumentException("DuckDB threads must be at least 1, was " + threads);
+            throw new Settings.SettingsException(THREADS, "must be at least 1, was " + threads);
         }
         this.tempDir = tempDir;
         this.memoryLimit = memoryLimit;

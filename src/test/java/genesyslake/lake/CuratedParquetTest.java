@@ -50,6 +50,10 @@ class CuratedParquetTest {
         assertEquals(FlatFormat.NDJSON, FlatFormat.parse("ndjson"));
         Settings.SettingsException e = assertThrows(Settings.SettingsException.class, () -> FlatFormat.parse("csv"));
         assertTrue(e.getMessage().contains("lake.flat-format") && e.getMessage().contains("csv"), e.getMessage());
+        assertTrue(assertThrows(Settings.SettingsException.class, () -> new ParquetConverter(dir, "lots", 1)).getMessage()
+                .contains("lake.parquet.memory-limit"));
+        assertTrue(assertThrows(Settings.SettingsException.class, () -> new ParquetConverter(dir, "1GB", 0)).getMessage()
+                .contains("lake.parquet.threads"));
     }
 
     @Test
