@@ -122,15 +122,22 @@ public final class UsageExport {
 
     private final ThreadLocal<UsageFlattener> flattener = ThreadLocal.withInitial(UsageFlattener::new);
 
-    /** Appends the record in the body as one usage_requests row to the object named by the header {@value #FLAT_KEY_HEADER}. */
-    public void appendFlattened(Exchange exchange) throws Exception {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+    /**
+     * Appends the record in the body as one NDJSON line under the header lakeKey (as {@code lakeRuns.append}) and its
+     * usage_requests row under the header {@value #FLAT_KEY_HEADER}: one step, so a filter around it keeps or drops both.
+     */
+    public void append(Exchange exchange) throws Exception {
         String key = exchange.getIn().getHeader(FLAT_KEY_HEADER, String.class);
         if (key == null || key.isBlank()) {
             throw new IllegalStateException("no " + FLAT_KEY_HEADER + " header: the route must say where usage_requests rows go");
         }
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
         byte[] record = exchange.getIn().getMandatoryBody(byte[].class);
-        flattener.get().flatten(record, 0, record.length, (partition, b, o, l) -> run.spool().append(key, b, o, l));
+        // Flattened first: a record that cannot be flattened fails before its raw line is written.
+        byte[][] row = new byte[1][];
+        flattener.get().flatten(record, 0, record.length, (partition, b, o, l) -> row[0] = java.util.Arrays.copyOfRange(b, o, o + l));
+        runs.append(exchange);
+        run.spool().append(key, row[0]);
     }
 
     /** The record in the body with {@code "granularity":"<header lakePartition>"} added, bytes otherwise as sent. */
