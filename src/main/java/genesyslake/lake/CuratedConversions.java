@@ -117,8 +117,10 @@ public final class CuratedConversions {
             }
             Path parquet = null;
             Early early = run.earlyConversions().remove(o.key());
-            if (early != null && early.records() == o.records()) {
-                parquet = await(early.parquet(), o.key());
+            if (early != null) {
+                // Awaited even when rows were added since: it writes where converting again would.
+                Path done = await(early.parquet(), o.key());
+                parquet = early.records() == o.records() ? done : null;
             }
             if (parquet == null) {
                 parquet = parquetFile(run, o.key());
