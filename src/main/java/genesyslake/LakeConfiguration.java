@@ -135,7 +135,7 @@ public class LakeConfiguration implements CamelConfiguration {
         LakeRuns runs = new LakeRuns(Path.of(s.string("lake.work-dir")), watermarks);
         runs.curated(flatFormat == FlatFormat.PARQUET
                 ? new CuratedConversions(flatFormat, new ParquetConverter(Path.of(s.string("lake.work-dir")).resolve("duckdb"),
-                        s.string(ParquetConverter.MEMORY_LIMIT, "256MB"), s.integer(ParquetConverter.THREADS, 1)))
+                        s.string(ParquetConverter.MEMORY_LIMIT, "512MB"), s.integer(ParquetConverter.THREADS, 2)))
                 : CuratedConversions.ndjson());
         registry.bind("lakeRuns", runs);
         DeadLetters deadLetters = new DeadLetters(Path.of(s.string("lake.dead-letter-dir")), s3,
