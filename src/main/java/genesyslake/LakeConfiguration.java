@@ -13,7 +13,10 @@ import genesyslake.genesys.RateGovernor;
 import genesyslake.genesys.RetryPolicy;
 import genesyslake.genesys.UsageExport;
 import genesyslake.lake.AwsClients;
+import genesyslake.lake.CuratedConversions;
 import genesyslake.lake.DeadLetters;
+import genesyslake.lake.FlatFormat;
+import genesyslake.lake.ParquetConverter;
 import genesyslake.lake.LakeLock;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.Watermarks;
@@ -64,6 +67,7 @@ public class LakeConfiguration implements CamelConfiguration {
         LakeLock.takeFor(context, s); // first, before any server starts: one writer per lake folder
         DurationChecks.check(s);
         ManagementPort.checkFree(s); // before any server starts, so a refusal leaves nothing listening
+        FlatFormat flatFormat = FlatFormat.parse(s.string(FlatFormat.SETTING, "parquet"));
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
         Registry registry = context.getRegistry();
         String mode = mode(s);
@@ -136,6 +140,10 @@ public class LakeConfiguration implements CamelConfiguration {
 
         Watermarks watermarks = new Watermarks(Path.of(s.string("lake.state-dir")));
         LakeRuns runs = new LakeRuns(Path.of(s.string("lake.work-dir")), watermarks);
+        runs.curated(flatFormat == FlatFormat.PARQUET
+                ? new CuratedConversions(flatFormat, new ParquetConverter(Path.of(s.string("lake.work-dir")).resolve("duckdb"),
+                        s.string(ParquetConverter.MEMORY_LIMIT, "512MB"), s.integer(ParquetConverter.THREADS, 2)))
+                : CuratedConversions.ndjson());
         registry.bind("lakeRuns", runs);
         DeadLetters deadLetters = new DeadLetters(Path.of(s.string("lake.dead-letter-dir")), s3,
                 s.string("lake.source-bucket"));

@@ -3,6 +3,7 @@ package genesyslake.genesys;
 import genesyslake.lake.ExportRun;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.RawRecords;
+import genesyslake.lake.UsageFlattener;
 import genesyslake.query.Interval;
 import genesyslake.query.UsageQuery;
 import org.apache.camel.Exchange;
@@ -114,6 +115,29 @@ public final class UsageExport {
             throw new IllegalArgumentException("no usage query files are configured (" + QUERY_FILES + " is empty)");
         }
         return files;
+    }
+
+    /** Header: the object key of the record's usage_requests row (the curated copy of the raw row). */
+    public static final String FLAT_KEY_HEADER = "lakeFlatKey";
+
+    private final ThreadLocal<UsageFlattener> flattener = ThreadLocal.withInitial(UsageFlattener::new);
+
+    /**
+     * Appends the record in the body as one NDJSON line under the header lakeKey (as {@code lakeRuns.append}) and its
+     * usage_requests row under the header {@value #FLAT_KEY_HEADER}: one step, so a filter around it keeps or drops both.
+     */
+    public void append(Exchange exchange) throws Exception {
+        String key = exchange.getIn().getHeader(FLAT_KEY_HEADER, String.class);
+        if (key == null || key.isBlank()) {
+            throw new IllegalStateException("no " + FLAT_KEY_HEADER + " header: the route must say where usage_requests rows go");
+        }
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        byte[] record = exchange.getIn().getMandatoryBody(byte[].class);
+        // Flattened first: a record that cannot be flattened fails before its raw line is written.
+        byte[][] row = new byte[1][];
+        flattener.get().flatten(record, 0, record.length, (partition, b, o, l) -> row[0] = java.util.Arrays.copyOfRange(b, o, o + l));
+        runs.append(exchange);
+        run.spool().append(key, row[0]);
     }
 
     /** The record in the body with {@code "granularity":"<header lakePartition>"} added, bytes otherwise as sent. */

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -91,6 +92,7 @@ public final class PartitionSpool implements Closeable {
     private static final class Part {
         final String key;
         final Path file;
+        final int level;
         long records;
         long raw;
         byte[] pending;
@@ -104,15 +106,16 @@ public final class PartitionSpool implements Closeable {
         long memberRaw;
         boolean unsynced;
 
-        Part(String key, Path file) {
+        Part(String key, Path file, int level) {
             this.key = key;
             this.file = file;
+            this.level = level;
         }
     }
 
     private final Path runDir;
     private final Path spoolDir;
-    private final int level;
+    private final ToIntFunction<String> levels;
     private final int maxOpen;
     private final int bufferSize;
     private final Map<String, Part> parts = new TreeMap<>();
@@ -133,15 +136,24 @@ public final class PartitionSpool implements Closeable {
     }
 
     public PartitionSpool(Path runDir, int level, int maxOpen, int bufferSize) throws IOException {
-        if (level < Deflater.DEFAULT_COMPRESSION || level > Deflater.BEST_COMPRESSION) {
-            throw new IllegalArgumentException("deflater level must be -1..9: " + level);
-        }
+        this(runDir, checked(level), maxOpen, bufferSize);
+    }
+
+    /**
+     * A spool whose keys each have their own Deflater level ({@code levels}, -1..9): e.g. 0 (stored, still gzip) for
+     * objects that are only read back once locally, where compressing would cost CPU for nothing.
+     */
+    public PartitionSpool(Path runDir, ToIntFunction<String> levels) throws IOException {
+        this(runDir, levels, DEFAULT_MAX_OPEN, DEFAULT_BUFFER);
+    }
+
+    private PartitionSpool(Path runDir, ToIntFunction<String> levels, int maxOpen, int bufferSize) throws IOException {
         if (maxOpen < 1 || bufferSize < 1) {
             throw new IllegalArgumentException("maxOpen and bufferSize must be positive");
         }
         this.runDir = runDir;
         this.spoolDir = runDir.resolve("spool");
-        this.level = level;
+        this.levels = levels;
         this.maxOpen = maxOpen;
         this.bufferSize = bufferSize;
         this.deflated = new byte[Math.max(bufferSize, 8192)];
@@ -166,7 +178,26 @@ public final class PartitionSpool implements Closeable {
 
     public static PartitionSpool resume(Path runDir, Checkpoint checkpoint, int level, int maxOpen, int bufferSize)
             throws IOException {
-        PartitionSpool spool = new PartitionSpool(runDir, level, maxOpen, bufferSize);
+        return resume(new PartitionSpool(runDir, checked(level), maxOpen, bufferSize), checkpoint);
+    }
+
+    /** As {@link #resume(Path, Checkpoint)}, each key at its own level (the same levels the run started with). */
+    public static PartitionSpool resume(Path runDir, Checkpoint checkpoint, ToIntFunction<String> levels) throws IOException {
+        return resume(new PartitionSpool(runDir, levels, DEFAULT_MAX_OPEN, DEFAULT_BUFFER), checkpoint);
+    }
+
+    private static ToIntFunction<String> checked(int level) {
+        checkLevel(level);
+        return key -> level;
+    }
+
+    private static void checkLevel(int level) {
+        if (level < Deflater.DEFAULT_COMPRESSION || level > Deflater.BEST_COMPRESSION) {
+            throw new IllegalArgumentException("deflater level must be -1..9: " + level);
+        }
+    }
+
+    private static PartitionSpool resume(PartitionSpool spool, Checkpoint checkpoint) throws IOException {
         try {
             spool.parts.putAll(spool.cutBack(checkpoint));
         } catch (IOException | RuntimeException e) {
@@ -180,7 +211,7 @@ public final class PartitionSpool implements Closeable {
         Map<String, Part> restored = new TreeMap<>();
         Set<Path> known = new HashSet<>();
         for (Map.Entry<String, Committed> e : checkpoint.keys().entrySet()) {
-            Part part = new Part(e.getKey(), spoolFile(e.getKey()));
+            Part part = newPart(e.getKey());
             long have = Files.exists(part.file) ? Files.size(part.file) : -1;
             if (have < e.getValue().length()) {
                 throw new IOException("spool file for " + e.getKey() + " has " + Math.max(have, 0)
@@ -214,7 +245,7 @@ public final class PartitionSpool implements Closeable {
         rethrow();
         Part part = parts.get(objectKey);
         if (part == null) {
-            part = new Part(objectKey, spoolFile(objectKey));
+            part = newPart(objectKey);
             parts.put(objectKey, part);
         }
         if (part.pending == null) {
@@ -251,6 +282,11 @@ public final class PartitionSpool implements Closeable {
     public long records(String objectKey) {
         Part part = parts.get(objectKey);
         return part == null ? 0 : part.records;
+    }
+
+    /** The spool file holding a key's lines (gzip NDJSON, complete up to the last checkpoint). */
+    public Path file(String objectKey) {
+        return spoolFile(objectKey);
     }
 
     public Set<String> keys() {
@@ -387,6 +423,12 @@ public final class PartitionSpool implements Closeable {
         }
     }
 
+    private Part newPart(String key) {
+        int level = levels.applyAsInt(key);
+        checkLevel(level);
+        return new Part(key, spoolFile(key), level);
+    }
+
     // ---- appending thread
 
     /** Gives the part an empty pending buffer, first handing over the least recently used one if too many are held. */
@@ -488,7 +530,10 @@ public final class PartitionSpool implements Closeable {
         FileOutputStream out = open(part);
         if (part.deflater == null) {
             Deflater d = idleDeflaters.poll();
-            part.deflater = d != null ? d : new Deflater(level, true);
+            if (d != null) {
+                d.setLevel(part.level); // a reset Deflater takes the level from its next input on
+            }
+            part.deflater = d != null ? d : new Deflater(part.level, true);
             part.crc.reset();
             part.memberRaw = 0;
             write(part, out, GZIP_HEADER, GZIP_HEADER.length);

@@ -63,6 +63,9 @@ final class FlowWiring {
             var registry = context.getRegistry();
             Watermarks watermarks = new Watermarks(dir.resolve("state"));
             LakeRuns runs = new LakeRuns(dir.resolve("work"), watermarks);
+            // As the daemon by default (lake.flat-format=parquet): curated objects are published as Parquet.
+            runs.curated(new genesyslake.lake.CuratedConversions(genesyslake.lake.FlatFormat.PARQUET,
+                    new genesyslake.lake.ParquetConverter(dir.resolve("work/duckdb"), "128MB", 1)));
             registry.bind("lakeRuns", runs);
             registry.bind("usageExport", new UsageExport(runs, Clock.systemUTC()));
             registry.bind("oneRunAtATime", new OneRunAtATime());

@@ -47,6 +47,9 @@ class ResumeAtEveryPointTest {
                 && s.path("paged").asBoolean()),
         BETWEEN_TWO_DAYS(s -> !s.path("day").asText().equals(s.path("firstDay").asText()) && s.hasNonNull("jobId")
                 && s.path("page").asInt() == 0),
+        /** The run's last day is paged: its curated objects are being converted to Parquet. */
+        WHILE_CONVERTING(s -> s.path("paged").asBoolean() && s.hasNonNull("interval") && s.path("day").asText().equals(
+                genesyslake.query.Interval.parse(s.path("interval").asText(), java.time.Clock.systemUTC()).lastDate().toString())),
         DURING_UPLOAD(s -> "publish".equals(s.path("phase").asText()));
 
         final Predicate<JsonNode> reached;
@@ -144,6 +147,21 @@ class ResumeAtEveryPointTest {
                         .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
                 assertEquals(lines.size(), new HashSet<>(lines).size(), point + ": no duplicates on " + day);
                 assertEquals(expected, lines, point + ": every record of " + day + " exactly once, byte for byte");
+                // The curated rows of those records, once: one Parquet object, as many rows as flattening them gives.
+                Path segments = bucket.resolve("conversation_segments/date=" + day);
+                List<Path> objects;
+                try (Stream<Path> files = Files.list(segments)) {
+                    objects = files.toList();
+                }
+                assertEquals(List.of(segments.resolve("conversation-details_" + day + ".parquet")), objects, point + ": " + day);
+                long rows = 0;
+                genesyslake.lake.ConversationFlattener flattener = new genesyslake.lake.ConversationFlattener();
+                for (String line : expected) {
+                    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+                    rows += flattener.flatten(b, 0, b.length, (d, buf, o, l) -> { });
+                }
+                assertEquals(rows, genesyslake.testsupport.Parquet.rows(objects.get(0), "1").size(),
+                        point + ": every segment row of " + day + " exactly once");
             }
             JsonNode stateAfter = JSON.readTree(state.toFile());
             assertFalse(stateAfter.has("inFlight"), point + ": nothing left in flight: " + stateAfter);

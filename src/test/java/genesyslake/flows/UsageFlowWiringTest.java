@@ -96,15 +96,16 @@ class UsageFlowWiringTest {
         upload.whenAnyExchangeReceived(e -> {
             keys.add(e.getIn().getHeader("CamelAwsS3Key", String.class));
             LakeObject o = e.getProperty(DeadLetters.OBJECT_PROPERTY, LakeObject.class);
-            bodies.add(o.key().startsWith("_manifests") ? List.of() : FlowWiring.gunzip(o.file()));
+            bodies.add(o.key().endsWith(".json.gz") ? FlowWiring.gunzip(o.file()) : List.of());
         });
         Exchange done = run();
         assertNull(done.getException(), () -> String.valueOf(done.getException()));
         assertEquals(3, results.getReceivedCounter(), "Running, Running, Complete");
 
-        assertEquals(2, keys.size(), "one data object, then the manifest: " + keys);
+        assertEquals(3, keys.size(), "the raw object, its usage_requests Parquet, then the manifest: " + keys);
         assertTrue(keys.get(0).startsWith("granularity=month/usage_20250101T0000Z_20250201T0000Z_"), keys.get(0));
-        assertTrue(keys.get(1).startsWith("_manifests/usage-export/"), keys.get(1));
+        assertEquals("usage_requests/" + keys.get(0).replace(".json.gz", ".parquet"), keys.get(1));
+        assertTrue(keys.get(2).startsWith("_manifests/usage-export/"), keys.get(2));
         List<String> stamped = FlowWiring.RECORDS.stream().map(r -> r.substring(0, r.length() - 1) + ",\"granularity\":\"month\"}")
                 .toList();
         assertEquals(stamped, bodies.get(0), "each record one line, as sent, with its granularity stamped");
@@ -124,8 +125,9 @@ class UsageFlowWiringTest {
         ExportRun run = done.getProperty(ExportRun.PROPERTY, ExportRun.class);
         assertFalse(run.complete(), "a dead-lettered object leaves the run incomplete");
         assertEquals(1, run.deadLetteredKeys().size());
-        assertEquals(1 + 2 + 1, upload.getReceivedCounter(), "one try and two redeliveries of the object, then the manifest");
-        LakeObject manifest = upload.getReceivedExchanges().get(3).getProperty(DeadLetters.OBJECT_PROPERTY, LakeObject.class);
+        assertEquals(1 + 2 + 1 + 1, upload.getReceivedCounter(),
+                "one try and two redeliveries of the raw object, its usage_requests object, then the manifest");
+        LakeObject manifest = upload.getReceivedExchanges().get(4).getProperty(DeadLetters.OBJECT_PROPERTY, LakeObject.class);
         assertTrue(manifest.key().startsWith("_manifests/"));
         Path deadLetters = ((Path) context.getRegistry().lookupByName("wiringDir")).resolve("dead-letter");
         try (Stream<Path> letters = Files.list(deadLetters)) {

@@ -34,7 +34,7 @@ class FlowEditsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The record split's last step in usage.camel.yaml, at its indentation. */
-    private static final String APPEND = " ".repeat(26) + "- bean:\n" + " ".repeat(30) + "ref: lakeRuns\n"
+    private static final String APPEND = " ".repeat(26) + "- bean:\n" + " ".repeat(30) + "ref: usageExport\n"
             + " ".repeat(30) + "method: append\n";
 
     private LocalDaemon daemon;
@@ -106,7 +106,7 @@ class FlowEditsTest {
                     jsonpath: "$[?(@.status429 > 0)]"
                     steps:
                       - bean:
-                          ref: lakeRuns
+                          ref: usageExport
                           method: append
                 """.indent(26);
         edit("usage.camel.yaml", "usage-export", APPEND, keepThrottled, "status429 > 0");
@@ -116,6 +116,8 @@ class FlowEditsTest {
         assertEquals(throttled, kept.size(), "the rerun replaced the object with the throttled rows only");
         assertTrue(kept.stream().allMatch(l -> status429(l) > 0));
         assertEquals(all.stream().filter(l -> status429(l) > 0).toList(), kept, "kept rows are byte for byte the same");
+        assertEquals(throttled, daemon.lake().lines("usage_requests/" + prefix).size(),
+                "the curated usage_requests rows are filtered with their raw rows");
     }
 
     @Test

@@ -1,0 +1,190 @@
+package genesyslake.flows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.lake.ConversationFlattener;
+import genesyslake.lake.UserDetailsFlattener;
+import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.LocalDaemon;
+import genesyslake.testsupport.Parquet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Ensures the flows publish curated tables as Parquet by default (rows equal to the flattened raw records, one object
+ * per partition, replaced on a rerun) and as gzip NDJSON with lake.flat-format=ndjson, raw tables untouched in both.
+ */
+class CuratedParquetFlowTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(3);
+    private static final String DAYS = DAY + "/" + DAY.plusDays(2);
+
+    private LocalDaemon daemon;
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.closeAndDelete();
+        }
+    }
+
+    private Path object(String key) {
+        return daemon.dataDir().resolve("s3/gc-usage-api-source").resolve(key);
+    }
+
+    @Test
+    void segmentsArePublishedAsParquetEqualToTheFlattenedRawRecordsAndARerunReplacesThem() throws IOException {
+        daemon = LocalDaemon.start(Map.of("details.page-size", "200"));
+        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAYS));
+        assertTrue(outcome.success(), outcome.toString());
+        List<String> keys = daemon.lake().keys("");
+        for (LocalDate d : List.of(DAY, DAY.plusDays(1))) {
+            String seg = "conversation_segments/date=" + d + "/conversation-details_" + d + ".parquet";
+            String raw = "conversations/date=" + d + "/conversation-details_" + d + ".json.gz";
+            assertTrue(keys.contains(seg) && keys.contains(raw), keys.toString());
+            assertSameRows(flatten(daemon.lake().lines(raw), true), Parquet.typedRows(object(seg)), seg);
+        }
+        assertTrue(keys.stream().noneMatch(k -> k.startsWith("conversation_segments/") && k.endsWith(".json.gz")), keys.toString());
+        JsonNode manifest = JSON.readTree(object(keys.stream().filter(k -> k.startsWith("_manifests/")).findFirst().orElseThrow()).toFile());
+        assertTrue(manifest.toString().contains(".parquet"), "the manifest names the Parquet objects: " + manifest);
+
+        long rows = Parquet.rows(object("conversation_segments/date=" + DAY + "/conversation-details_" + DAY + ".parquet"), "1").size();
+        assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", DAYS)).success());
+        assertEquals(keys.stream().filter(k -> !k.startsWith("_manifests/")).toList(),
+                daemon.lake().keys("").stream().filter(k -> !k.startsWith("_manifests/")).toList(), "a rerun replaces, never adds");
+        assertEquals(rows, Parquet.rows(object("conversation_segments/date=" + DAY + "/conversation-details_" + DAY + ".parquet"), "1").size());
+        assertTrue(daemon.dataDir().resolve("work").toFile().list((d, n) -> !n.equals("duckdb") && !n.equals("genesys")).length
+                <= 1, "work folders cleaned up");
+    }
+
+    @Test
+    void presenceAndRoutingStatusArePublishedAsParquetEqualToTheFlattenedUserDetails() throws IOException {
+        daemon = LocalDaemon.start(Map.of());
+        FlowOutcome outcome = daemon.run("user-details", Map.of("lakeInterval", DAY + "/" + DAY.plusDays(1)));
+        assertTrue(outcome.success(), outcome.toString());
+        List<String> rawLines = daemon.lake().lines("user_details/date=" + DAY + "/");
+        List<List<String>> flat = flattenUsers(rawLines);
+        assertFalse(flat.get(0).isEmpty());
+        for (int t = 0; t < 2; t++) {
+            String table = t == 0 ? "user_presence" : "user_routing_status";
+            List<String> keys = daemon.lake().keys(table + "/");
+            assertEquals(List.of(table + "/date=" + DAY + "/user-details_" + DAY + ".parquet"), keys);
+            assertSameRows(flat.get(t), Parquet.typedRows(object(keys.get(0))), table);
+        }
+    }
+
+    @Test
+    void usageRequestsRowsAreTheRawUsageRows() throws IOException {
+        daemon = LocalDaemon.start(Map.of("usage.query-files", "queries/usage-query.json"));
+        FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-03-01/2025-04-01"));
+        assertTrue(outcome.success(), outcome.toString());
+        List<String> raw = daemon.lake().keys("granularity=");
+        assertEquals(1, raw.size(), raw.toString());
+        String flatKey = "usage_requests/" + raw.get(0).replace(".json.gz", ".parquet");
+        assertEquals(List.of(flatKey), daemon.lake().keys("usage_requests/"));
+        List<String> rawRows = daemon.lake().lines(raw.get(0), true);
+        List<java.util.Map<String, Object>> rows = Parquet.typedRows(object(flatKey));
+        assertEquals(rawRows.size(), rows.size());
+        assertTrue(rows.size() > 10, "the local org's usage: " + rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode r = JSON.readTree(rawRows.get(i));
+            for (var e : rows.get(i).entrySet()) {
+                JsonNode v = r.get(e.getKey());
+                String where = flatKey + " row " + i + " " + e.getKey();
+                if (v == null || v.isNull()) {
+                    assertNull(e.getValue(), where);
+                } else if (e.getKey().equals("date")) {
+                    assertEquals(micros(v.asText()), e.getValue(), where);
+                } else if (v.isNumber()) {
+                    assertEquals(v.asLong(), ((Number) e.getValue()).longValue(), where);
+                } else {
+                    assertEquals(v.asText(), e.getValue(), where);
+                }
+            }
+        }
+    }
+
+    @Test
+    void ndjsonModeKeepsTheCuratedTablesAsGzipNdjson() throws IOException {
+        daemon = LocalDaemon.start(Map.of("lake.flat-format", "ndjson", "usage.query-files", "queries/usage-query.json"));
+        assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", DAY + "/" + DAY.plusDays(1))).success());
+        assertTrue(daemon.run("usage-export", Map.of("lakeInterval", "2025-03-01/2025-04-01")).success());
+        List<String> keys = daemon.lake().keys("");
+        assertTrue(keys.contains("conversation_segments/date=" + DAY + "/conversation-details_" + DAY + ".json.gz"), keys.toString());
+        assertTrue(keys.stream().anyMatch(k -> k.startsWith("usage_requests/granularity=") && k.endsWith(".json.gz")), keys.toString());
+        assertTrue(keys.stream().noneMatch(k -> k.endsWith(".parquet")), keys.toString());
+        List<String> raw = daemon.lake().lines("conversations/date=" + DAY + "/");
+        assertEquals(flatten(raw, true), daemon.lake().lines("conversation_segments/date=" + DAY + "/"),
+                "the NDJSON rows the Parquet replaces by default");
+    }
+
+    /** The flattened rows of raw conversation lines, as the spool holds them. */
+    private static List<String> flatten(List<String> raw, boolean conversations) throws IOException {
+        ConversationFlattener f = new ConversationFlattener();
+        List<String> rows = new ArrayList<>();
+        for (String line : raw) {
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            f.flatten(b, 0, b.length, (d, buf, o, l) -> rows.add(new String(buf, o, l, StandardCharsets.UTF_8)));
+        }
+        return rows;
+    }
+
+    private static List<List<String>> flattenUsers(List<String> raw) throws IOException {
+        UserDetailsFlattener f = new UserDetailsFlattener();
+        List<String> presence = new ArrayList<>();
+        List<String> routing = new ArrayList<>();
+        for (String line : raw) {
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            f.flatten(b, 0, b.length, (d, buf, o, l) -> presence.add(new String(buf, o, l, StandardCharsets.UTF_8)),
+                    (d, buf, o, l) -> routing.add(new String(buf, o, l, StandardCharsets.UTF_8)));
+        }
+        return List.of(presence, routing);
+    }
+
+    /** Same count, same order, same value per column; an instant equals the ISO string's instant. */
+    private static void assertSameRows(List<String> ndjson, List<java.util.Map<String, Object>> parquet, String what)
+            throws IOException {
+        assertEquals(ndjson.size(), parquet.size(), what + ": row count");
+        for (int i = 0; i < ndjson.size(); i++) {
+            JsonNode e = JSON.readTree(ndjson.get(i));
+            List<String> names = new ArrayList<>();
+            e.fieldNames().forEachRemaining(names::add);
+            assertEquals(names, List.copyOf(parquet.get(i).keySet()), what + ": columns");
+            for (String c : names) {
+                JsonNode v = e.get(c);
+                Object a = parquet.get(i).get(c);
+                String where = what + " row " + i + " " + c;
+                if (v.isNull()) {
+                    assertNull(a, where);
+                } else if (a instanceof Number n) {
+                    assertEquals(v.isNumber() ? v.asLong() : micros(v.asText()), n.longValue(), where);
+                } else {
+                    assertEquals(v.asText(), a, where);
+                }
+            }
+        }
+    }
+
+    private static long micros(String iso) {
+        Instant t = OffsetDateTime.parse(iso).toInstant();
+        return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+    }
+}

@@ -1,0 +1,89 @@
+package genesyslake.lake;
+
+import genesyslake.lake.PartitionSpool.LakeObject;
+import genesyslake.query.Interval;
+import genesyslake.testsupport.Parquet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Ensures a run publishes curated objects as Parquet (early or at the end, never stale) and everything else as spooled. */
+class CuratedConversionsTest {
+
+    private static final String SEGMENTS = "conversation_segments/date=2026-11-03/c_2026-11-03.json.gz";
+    private static final String RAW = "conversations/date=2026-11-03/c_2026-11-03.json.gz";
+
+    @TempDir
+    Path dir;
+
+    private ExportRun run(CuratedConversions conversions) throws IOException {
+        ExportRun run = new ExportRun("f", "r1", Interval.of(LocalDate.of(2026, 11, 3), LocalDate.of(2026, 11, 4)), dir.resolve("run"));
+        run.spool(new PartitionSpool(run.dir().resolve("spool"), conversions::spoolLevel));
+        return run;
+    }
+
+    private static byte[] row(int i) {
+        return ("{\"conversationId\":\"c" + i + "\",\"segmentStart\":\"2026-11-03T00:00:0" + (i % 10) + "Z\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void curatedObjectsArePublishedAsParquetUnderTheSameKeyAndRawOnesAsSpooled() throws IOException {
+        CuratedConversions conversions = new CuratedConversions(FlatFormat.PARQUET,
+                new ParquetConverter(dir.resolve("duckdb"), "128MB", 1));
+        assertEquals(0, conversions.spoolLevel(SEGMENTS), "only DuckDB reads it: stored, not compressed");
+        assertEquals(PartitionSpool.DEFAULT_LEVEL, conversions.spoolLevel(RAW));
+        ExportRun run = run(conversions);
+        for (int i = 0; i < 3; i++) {
+            run.spool().append(RAW, row(i));
+            run.spool().append(SEGMENTS, row(i));
+        }
+        conversions.keysDone(run, List.of(RAW, SEGMENTS)); // the day is paged: converting starts
+        run.spool().append(SEGMENTS, row(3)); // ... yet a row came after (not what a flow does): converted again
+        List<LakeObject> spooled = run.spool().finish();
+        List<LakeObject> published = conversions.publishable(run, spooled);
+        assertEquals(List.of("conversation_segments/date=2026-11-03/c_2026-11-03.parquet", RAW),
+                published.stream().map(LakeObject::key).sorted().toList());
+        LakeObject parquet = published.stream().filter(o -> o.key().endsWith(".parquet")).findFirst().orElseThrow();
+        assertEquals(4, parquet.records());
+        assertEquals(4, Parquet.rows(parquet.file(), "1").size(), "the late row is in");
+        assertEquals(Files.size(parquet.file()), parquet.bytes());
+        assertSame(spooled.stream().filter(o -> o.key().equals(RAW)).findFirst().orElseThrow(),
+                published.stream().filter(o -> o.key().equals(RAW)).findFirst().orElseThrow());
+    }
+
+    @Test
+    void anEarlyConversionIsWhatGetsPublishedWhenNothingWasAddedSince() throws IOException {
+        CuratedConversions conversions = new CuratedConversions(FlatFormat.PARQUET,
+                new ParquetConverter(dir.resolve("duckdb"), "128MB", 1));
+        ExportRun run = run(conversions);
+        run.spool().append(SEGMENTS, row(1));
+        conversions.keysDone(run, List.of(SEGMENTS));
+        Path early = run.dir().resolve("parquet/conversation_segments/date=2026-11-03/c_2026-11-03.parquet");
+        List<LakeObject> published = conversions.publishable(run, run.spool().finish());
+        assertEquals(early, published.get(0).file());
+        assertEquals(List.of("c1"), Parquet.rows(early, "conversationId"));
+    }
+
+    @Test
+    void ndjsonPublishesEverythingAsSpooled() throws IOException {
+        CuratedConversions conversions = CuratedConversions.ndjson();
+        assertEquals(PartitionSpool.DEFAULT_LEVEL, conversions.spoolLevel(SEGMENTS));
+        ExportRun run = run(conversions);
+        run.spool().append(SEGMENTS, row(1));
+        conversions.keysDone(run, List.of(SEGMENTS));
+        List<LakeObject> spooled = run.spool().finish();
+        assertSame(spooled, conversions.publishable(run, spooled));
+        assertTrue(run.earlyConversions().isEmpty());
+    }
+}
