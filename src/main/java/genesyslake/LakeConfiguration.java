@@ -101,12 +101,15 @@ public class LakeConfiguration implements CamelConfiguration {
         registry.bind("athenaClient", aws.athena());
         GlueClient glue = aws.glue();
         registry.bind("glueClient", glue);
-        registry.bind("catalog", new CatalogRefresh(glue, s.string("lake.source-bucket"), s.string("glue.database")));
+        LakeTables.FlatFormat flatFormat = flatFormat(s);
+        registry.bind("catalog", new CatalogRefresh(glue, s.string("lake.source-bucket"), s.string("glue.database"),
+                flatFormat));
         Reports reports = new Reports(Path.of(s.string("athena.reports-dir")), s.string("athena.reports", ""),
                 Path.of(s.string("lake.reports-dir")), s.decimal("alert.rate-limit-share", 0.05));
-        LakeTables tables = new LakeTables(s.string("lake.source-bucket"));
+        LakeTables tables = new LakeTables(s.string("lake.source-bucket"), flatFormat);
         java.util.Map<String, String> tableFlows = new java.util.HashMap<>();
         tableFlows.put(tables.usage().name(), "usage-export");
+        tableFlows.put(tables.usageRequests().name(), "usage-export");
         tableFlows.put(tables.usageAggregates().name(), "usage-aggregates");
         tables.details().forEach(t -> tableFlows.put(t.name(), t.name().startsWith("user") ? "user-details" : "conversation-details"));
         String database = s.string("glue.database");
@@ -186,6 +189,16 @@ public class LakeConfiguration implements CamelConfiguration {
             throw new Settings.SettingsException("lake.mode", "must be local or aws, was '" + mode + "'");
         }
         return mode;
+    }
+
+    /** lake.flat-format: how the curated tables are stored (parquet unless set); a typo refuses the start. */
+    static LakeTables.FlatFormat flatFormat(Settings s) {
+        String value = s.optional("lake.flat-format").orElse("");
+        try {
+            return LakeTables.FlatFormat.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new Settings.SettingsException("lake.flat-format", "must be parquet or ndjson, was '" + value + "'");
+        }
     }
 
     /** A bad query file is reported at start-up, but only that flow fails; the daemon keeps serving the others. */

@@ -98,7 +98,8 @@ class CatalogRefreshRouteTest {
             // Only the projection branch's endpoint uses it; camel-aws2-athena wants a client at start-up.
             registry.bind("athenaClient", AthenaClient.builder().endpointOverride(URI.create(endpoint))
                     .region(Region.US_EAST_1).credentialsProvider(credentials()).build());
-            registry.bind("catalog", new CatalogRefresh(watched.proxy(), "gc-usage-api-source", "genesysclouddb"));
+            registry.bind("catalog", new CatalogRefresh(watched.proxy(), "gc-usage-api-source", "genesysclouddb",
+                    LakeTables.FlatFormat.PARQUET));
             registry.bind("lakeRuns", new LakeRuns(work.resolve("work"), new Watermarks(work.resolve("state"))));
             registry.bind("oneRunAtATime", new genesyslake.management.OneRunAtATime());
             log.start();
