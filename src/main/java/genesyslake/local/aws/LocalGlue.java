@@ -48,26 +48,24 @@ final class LocalGlue implements AutoCloseable {
             Set<List<String>> partitions, Instant created, Instant updated) {
     }
 
-    /** How a table's objects are stored: the object suffix, DuckDB's reader and Glue's description of it. */
+    /** How a table's objects are stored: the object suffix and Glue's description of it. */
     enum Storage {
-        JSON(".json.gz", "read_ndjson", "json", "gzip", "org.openx.data.jsonserde.JsonSerDe",
+        JSON(".json.gz", "json", "gzip", "org.openx.data.jsonserde.JsonSerDe",
                 "org.apache.hadoop.mapred.TextInputFormat", "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"),
-        PARQUET(".parquet", "read_parquet", "parquet", "none", "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+        PARQUET(".parquet", "parquet", "none", "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
                 "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
                 "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat");
 
         final String suffix;
-        final String reader;
         final String classification;
         final String compression;
         final String serde;
         final String inputFormat;
         final String outputFormat;
 
-        Storage(String suffix, String reader, String classification, String compression, String serde,
-                String inputFormat, String outputFormat) {
+        Storage(String suffix, String classification, String compression, String serde, String inputFormat,
+                String outputFormat) {
             this.suffix = suffix;
-            this.reader = reader;
             this.classification = classification;
             this.compression = compression;
             this.serde = serde;
@@ -291,11 +289,10 @@ final class LocalGlue implements AutoCloseable {
         String schema = LocalAws.quote(settings.database());
         String view = LocalAws.CATALOG + "." + schema + "." + LocalAws.quote(name);
         String sourceList = sourceList(files);
-        String options = OPTIONS;
         List<Column> glueColumns = new ArrayList<>();
         List<String> duckColumns = new ArrayList<>();
         List<String> projection = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_ndjson(" + sourceList + options
+        try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_ndjson(" + sourceList + OPTIONS
                 + ", sample_size=-1, maximum_sample_files=1000000)")) {
             while (rs.next()) {
                 String column = rs.getString("column_name");
@@ -314,7 +311,7 @@ final class LocalGlue implements AutoCloseable {
         // even where the JSON carries a field of the same name.
         st.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT " + String.join(", ", projection)
                 + " FROM read_ndjson(" + sourceList + ", columns={" + String.join(", ", duckColumns) + "}"
-                + options + ")");
+                + OPTIONS + ")");
         record(name, location, files, glueColumns);
     }
 
