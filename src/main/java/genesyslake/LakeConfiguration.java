@@ -13,7 +13,10 @@ import genesyslake.genesys.RateGovernor;
 import genesyslake.genesys.RetryPolicy;
 import genesyslake.genesys.UsageExport;
 import genesyslake.lake.AwsClients;
+import genesyslake.lake.CuratedConversions;
 import genesyslake.lake.DeadLetters;
+import genesyslake.lake.FlatFormat;
+import genesyslake.lake.ParquetConverter;
 import genesyslake.lake.LakeLock;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.Watermarks;
@@ -57,6 +60,7 @@ public class LakeConfiguration implements CamelConfiguration {
         Settings s = new Settings(context.getPropertiesComponent()::resolveProperty);
         LakeLock.takeFor(context, s); // first, before any server starts: one writer per lake folder
         DurationChecks.check(s);
+        FlatFormat flatFormat = FlatFormat.parse(s.string(FlatFormat.SETTING, "parquet"));
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
         Registry registry = context.getRegistry();
         String mode = mode(s);
@@ -132,6 +136,10 @@ public class LakeConfiguration implements CamelConfiguration {
 
         Watermarks watermarks = new Watermarks(Path.of(s.string("lake.state-dir")));
         LakeRuns runs = new LakeRuns(Path.of(s.string("lake.work-dir")), watermarks);
+        runs.curated(flatFormat == FlatFormat.PARQUET
+                ? new CuratedConversions(flatFormat, new ParquetConverter(Path.of(s.string("lake.work-dir")).resolve("duckdb"),
+                        s.string("lake.parquet.memory-limit", "256MB"), s.integer("lake.parquet.threads", 2)))
+                : CuratedConversions.ndjson());
         registry.bind("lakeRuns", runs);
         DeadLetters deadLetters = new DeadLetters(Path.of(s.string("lake.dead-letter-dir")), s3,
                 s.string("lake.source-bucket"));

@@ -347,10 +347,12 @@ public final class DetailsExport {
         });
     }
 
-    /** A day's records were all read. */
-    public void endDay(Exchange exchange) {
+    /** A day's records were all read: its curated objects start converting (Parquet) while the next day pages. */
+    public void endDay(Exchange exchange) throws IOException {
         ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
         Message in = exchange.getIn();
+        LakeRecordRouter.Keys keys = exchange.getProperty(ROUTER, LakeRecordRouter.class).keys(in.getHeader(LakeRuns.KEY, String.class));
+        runs.curated().keysDone(run, java.util.Arrays.asList(keys.flat(), keys.flat2()));
         long records = run.records().get() - exchange.getProperty(DAY_RECORDS, 0L, Long.class);
         if (Boolean.TRUE.equals(in.getHeader(BY_JOB, Boolean.class))) {
             LOG.info("{}: day {} done by job {}: {} records in {} pages", run.flow(), in.getHeader(DAY),

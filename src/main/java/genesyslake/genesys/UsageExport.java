@@ -3,6 +3,7 @@ package genesyslake.genesys;
 import genesyslake.lake.ExportRun;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.RawRecords;
+import genesyslake.lake.UsageFlattener;
 import genesyslake.query.Interval;
 import genesyslake.query.UsageQuery;
 import org.apache.camel.Exchange;
@@ -114,6 +115,22 @@ public final class UsageExport {
             throw new IllegalArgumentException("no usage query files are configured (" + QUERY_FILES + " is empty)");
         }
         return files;
+    }
+
+    /** Header: the object key of the record's usage_requests row (the curated copy of the raw row). */
+    public static final String FLAT_KEY_HEADER = "lakeFlatKey";
+
+    private final ThreadLocal<UsageFlattener> flattener = ThreadLocal.withInitial(UsageFlattener::new);
+
+    /** Appends the record in the body as one usage_requests row to the object named by the header {@value #FLAT_KEY_HEADER}. */
+    public void appendFlattened(Exchange exchange) throws Exception {
+        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        String key = exchange.getIn().getHeader(FLAT_KEY_HEADER, String.class);
+        if (key == null || key.isBlank()) {
+            throw new IllegalStateException("no " + FLAT_KEY_HEADER + " header: the route must say where usage_requests rows go");
+        }
+        byte[] record = exchange.getIn().getMandatoryBody(byte[].class);
+        flattener.get().flatten(record, 0, record.length, (partition, b, o, l) -> run.spool().append(key, b, o, l));
     }
 
     /** The record in the body with {@code "granularity":"<header lakePartition>"} added, bytes otherwise as sent. */

@@ -35,6 +35,8 @@ public final class ExportRun {
     private volatile Instant completeUntil;
     private volatile String note = "";
     private final java.util.Map<String, String> queries = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final java.util.Map<String, CuratedConversions.Early> earlyConversions =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public ExportRun(String flow, String runId, Interval interval, Path dir) {
         this(flow, runId, interval, dir, null);
@@ -102,6 +104,11 @@ public final class ExportRun {
 
     void spool(PartitionSpool spool) {
         this.spool = spool;
+    }
+
+    /** Curated objects whose conversion started while the run went on (keyed by spool key). */
+    java.util.Map<String, CuratedConversions.Early> earlyConversions() {
+        return earlyConversions;
     }
 
     public Instant started() {

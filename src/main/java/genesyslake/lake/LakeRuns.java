@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -41,6 +42,7 @@ public final class LakeRuns {
     private final Path workDir;
     private final Watermarks watermarks;
     private volatile Consumer<ExportRun> onRunEnded = run -> { };
+    private volatile CuratedConversions curated = CuratedConversions.ndjson();
 
     public LakeRuns(Path workDir, Watermarks watermarks) {
         this.workDir = workDir;
@@ -50,6 +52,15 @@ public final class LakeRuns {
     /** Someone to tell when a run ends (metrics). */
     public void onRunEnded(Consumer<ExportRun> listener) {
         this.onRunEnded = listener;
+    }
+
+    /** How curated tables are published (lake.flat-format); NDJSON, as spooled, unless set. */
+    public void curated(CuratedConversions conversions) {
+        this.curated = conversions;
+    }
+
+    public CuratedConversions curated() {
+        return curated;
     }
 
     public Watermarks watermarks() {
@@ -128,7 +139,9 @@ public final class LakeRuns {
         if (run.spoolIfAny() == null && !run.getObjects().isEmpty()) {
             return run;
         }
-        for (LakeObject o : run.spool().finish()) {
+        List<LakeObject> spooled = run.spool().finish();
+        List<LakeObject> published = curated.publishable(run, spooled);
+        for (LakeObject o : published) {
             run.getObjects().add(o.inBucket(run.bucket()));
         }
         ObjectNode s = JSON.createObjectNode();
@@ -145,6 +158,12 @@ public final class LakeRuns {
                 "file", o.file().toAbsolutePath().toString(), "records", o.records(), "bytes", o.bytes(),
                 "rawBytes", o.rawBytes(), "bucket", String.valueOf(o.bucket()))).toList()));
         watermarks.saveInFlight(run.stateKey(), s);
+        // Only now (a restart publishes the saved objects) may the spool files that were converted go.
+        for (LakeObject o : spooled) {
+            if (!published.contains(o)) {
+                Files.deleteIfExists(o.file());
+            }
+        }
         return run;
     }
 
@@ -277,6 +296,7 @@ public final class LakeRuns {
                 LOG.warn("{}: closing the spool of the failed run failed: {}", run.flow(), e.toString());
             }
         }
+        curated.quiesce(run);
         boolean resumable = watermarks.inFlight(run.stateKey())
                 .map(s -> run.dir().toAbsolutePath().toString().equals(s.path("runDir").asText()))
                 .orElse(false);

@@ -48,4 +48,12 @@ public final class OwnerOnly {
         return Channels.newOutputStream(Files.newByteChannel(file, EnumSet.of(StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), FILE));
     }
+
+    /** Makes a file another program wrote (DuckDB's Parquet) owner-only like the daemon's own. */
+    public static Path restrict(Path file) throws IOException {
+        if (POSIX) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        return file;
+    }
 }

@@ -253,6 +253,11 @@ public final class PartitionSpool implements Closeable {
         return part == null ? 0 : part.records;
     }
 
+    /** The spool file holding a key's lines (gzip NDJSON, complete up to the last checkpoint). */
+    public Path file(String objectKey) {
+        return spoolFile(objectKey);
+    }
+
     public Set<String> keys() {
         return Set.copyOf(parts.keySet());
     }

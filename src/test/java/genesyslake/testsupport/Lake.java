@@ -11,6 +11,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -33,15 +36,37 @@ public final class Lake {
         return keys;
     }
 
-    /** Every NDJSON line of every .json.gz object under the prefix, in key order. */
+    /**
+     * Every NDJSON line of every .json.gz object under the prefix, in key order; a .parquet object's rows count as
+     * lines too, each as DuckDB's JSON of the row (timestamps as {@code 2026-01-01 10:00:00.123}).
+     */
     public List<String> lines(String prefix) {
         List<String> lines = new ArrayList<>();
         for (String key : keys(prefix)) {
             if (key.endsWith(".json.gz")) {
                 lines.addAll(lines(key, true));
+            } else if (key.endsWith(".parquet")) {
+                lines.addAll(parquetRows(key, "to_json(t)::VARCHAR"));
             }
         }
         return lines;
+    }
+
+    /** One text per row of a Parquet object: {@code expression} over the row alias {@code t}, in file order. */
+    public List<String> parquetRows(String key, String expression) {
+        try {
+            Path file = Files.createTempFile("lake-", ".parquet");
+            try {
+                try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+                    Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return Parquet.rows(file, expression);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public List<String> lines(String key, boolean gzip) {

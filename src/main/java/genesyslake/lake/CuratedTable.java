@@ -1,0 +1,87 @@
+package genesyslake.lake;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A curated (flattened) table as written to Parquet: its name, partition key and typed columns, in the order of the
+ * catalog's columns ({@code catalog.LakeTables}). Ids, names and enums are VARCHAR, instants TIMESTAMP (UTC),
+ * counts and durations BIGINT; the partition column is in the object's path, not in the file.
+ */
+public record CuratedTable(String name, String partitionKey, List<Column> columns) {
+
+    public enum Type { VARCHAR, TIMESTAMP, BIGINT }
+
+    public record Column(String name, Type type) {
+    }
+
+    private static final List<String> TIMESTAMPS = List.of("conversationStart", "conversationEnd", "segmentStart",
+            "segmentEnd", "startTime", "endTime", "date");
+    private static final List<String> BIGINTS = List.of("segmentDurationMs", "durationMs", "status200", "status300",
+            "status400", "status429", "status500", "requests");
+
+    public static final CuratedTable CONVERSATION_SEGMENTS = of("conversation_segments", "date", ConversationFlattener.COLUMNS);
+    public static final CuratedTable USER_PRESENCE = of("user_presence", "date", UserDetailsFlattener.PRESENCE_COLUMNS);
+    public static final CuratedTable USER_ROUTING_STATUS = of("user_routing_status", "date", UserDetailsFlattener.ROUTING_COLUMNS);
+    public static final CuratedTable USAGE_REQUESTS = of("usage_requests", "granularity", UsageFlattener.COLUMNS);
+    public static final List<CuratedTable> ALL = List.of(CONVERSATION_SEGMENTS, USER_PRESENCE, USER_ROUTING_STATUS,
+            USAGE_REQUESTS);
+
+    private static final String NDJSON = ".json.gz";
+    private static final String PARQUET = ".parquet";
+
+    private static CuratedTable of(String name, String partitionKey, List<String> columns) {
+        return new CuratedTable(name, partitionKey, columns.stream().map(c -> new Column(c,
+                TIMESTAMPS.contains(c) ? Type.TIMESTAMP : BIGINTS.contains(c) ? Type.BIGINT : Type.VARCHAR)).toList());
+    }
+
+    /**
+     * The curated table a spooled object belongs to: a key {@code [prefix/]<table>/<partitionKey>=<v>/<name>.json.gz}
+     * whose table is curated. Raw objects (conversations/, user_details/, usage rows at the bucket root) have none.
+     * Decided from the key alone, so a run resumed in another process decides the same.
+     */
+    public static Optional<CuratedTable> forKey(String key) {
+        if (!key.endsWith(NDJSON)) {
+            return Optional.empty();
+        }
+        String[] segments = key.split("/");
+        for (int i = 0; i + 2 < segments.length; i++) {
+            for (CuratedTable t : ALL) {
+                if (segments[i].equals(t.name) && segments[i + 1].startsWith(t.partitionKey + "=")) {
+                    return Optional.of(t);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The Parquet object's key: the NDJSON key with {@code .parquet} instead of {@code .json.gz}. */
+    public static String parquetKey(String ndjsonKey) {
+        if (!ndjsonKey.endsWith(NDJSON)) {
+            throw new IllegalArgumentException("not a .json.gz key: " + ndjsonKey);
+        }
+        return ndjsonKey.substring(0, ndjsonKey.length() - NDJSON.length()) + PARQUET;
+    }
+
+    public List<String> columnNames() {
+        return columns.stream().map(Column::name).toList();
+    }
+
+    /** read_ndjson's columns argument: every column as read from the spool (instants are ISO text there). */
+    String readColumns() {
+        return columns.stream().map(c -> "'" + c.name + "': '" + (c.type == Type.BIGINT ? "BIGINT" : "VARCHAR") + "'")
+                .collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    /**
+     * The typed projection. An ISO instant with its offset becomes a TIMESTAMPTZ, shown as a plain TIMESTAMP of its
+     * UTC time: Athena reads a Parquet timestamp as wall time, and UTC is what every instant in the lake means.
+     */
+    String projection() {
+        return columns.stream().map(c -> c.type == Type.TIMESTAMP
+                        ? "timezone('UTC', CAST(\"" + c.name + "\" AS TIMESTAMPTZ)) AS \"" + c.name + "\""
+                        : "\"" + c.name + "\"")
+                .collect(Collectors.joining(", "));
+    }
+}
