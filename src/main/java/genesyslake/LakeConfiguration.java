@@ -105,7 +105,6 @@ public class LakeConfiguration implements CamelConfiguration {
         registry.bind("athenaClient", aws.athena());
         GlueClient glue = aws.glue();
         registry.bind("glueClient", glue);
-        LakeTables.FlatFormat flatFormat = flatFormat(s);
         registry.bind("catalog", new CatalogRefresh(glue, s.string("lake.source-bucket"), s.string("glue.database"),
                 flatFormat));
         Reports reports = new Reports(Path.of(s.string("athena.reports-dir")), s.string("athena.reports", ""),
@@ -197,16 +196,6 @@ public class LakeConfiguration implements CamelConfiguration {
             throw new Settings.SettingsException("lake.mode", "must be local or aws, was '" + mode + "'");
         }
         return mode;
-    }
-
-    /** lake.flat-format: how the curated tables are stored (parquet unless set); a typo refuses the start. */
-    static LakeTables.FlatFormat flatFormat(Settings s) {
-        String value = s.optional("lake.flat-format").orElse("");
-        try {
-            return LakeTables.FlatFormat.of(value);
-        } catch (IllegalArgumentException e) {
-            throw new Settings.SettingsException("lake.flat-format", "must be parquet or ndjson, was '" + value + "'");
-        }
     }
 
     /** A bad query file is reported at start-up, but only that flow fails; the daemon keeps serving the others. */

@@ -1,6 +1,7 @@
 package genesyslake.catalog;
 
 import genesyslake.config.Durations;
+import genesyslake.lake.FlatFormat;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -45,9 +46,9 @@ public final class CatalogRefresh {
     private final GlueClient glue;
     private final String sourceBucket;
     private final String database;
-    private final LakeTables.FlatFormat flatFormat;
+    private final FlatFormat flatFormat;
 
-    public CatalogRefresh(GlueClient glue, String sourceBucket, String database, LakeTables.FlatFormat flatFormat) {
+    public CatalogRefresh(GlueClient glue, String sourceBucket, String database, FlatFormat flatFormat) {
         this.glue = glue;
         this.sourceBucket = sourceBucket;
         this.database = database;

@@ -1,5 +1,6 @@
 package genesyslake.catalog;
 
+import genesyslake.lake.FlatFormat;
 import genesyslake.local.aws.CrawlerTarget;
 
 import java.util.ArrayList;
@@ -15,27 +16,6 @@ public final class LakeTables {
 
     /** Folder (relative to the source bucket) holding run manifests; never catalogued. */
     public static final String MANIFESTS_PREFIX = "_manifests/";
-
-    /** How the flattened (curated) tables are written: setting lake.flat-format. Raw tables are always NDJSON. */
-    public enum FlatFormat {
-        PARQUET, NDJSON;
-
-        /** The default when lake.flat-format is not set. */
-        public static final FlatFormat DEFAULT = PARQUET;
-
-        /** Parses the setting's value; anything but parquet or ndjson is refused, naming the setting. */
-        public static FlatFormat of(String setting) {
-            if (setting == null || setting.isBlank()) {
-                return DEFAULT;
-            }
-            return switch (setting.trim().toLowerCase(Locale.ROOT)) {
-                case "parquet" -> PARQUET;
-                case "ndjson" -> NDJSON;
-                default -> throw new IllegalArgumentException(
-                        "lake.flat-format must be parquet or ndjson, was '" + setting + "'");
-            };
-        }
-    }
 
     /** How one table's objects are stored, which decides the SerDe a catalog declares for it. */
     public enum Storage {
@@ -84,7 +64,7 @@ public final class LakeTables {
 
     /** The tables with the default flat format (Parquet curated tables). */
     public LakeTables(String sourceBucket) {
-        this(sourceBucket, FlatFormat.DEFAULT);
+        this(sourceBucket, FlatFormat.PARQUET);
     }
 
     public LakeTables(String sourceBucket, FlatFormat flatFormat) {

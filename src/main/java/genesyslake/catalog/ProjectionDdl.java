@@ -1,6 +1,7 @@
 package genesyslake.catalog;
 
 import genesyslake.catalog.LakeTables.LakeTable;
+import genesyslake.lake.FlatFormat;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ public final class ProjectionDdl {
     }
 
     /** The database, then one {@code CREATE EXTERNAL TABLE IF NOT EXISTS} per lake table, in that order. */
-    public static List<String> statements(String database, String sourceBucket, LakeTables.FlatFormat flatFormat) {
+    public static List<String> statements(String database, String sourceBucket, FlatFormat flatFormat) {
         List<String> ddl = new ArrayList<>();
         ddl.add("CREATE DATABASE IF NOT EXISTS `" + database + "`");
         new LakeTables(sourceBucket, flatFormat).all().forEach(t -> ddl.add(table(database, sourceBucket, t)));

@@ -1,5 +1,6 @@
 package genesyslake.catalog;
 
+import genesyslake.lake.FlatFormat;
 import genesyslake.local.aws.LocalAws;
 import genesyslake.local.aws.LocalAwsSettings;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class ProjectionDdlTest {
 
     @Test
     void oneCreateTablePerLakeTableWithItsLocationAndProjection() {
-        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", LakeTables.FlatFormat.PARQUET);
+        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", FlatFormat.PARQUET);
         assertEquals("CREATE DATABASE IF NOT EXISTS `genesysclouddb`", ddl.get(0));
         LakeTables tables = new LakeTables("my-bucket");
         assertEquals(tables.all().size() + 1, ddl.size());
@@ -64,7 +65,7 @@ class ProjectionDdlTest {
                 AthenaClient athena = AthenaClient.builder().endpointOverride(URI.create(aws.endpoint()))
                         .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
                                 AwsBasicCredentials.create("x", "y"))).build()) {
-            for (String stmt : ProjectionDdl.statements("genesysclouddb", "gc-usage-api-source", LakeTables.FlatFormat.NDJSON)) {
+            for (String stmt : ProjectionDdl.statements("genesysclouddb", "gc-usage-api-source", FlatFormat.NDJSON)) {
                 QueryExecution q = run(athena, stmt);
                 assertEquals(QueryExecutionState.SUCCEEDED, q.status().state(), q.status().stateChangeReason());
                 assertEquals("DDL", q.statementTypeAsString());
@@ -84,8 +85,8 @@ class ProjectionDdlTest {
 
     @Test
     void parquetModeStoresTheCuratedTablesAsParquetWithTimestampsAndTheRawOnesAsJson() {
-        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", LakeTables.FlatFormat.PARQUET);
-        LakeTables tables = new LakeTables("my-bucket", LakeTables.FlatFormat.PARQUET);
+        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", FlatFormat.PARQUET);
+        LakeTables tables = new LakeTables("my-bucket", FlatFormat.PARQUET);
         List<String> curated = tables.curatedTables().stream().map(LakeTables.LakeTable::name).toList();
         assertEquals(List.of("conversation_segments", "user_presence", "user_routing_status", "usage_requests"), curated);
         for (LakeTables.LakeTable t : tables.all()) {
@@ -110,21 +111,12 @@ class ProjectionDdlTest {
 
     @Test
     void ndjsonModeKeepsEveryTableJsonWithTextTimes() {
-        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", LakeTables.FlatFormat.NDJSON);
+        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", FlatFormat.NDJSON);
         ddl.subList(1, ddl.size()).forEach(stmt -> {
             assertTrue(stmt.contains("JsonSerDe"), stmt);
             assertFalse(stmt.contains("PARQUET") || stmt.contains(" timestamp"), stmt);
         });
         assertTrue(statementFor(ddl, "usage_requests").contains("LOCATION 's3://my-bucket/usage_requests/'"));
-    }
-
-    @Test
-    void aBadFlatFormatIsRefusedNamingTheSetting() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> LakeTables.FlatFormat.of("orc"));
-        assertEquals("lake.flat-format must be parquet or ndjson, was 'orc'", e.getMessage());
-        assertEquals(LakeTables.FlatFormat.PARQUET, LakeTables.FlatFormat.of(""));
-        assertEquals(LakeTables.FlatFormat.NDJSON, LakeTables.FlatFormat.of(" NDJSON "));
     }
 
     @Test
@@ -143,15 +135,15 @@ class ProjectionDdlTest {
                                 AwsBasicCredentials.create("x", "y"))).build()) {
             // First the lake is NDJSON and so is the catalog.
             for (String stmt : new CatalogRefresh(glue, "gc-usage-api-source", "genesysclouddb",
-                    LakeTables.FlatFormat.NDJSON).projectionDdl()) {
+                    FlatFormat.NDJSON).projectionDdl()) {
                 assertEquals(QueryExecutionState.SUCCEEDED, run(athena, stmt).status().state(), stmt);
             }
             assertEquals("org.openx.data.jsonserde.JsonSerDe", serde(glue, "user_presence"));
             // Then lake.flat-format=parquet and the day is written again as Parquet.
             genesyslake.testsupport.ParquetLake.convert(bucket,
-                    new LakeTables("gc-usage-api-source", LakeTables.FlatFormat.PARQUET).userPresence());
+                    new LakeTables("gc-usage-api-source", FlatFormat.PARQUET).userPresence());
             CatalogRefresh parquet = new CatalogRefresh(glue, "gc-usage-api-source", "genesysclouddb",
-                    LakeTables.FlatFormat.PARQUET);
+                    FlatFormat.PARQUET);
             List<String> ddl = parquet.projectionDdl();
             assertTrue(ddl.contains("DROP TABLE IF EXISTS `genesysclouddb`.`user_presence`"), ddl::toString);
             assertEquals(1, ddl.stream().filter(d -> d.startsWith("DROP")).count(),
@@ -168,7 +160,7 @@ class ProjectionDdlTest {
             List<String> row = athena.getQueryResults(b -> b.queryExecutionId(q.queryExecutionId())).resultSet().rows()
                     .get(1).data().stream().map(Datum::varCharValue).toList();
             assertEquals(List.of("2024-01-01 09:00:00.000", "5"), row);
-            assertTrue(new CatalogRefresh(glue, "gc-usage-api-source", "genesysclouddb", LakeTables.FlatFormat.PARQUET)
+            assertTrue(new CatalogRefresh(glue, "gc-usage-api-source", "genesysclouddb", FlatFormat.PARQUET)
                     .projectionDdl().stream().noneMatch(d -> d.startsWith("DROP")), "nothing to redefine any more");
         }
     }

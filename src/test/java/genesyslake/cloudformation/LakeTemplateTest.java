@@ -1,5 +1,6 @@
 package genesyslake.cloudformation;
 
+import genesyslake.lake.FlatFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.catalog.LakeTables;
@@ -148,7 +149,7 @@ class LakeTemplateTest {
         String daemonRead = statement(template, "LakeObjects");
         assertTrue(crawlerRead.contains("s3:GetObject"), crawlerRead);
         assertTrue(daemonRead.contains("s3:GetObject") && daemonRead.contains("s3:PutObject"), daemonRead);
-        for (LakeTables.FlatFormat format : LakeTables.FlatFormat.values()) {
+        for (FlatFormat format : FlatFormat.values()) {
             for (LakeTables.LakeTable t : new LakeTables("gc-usage-api-source", format).all()) {
                 // An object key as the flows write it: <prefix><key>=<value>/<name><.json.gz|.parquet>
                 String arn = "arn:aws:s3:::gc-usage-api-source/" + t.prefix() + t.partitionKey() + "=2024-01-01/part-0"

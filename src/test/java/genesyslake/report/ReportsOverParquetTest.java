@@ -1,5 +1,6 @@
 package genesyslake.report;
 
+import genesyslake.lake.FlatFormat;
 import genesyslake.catalog.LakeTables;
 import genesyslake.local.aws.LocalAws;
 import genesyslake.local.aws.LocalAwsSettings;
@@ -83,7 +84,7 @@ class ReportsOverParquetTest {
         }
         copy(work.resolve("ndjson"), work.resolve("parquet"));
         Path parquetBucket = work.resolve("parquet").resolve(SOURCE);
-        for (LakeTables.LakeTable t : new LakeTables(SOURCE, LakeTables.FlatFormat.PARQUET).curatedTables()) {
+        for (LakeTables.LakeTable t : new LakeTables(SOURCE, FlatFormat.PARQUET).curatedTables()) {
             assertTrue(ParquetLake.convert(parquetBucket, t) > 0, "objects of " + t.name() + " to convert");
         }
         ndjson = crawled(work.resolve("ndjson"));

@@ -1,5 +1,6 @@
 package genesyslake.local.aws;
 
+import genesyslake.lake.FlatFormat;
 import genesyslake.catalog.LakeTables;
 import genesyslake.testsupport.ParquetLake;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LocalGlueParquetTest {
 
     private static final String SOURCE = "gc-usage-api-source";
-    private static final LakeTables TABLES = new LakeTables(SOURCE, LakeTables.FlatFormat.PARQUET);
+    private static final LakeTables TABLES = new LakeTables(SOURCE, FlatFormat.PARQUET);
 
     @TempDir
     static Path s3Root;
