@@ -91,6 +91,10 @@ class AwsModeTest {
         assertEquals(1, keys.size(), keys.toString());
         assertEquals(export.getRecords(), lake.lines("granularity=month/").size());
         assertFalse(lake.keys("_manifests/usage-export/").isEmpty());
+        // The flattened copy is Parquet (lake.flat-format defaults to parquet) beside the raw NDJSON.
+        List<String> flat = lake.keys("usage_requests/granularity=month/");
+        assertEquals(1, flat.size(), flat.toString());
+        assertTrue(flat.get(0).endsWith(".parquet"), flat.toString());
 
         FlowOutcome crawl = daemon.run("catalog-refresh", Map.of());
         assertTrue(crawl.success(), crawl.toString());

@@ -73,15 +73,7 @@ class ReportsOverParquetTest {
             daemon.closeAndDelete();
         }
         Path ndjsonBucket = work.resolve("ndjson").resolve(SOURCE);
-        if (!Files.isDirectory(ndjsonBucket.resolve("usage_requests"))) {
-            // Until the usage flow writes usage_requests itself (the writer's side of the Parquet change), make its
-            // NDJSON the way the contract defines it: one row per raw usage record, same partition.
-            for (String g : List.of("day", "week", "month")) {
-                if (Files.isDirectory(ndjsonBucket.resolve("granularity=" + g))) {
-                    copy(ndjsonBucket.resolve("granularity=" + g), ndjsonBucket.resolve("usage_requests/granularity=" + g));
-                }
-            }
-        }
+        assertTrue(Files.isDirectory(ndjsonBucket.resolve("usage_requests/granularity=day")), "usage_requests exported");
         copy(work.resolve("ndjson"), work.resolve("parquet"));
         Path parquetBucket = work.resolve("parquet").resolve(SOURCE);
         for (LakeTables.LakeTable t : new LakeTables(SOURCE, FlatFormat.PARQUET).curatedTables()) {
