@@ -112,12 +112,14 @@ public class LakeConfiguration implements CamelConfiguration {
         registry.bind("athenaClient", aws.athena());
         GlueClient glue = aws.glue();
         registry.bind("glueClient", glue);
-        registry.bind("catalog", new CatalogRefresh(glue, s.string("lake.source-bucket"), s.string("glue.database")));
+        registry.bind("catalog", new CatalogRefresh(glue, s.string("lake.source-bucket"), s.string("glue.database"),
+                flatFormat));
         Reports reports = new Reports(Path.of(s.string("athena.reports-dir")), s.string("athena.reports", ""),
                 Path.of(s.string("lake.reports-dir")), s.decimal("alert.rate-limit-share", 0.05));
-        LakeTables tables = new LakeTables(s.string("lake.source-bucket"));
+        LakeTables tables = new LakeTables(s.string("lake.source-bucket"), flatFormat);
         java.util.Map<String, String> tableFlows = new java.util.HashMap<>();
         tableFlows.put(tables.usage().name(), "usage-export");
+        tableFlows.put(tables.usageRequests().name(), "usage-export");
         tableFlows.put(tables.usageAggregates().name(), "usage-aggregates");
         tables.details().forEach(t -> tableFlows.put(t.name(), t.name().startsWith("user") ? "user-details" : "conversation-details"));
         String database = s.string("glue.database");

@@ -1,19 +1,24 @@
 package genesyslake.catalog;
 
 import genesyslake.config.Durations;
+import genesyslake.lake.FlatFormat;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.athena.model.GetQueryExecutionResponse;
 import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.Crawler;
 import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
 import software.amazon.awssdk.services.glue.model.LastCrawlInfo;
+import software.amazon.awssdk.services.glue.model.Table;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
@@ -22,6 +27,8 @@ import java.util.List;
  * and the projection DDL for glue.mode=projection.
  */
 public final class CatalogRefresh {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogRefresh.class);
 
     /** Header: which crawler the steps act on. */
     public static final String CRAWLER = "GlueCrawler";
@@ -39,11 +46,13 @@ public final class CatalogRefresh {
     private final GlueClient glue;
     private final String sourceBucket;
     private final String database;
+    private final FlatFormat flatFormat;
 
-    public CatalogRefresh(GlueClient glue, String sourceBucket, String database) {
+    public CatalogRefresh(GlueClient glue, String sourceBucket, String database, FlatFormat flatFormat) {
         this.glue = glue;
         this.sourceBucket = sourceBucket;
         this.database = database;
+        this.flatFormat = flatFormat;
     }
 
     /** GetCrawler: puts the crawler's state and its last crawl in headers. */
@@ -90,8 +99,44 @@ public final class CatalogRefresh {
         return new CrawlOutcome(crawler, outcome, took, message);
     }
 
+    /**
+     * The projection DDL to run. {@code CREATE ... IF NOT EXISTS} would keep a table defined with the other storage
+     * (lake.flat-format changed since it was created), so such a table is dropped first: with partition projection
+     * nothing but the definition is lost, and its objects stay.
+     */
     public List<String> projectionDdl() {
-        return ProjectionDdl.statements(database, sourceBucket);
+        List<String> create = ProjectionDdl.statements(database, sourceBucket, flatFormat);
+        List<LakeTables.LakeTable> tables = new LakeTables(sourceBucket, flatFormat).all();
+        List<String> ddl = new ArrayList<>();
+        ddl.add(create.get(0));
+        for (int i = 0; i < tables.size(); i++) {
+            LakeTables.LakeTable t = tables.get(i);
+            LakeTables.Storage catalogued = cataloguedStorage(t.name());
+            if (catalogued != null && catalogued != t.storage()) {
+                LOG.info("Table {} is catalogued as {} but lake.flat-format={} stores it as {}: redefining it",
+                        t.name(), catalogued, flatFormat.name().toLowerCase(java.util.Locale.ROOT), t.storage());
+                ddl.add(ProjectionDdl.drop(database, t.name()));
+            }
+            ddl.add(create.get(i + 1));
+        }
+        return ddl;
+    }
+
+    /** How Glue says a table is stored, from its SerDe; null when the table (or its SerDe) is not there. */
+    LakeTables.Storage cataloguedStorage(String table) {
+        Table t;
+        try {
+            t = glue.getTable(b -> b.databaseName(database).name(table)).table();
+        } catch (EntityNotFoundException e) {
+            return null;
+        }
+        String serde = t.storageDescriptor() == null || t.storageDescriptor().serdeInfo() == null ? null
+                : t.storageDescriptor().serdeInfo().serializationLibrary();
+        if (serde == null || serde.isBlank()) {
+            return null;
+        }
+        return serde.toLowerCase(java.util.Locale.ROOT).contains("parquet") ? LakeTables.Storage.PARQUET
+                : LakeTables.Storage.JSON;
     }
 
     public void checkDdl(Exchange exchange) {

@@ -1,26 +1,50 @@
 package genesyslake.catalog;
 
+import genesyslake.lake.FlatFormat;
 import genesyslake.local.aws.CrawlerTarget;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
-/** The one definition of the lake's tables: name, S3 prefix, partition key and columns (for crawler targets and DDL). */
+/**
+ * The one definition of the lake's tables: name, S3 prefix, partition key, columns and storage (for crawler targets,
+ * DDL, and the Parquet writer's column names and order).
+ */
 public final class LakeTables {
 
     /** Folder (relative to the source bucket) holding run manifests; never catalogued. */
     public static final String MANIFESTS_PREFIX = "_manifests/";
 
-    /** A column as Glue/Athena type it (string, bigint, double, boolean, array&lt;…&gt;, struct&lt;…&gt;). */
+    /** How one table's objects are stored, which decides the SerDe a catalog declares for it. */
+    public enum Storage {
+        /** Gzip NDJSON ({@code .json.gz}), read with the OpenX JSON SerDe. */
+        JSON(".json.gz"),
+        /** Parquet ({@code .parquet}, ZSTD), read with the Parquet SerDe. */
+        PARQUET(".parquet");
+
+        private final String suffix;
+
+        Storage(String suffix) {
+            this.suffix = suffix;
+        }
+
+        /** How the table's object keys end. */
+        public String suffix() {
+            return suffix;
+        }
+    }
+
+    /** A column as Glue/Athena type it (string, bigint, double, boolean, timestamp, array&lt;…&gt;, struct&lt;…&gt;). */
     public record Column(String name, String type) {
     }
 
     /**
      * A table: {@code prefix} is "" for the bucket root, else ends with "/"; files sit under
-     * {@code <prefix><partitionKey>=<value>/}.
+     * {@code <prefix><partitionKey>=<value>/} and are stored as {@code storage} says.
      */
-    public record LakeTable(String name, String prefix, String partitionKey, List<Column> columns) {
+    public record LakeTable(String name, String prefix, String partitionKey, List<Column> columns, Storage storage) {
 
         /** S3 location of the table, e.g. {@code s3://bucket/conversations/}. */
         public String location(String bucket) {
@@ -36,18 +60,42 @@ public final class LakeTables {
             "conversations", "conversation_segments", "user_details", "user_presence", "user_routing_status");
 
     private final String sourceBucket;
+    private final FlatFormat flatFormat;
 
+    /** The tables with the default flat format (Parquet curated tables). */
     public LakeTables(String sourceBucket) {
+        this(sourceBucket, FlatFormat.PARQUET);
+    }
+
+    public LakeTables(String sourceBucket, FlatFormat flatFormat) {
         this.sourceBucket = sourceBucket;
+        this.flatFormat = flatFormat;
     }
 
     public String sourceBucket() {
         return sourceBucket;
     }
 
+    public FlatFormat flatFormat() {
+        return flatFormat;
+    }
+
+    /** Storage of a curated (flattened) table: the flat format's. */
+    private Storage curated() {
+        return flatFormat == FlatFormat.PARQUET ? Storage.PARQUET : Storage.JSON;
+    }
+
+    /**
+     * Type of a curated table's time column: Parquet stores a real timestamp (UTC), NDJSON the ISO text Genesys
+     * sent, which the JSON SerDe reads as a string.
+     */
+    private String time() {
+        return flatFormat == FlatFormat.PARQUET ? "timestamp" : "string";
+    }
+
     /** Glue names a table crawled at a bucket root after the bucket, with '-' turned into '_'. */
     public static String glueTableName(String folderOrBucket) {
-        return folderOrBucket.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+        return folderOrBucket.toLowerCase(Locale.ROOT).replace('-', '_');
     }
 
     /** Usage API rows at the bucket root, partitioned by granularity (day, week, month). */
@@ -58,7 +106,20 @@ public final class LakeTables {
                 col("userId", "string"), col("templateUri", "string"), col("httpMethod", "string"),
                 col("date", "string"), col("status200", "bigint"), col("status300", "bigint"),
                 col("status400", "bigint"), col("status429", "bigint"), col("status500", "bigint"),
-                col("requests", "bigint")));
+                col("requests", "bigint")), Storage.JSON);
+    }
+
+    /**
+     * The usage rows flattened (one row per raw usage record, same columns as the raw table, {@code date} a
+     * timestamp in Parquet), partitioned by granularity in a folder of its own.
+     */
+    public LakeTable usageRequests() {
+        return new LakeTable("usage_requests", "usage_requests/", "granularity", List.of(
+                col("organizationId", "string"), col("clientId", "string"), col("clientName", "string"),
+                col("userId", "string"), col("templateUri", "string"), col("httpMethod", "string"),
+                col("date", time()), col("status200", "bigint"), col("status300", "bigint"),
+                col("status400", "bigint"), col("status429", "bigint"), col("status500", "bigint"),
+                col("requests", "bigint")), curated());
     }
 
     /** Raw analytics conversation records (nested); only the fields declared here are visible to projection DDL. */
@@ -69,19 +130,19 @@ public final class LakeTables {
                 col("divisionIds", "array<string>"), col("mediaStatsMinConversationMos", "double"),
                 col("mediaStatsMinConversationRFactor", "double"),
                 col("participants", "array<struct<participantId:string,participantName:string,purpose:string,"
-                        + "userId:string>>")));
+                        + "userId:string>>")), Storage.JSON);
     }
 
     public LakeTable conversationSegments() {
         return new LakeTable("conversation_segments", "conversation_segments/", "date", List.of(
-                col("conversationId", "string"), col("conversationStart", "string"),
-                col("conversationEnd", "string"), col("originatingDirection", "string"),
+                col("conversationId", "string"), col("conversationStart", time()),
+                col("conversationEnd", time()), col("originatingDirection", "string"),
                 col("participantId", "string"), col("participantName", "string"), col("purpose", "string"),
                 col("userId", "string"), col("sessionId", "string"), col("mediaType", "string"),
                 col("direction", "string"), col("ani", "string"), col("dnis", "string"),
-                col("segmentType", "string"), col("segmentStart", "string"), col("segmentEnd", "string"),
+                col("segmentType", "string"), col("segmentStart", time()), col("segmentEnd", time()),
                 col("segmentDurationMs", "bigint"), col("queueId", "string"), col("disconnectType", "string"),
-                col("wrapUpCode", "string")));
+                col("wrapUpCode", "string")), curated());
     }
 
     public LakeTable userDetails() {
@@ -89,19 +150,21 @@ public final class LakeTables {
                 col("userId", "string"),
                 col("primaryPresence", "array<struct<startTime:string,endTime:string,systemPresence:string,"
                         + "organizationPresenceId:string>>"),
-                col("routingStatus", "array<struct<startTime:string,endTime:string,routingStatus:string>>")));
+                col("routingStatus", "array<struct<startTime:string,endTime:string,routingStatus:string>>")),
+                Storage.JSON);
     }
 
     public LakeTable userPresence() {
         return new LakeTable("user_presence", "user_presence/", "date", List.of(
-                col("userId", "string"), col("startTime", "string"), col("endTime", "string"),
-                col("durationMs", "bigint"), col("systemPresence", "string"), col("organizationPresenceId", "string")));
+                col("userId", "string"), col("startTime", time()), col("endTime", time()),
+                col("durationMs", "bigint"), col("systemPresence", "string"), col("organizationPresenceId", "string")),
+                curated());
     }
 
     public LakeTable userRoutingStatus() {
         return new LakeTable("user_routing_status", "user_routing_status/", "date", List.of(
-                col("userId", "string"), col("startTime", "string"), col("endTime", "string"),
-                col("durationMs", "bigint"), col("routingStatus", "string")));
+                col("userId", "string"), col("startTime", time()), col("endTime", time()),
+                col("durationMs", "bigint"), col("routingStatus", "string")), curated());
     }
 
     /**
@@ -114,12 +177,20 @@ public final class LakeTables {
                 col("user", "struct<id:string,selfUri:string>"), col("templateUri", "string"),
                 col("httpMethod", "string"), col("requestCount", "bigint"), col("status200", "bigint"),
                 col("status300", "bigint"), col("status400", "bigint"), col("status429", "bigint"),
-                col("status500", "bigint")));
+                col("status500", "bigint")), Storage.JSON);
     }
 
-    /** The tables in folders of their own (each its own crawler target): the details tables and usage_aggregates. */
+    /**
+     * The tables in folders of their own (each its own crawler target): the details tables, usage_requests and
+     * usage_aggregates.
+     */
     public List<LakeTable> folders() {
-        return Stream.concat(details().stream(), Stream.of(usageAggregates())).toList();
+        return Stream.concat(details().stream(), Stream.of(usageRequests(), usageAggregates())).toList();
+    }
+
+    /** The flattened tables, stored in the flat format (lake.flat-format); every other table is raw gzip NDJSON. */
+    public List<LakeTable> curatedTables() {
+        return List.of(conversationSegments(), userPresence(), userRoutingStatus(), usageRequests());
     }
 
     /** The details tables, each its own folder and its own crawler target. */

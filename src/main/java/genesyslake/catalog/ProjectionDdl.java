@@ -1,6 +1,7 @@
 package genesyslake.catalog;
 
 import genesyslake.catalog.LakeTables.LakeTable;
+import genesyslake.lake.FlatFormat;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +18,16 @@ public final class ProjectionDdl {
     }
 
     /** The database, then one {@code CREATE EXTERNAL TABLE IF NOT EXISTS} per lake table, in that order. */
-    public static List<String> statements(String database, String sourceBucket) {
+    public static List<String> statements(String database, String sourceBucket, FlatFormat flatFormat) {
         List<String> ddl = new ArrayList<>();
         ddl.add("CREATE DATABASE IF NOT EXISTS `" + database + "`");
-        new LakeTables(sourceBucket).all().forEach(t -> ddl.add(table(database, sourceBucket, t)));
+        new LakeTables(sourceBucket, flatFormat).all().forEach(t -> ddl.add(table(database, sourceBucket, t)));
         return ddl;
+    }
+
+    /** Athena's DROP TABLE for one table (an external table: its objects stay). */
+    public static String drop(String database, String table) {
+        return "DROP TABLE IF EXISTS `" + database + "`.`" + table + "`";
     }
 
     static String table(String database, String bucket, LakeTable t) {
@@ -43,14 +49,22 @@ public final class ProjectionDdl {
         }
         props.append("  'storage.location.template' = '").append(t.location(bucket)).append(key).append("=${")
                 .append(key).append("}/',\n");
-        props.append("  'classification' = 'json',\n");
-        props.append("  'compressionType' = 'gzip'");
+        String storage;
+        if (t.storage() == LakeTables.Storage.PARQUET) {
+            // Parquet files carry their own schema and compression (ZSTD); Athena matches columns by name.
+            props.append("  'classification' = 'parquet'");
+            storage = "STORED AS PARQUET\n";
+        } else {
+            props.append("  'classification' = 'json',\n");
+            props.append("  'compressionType' = 'gzip'");
+            storage = "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\n"
+                    + "WITH SERDEPROPERTIES ('case.insensitive' = 'true', 'ignore.malformed.json' = 'false')\n";
+        }
         // The usage JSON also carries "granularity"; Hive rejects a column repeated as partition key, so only the
         // partition key declares it (the SerDe ignores the JSON field).
         return "CREATE EXTERNAL TABLE IF NOT EXISTS `" + database + "`.`" + t.name() + "` (\n" + columns + "\n)\n"
                 + "PARTITIONED BY (`" + key + "` string)\n"
-                + "ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\n"
-                + "WITH SERDEPROPERTIES ('case.insensitive' = 'true', 'ignore.malformed.json' = 'false')\n"
+                + storage
                 + "LOCATION '" + t.location(bucket) + "'\n"
                 + "TBLPROPERTIES (\n" + props + "\n)";
     }

@@ -1,5 +1,6 @@
 package genesyslake.catalog;
 
+import genesyslake.lake.FlatFormat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -98,7 +99,8 @@ class CatalogRefreshRouteTest {
             // Only the projection branch's endpoint uses it; camel-aws2-athena wants a client at start-up.
             registry.bind("athenaClient", AthenaClient.builder().endpointOverride(URI.create(endpoint))
                     .region(Region.US_EAST_1).credentialsProvider(credentials()).build());
-            registry.bind("catalog", new CatalogRefresh(watched.proxy(), "gc-usage-api-source", "genesysclouddb"));
+            registry.bind("catalog", new CatalogRefresh(watched.proxy(), "gc-usage-api-source", "genesysclouddb",
+                    FlatFormat.PARQUET));
             registry.bind("lakeRuns", new LakeRuns(work.resolve("work"), new Watermarks(work.resolve("state"))));
             registry.bind("oneRunAtATime", new genesyslake.management.OneRunAtATime());
             log.start();

@@ -1,5 +1,6 @@
 package genesyslake.catalog;
 
+import genesyslake.lake.FlatFormat;
 import genesyslake.local.aws.LocalAws;
 import genesyslake.local.aws.LocalAwsSettings;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.athena.model.Datum;
 import software.amazon.awssdk.services.athena.model.QueryExecution;
 import software.amazon.awssdk.services.athena.model.QueryExecutionState;
+import software.amazon.awssdk.services.glue.GlueClient;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ class ProjectionDdlTest {
 
     @Test
     void oneCreateTablePerLakeTableWithItsLocationAndProjection() {
-        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket");
+        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", FlatFormat.PARQUET);
         assertEquals("CREATE DATABASE IF NOT EXISTS `genesysclouddb`", ddl.get(0));
         LakeTables tables = new LakeTables("my-bucket");
         assertEquals(tables.all().size() + 1, ddl.size());
@@ -63,7 +65,7 @@ class ProjectionDdlTest {
                 AthenaClient athena = AthenaClient.builder().endpointOverride(URI.create(aws.endpoint()))
                         .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
                                 AwsBasicCredentials.create("x", "y"))).build()) {
-            for (String stmt : ProjectionDdl.statements("genesysclouddb", "gc-usage-api-source")) {
+            for (String stmt : ProjectionDdl.statements("genesysclouddb", "gc-usage-api-source", FlatFormat.NDJSON)) {
                 QueryExecution q = run(athena, stmt);
                 assertEquals(QueryExecutionState.SUCCEEDED, q.status().state(), q.status().stateChangeReason());
                 assertEquals("DDL", q.statementTypeAsString());
@@ -79,6 +81,98 @@ class ProjectionDdlTest {
             QueryExecution presence = run(athena, "SELECT count(*) FROM user_presence WHERE \"date\" = '2024-01-01'");
             assertEquals(QueryExecutionState.SUCCEEDED, presence.status().state(), presence.status().stateChangeReason());
         }
+    }
+
+    @Test
+    void parquetModeStoresTheCuratedTablesAsParquetWithTimestampsAndTheRawOnesAsJson() {
+        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", FlatFormat.PARQUET);
+        LakeTables tables = new LakeTables("my-bucket", FlatFormat.PARQUET);
+        List<String> curated = tables.curatedTables().stream().map(LakeTables.LakeTable::name).toList();
+        assertEquals(List.of("conversation_segments", "user_presence", "user_routing_status", "usage_requests"), curated);
+        for (LakeTables.LakeTable t : tables.all()) {
+            String stmt = statementFor(ddl, t.name());
+            if (curated.contains(t.name())) {
+                assertEquals(LakeTables.Storage.PARQUET, t.storage(), t.name());
+                assertTrue(stmt.contains("\nSTORED AS PARQUET\n"), stmt);
+                assertTrue(stmt.contains("'classification' = 'parquet'"), stmt);
+                assertFalse(stmt.contains("JsonSerDe") || stmt.contains("gzip"), stmt);
+            } else {
+                assertTrue(stmt.contains("ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'"), stmt);
+                assertFalse(stmt.contains("PARQUET"), stmt);
+            }
+        }
+        assertTrue(statementFor(ddl, "conversation_segments").contains("  `segmentstart` timestamp,\n"));
+        assertTrue(statementFor(ddl, "user_presence").contains("  `starttime` timestamp,\n"));
+        assertTrue(statementFor(ddl, "usage_requests").contains("  `date` timestamp,\n"));
+        assertTrue(statementFor(ddl, "usage_requests").contains("'projection.granularity.values' = 'day,week,month'"));
+        // The raw usage table the seed's query reads keeps its text date and JSON SerDe.
+        assertTrue(statementFor(ddl, "my_bucket").contains("  `date` string,\n"));
+    }
+
+    @Test
+    void ndjsonModeKeepsEveryTableJsonWithTextTimes() {
+        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", FlatFormat.NDJSON);
+        ddl.subList(1, ddl.size()).forEach(stmt -> {
+            assertTrue(stmt.contains("JsonSerDe"), stmt);
+            assertFalse(stmt.contains("PARQUET") || stmt.contains(" timestamp"), stmt);
+        });
+        assertTrue(statementFor(ddl, "usage_requests").contains("LOCATION 's3://my-bucket/usage_requests/'"));
+    }
+
+    @Test
+    void localAthenaDefinesParquetTablesAndRedefinesOnesCataloguedWithTheOtherStorage() throws Exception {
+        Path bucket = s3Root.resolve("gc-usage-api-source");
+        CatalogRefreshRouteTest.gzip(bucket.resolve("user_presence/date=2024-01-01/p.json.gz"),
+                "{\"userId\":\"u\",\"startTime\":\"2024-01-01T09:00:00.000Z\",\"durationMs\":5,"
+                        + "\"systemPresence\":\"AVAILABLE\"}\n");
+        try (LocalAws aws = new LocalAws(new LocalAwsSettings(0, s3Root, "genesysclouddb", "UsageApiCrawler",
+                "UsageAPIWorkgroup", "gc-usage-api-results", List.of(), "x", "y")).start();
+                AthenaClient athena = AthenaClient.builder().endpointOverride(URI.create(aws.endpoint()))
+                        .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("x", "y"))).build();
+                GlueClient glue = GlueClient.builder().endpointOverride(URI.create(aws.endpoint()))
+                        .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("x", "y"))).build()) {
+            // First the lake is NDJSON and so is the catalog.
+            for (String stmt : new CatalogRefresh(glue, "gc-usage-api-source", "genesysclouddb",
+                    FlatFormat.NDJSON).projectionDdl()) {
+                assertEquals(QueryExecutionState.SUCCEEDED, run(athena, stmt).status().state(), stmt);
+            }
+            assertEquals("org.openx.data.jsonserde.JsonSerDe", serde(glue, "user_presence"));
+            // Then lake.flat-format=parquet and the day is written again as Parquet.
+            genesyslake.testsupport.ParquetLake.convert(bucket,
+                    new LakeTables("gc-usage-api-source", FlatFormat.PARQUET).userPresence());
+            CatalogRefresh parquet = new CatalogRefresh(glue, "gc-usage-api-source", "genesysclouddb",
+                    FlatFormat.PARQUET);
+            List<String> ddl = parquet.projectionDdl();
+            assertTrue(ddl.contains("DROP TABLE IF EXISTS `genesysclouddb`.`user_presence`"), ddl::toString);
+            assertEquals(1, ddl.stream().filter(d -> d.startsWith("DROP")).count(),
+                    "only the catalogued table whose storage changed is dropped: " + ddl);
+            assertTrue(ddl.indexOf("DROP TABLE IF EXISTS `genesysclouddb`.`user_presence`")
+                    < ddl.indexOf(statementFor(ddl, "user_presence")));
+            for (String stmt : ddl) {
+                QueryExecution q = run(athena, stmt);
+                assertEquals(QueryExecutionState.SUCCEEDED, q.status().state(), q.status().stateChangeReason());
+            }
+            assertEquals("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", serde(glue, "user_presence"));
+            QueryExecution q = run(athena, "SELECT starttime, durationms FROM user_presence WHERE \"date\" = '2024-01-01'");
+            assertEquals(QueryExecutionState.SUCCEEDED, q.status().state(), q.status().stateChangeReason());
+            List<String> row = athena.getQueryResults(b -> b.queryExecutionId(q.queryExecutionId())).resultSet().rows()
+                    .get(1).data().stream().map(Datum::varCharValue).toList();
+            assertEquals(List.of("2024-01-01 09:00:00.000", "5"), row);
+            assertTrue(new CatalogRefresh(glue, "gc-usage-api-source", "genesysclouddb", FlatFormat.PARQUET)
+                    .projectionDdl().stream().noneMatch(d -> d.startsWith("DROP")), "nothing to redefine any more");
+        }
+    }
+
+    private static String serde(GlueClient glue, String table) {
+        return glue.getTable(b -> b.databaseName("genesysclouddb").name(table)).table().storageDescriptor().serdeInfo()
+                .serializationLibrary();
+    }
+
+    private static String statementFor(List<String> ddl, String table) {
+        return ddl.stream().filter(s -> s.startsWith("CREATE EXTERNAL TABLE") && s.contains("`.`" + table + "` ("))
+                .findFirst().orElseThrow(() -> new AssertionError("no DDL for " + table + " in " + ddl));
     }
 
     static QueryExecution run(AthenaClient athena, String sql) throws InterruptedException {

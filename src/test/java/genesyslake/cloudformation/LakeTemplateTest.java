@@ -1,5 +1,6 @@
 package genesyslake.cloudformation;
 
+import genesyslake.lake.FlatFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.catalog.LakeTables;
@@ -139,6 +140,51 @@ class LakeTemplateTest {
         assertEquals(tables.rootExclusions(), all(exclusionsBlock, "- \"([^\"]+)\""));
         assertEquals(LakeTables.crawlerTargets("gc-usage-api-source").stream().map(t -> t.path()).toList(),
                 paths.stream().map(p -> "s3://gc-usage-api-source/" + p).toList());
+    }
+
+    @Test
+    void theCrawlerAndTheDaemonMayReadEveryTablesObjectsInEitherStorage() throws IOException {
+        String template = Files.readString(TEMPLATE);
+        String crawlerRead = statement(template, "ReadSourceObjects");
+        String daemonRead = statement(template, "LakeObjects");
+        assertTrue(crawlerRead.contains("s3:GetObject"), crawlerRead);
+        assertTrue(daemonRead.contains("s3:GetObject") && daemonRead.contains("s3:PutObject"), daemonRead);
+        for (FlatFormat format : FlatFormat.values()) {
+            for (LakeTables.LakeTable t : new LakeTables("gc-usage-api-source", format).all()) {
+                // An object key as the flows write it: <prefix><key>=<value>/<name><.json.gz|.parquet>
+                String arn = "arn:aws:s3:::gc-usage-api-source/" + t.prefix() + t.partitionKey() + "=2024-01-01/part-0"
+                        + t.storage().suffix();
+                assertTrue(resources(crawlerRead).stream().anyMatch(r -> iamMatches(r, arn)), "crawler cannot read " + arn);
+                assertTrue(resources(daemonRead).stream().anyMatch(r -> iamMatches(r, arn)), "daemon cannot write " + arn);
+            }
+        }
+        // Projection mode drops a table whose storage changed with lake.flat-format before creating it again.
+        assertTrue(statement(template, "ReadCatalog").contains("glue:DeleteTable"), statement(template, "ReadCatalog"));
+    }
+
+    /** The text of the IAM statement with this Sid, up to the next statement. */
+    private static String statement(String template, String sid) {
+        int start = template.indexOf("- Sid: " + sid);
+        assertTrue(start >= 0, "no statement " + sid);
+        int end = template.indexOf("- Sid:", start + 1);
+        int section = template.indexOf("\n\n", start);
+        return template.substring(start, Math.min(end < 0 ? template.length() : end, section < 0 ? template.length() : section));
+    }
+
+    /** The statement's resources with the source bucket's ARN substituted. */
+    private static List<String> resources(String statement) {
+        List<String> out = new ArrayList<>();
+        for (String r : all(statement, "\"(\\$\\{[A-Za-z]+\\.Arn}[^\"]*)\"")) {
+            out.add(r.replace("${SourceBucket.Arn}", "arn:aws:s3:::gc-usage-api-source")
+                    .replace("${ResultsBucket.Arn}", "arn:aws:s3:::gc-usage-api-results"));
+        }
+        return out;
+    }
+
+    /** IAM's resource matching: '*' any run of characters, '?' one. */
+    private static boolean iamMatches(String pattern, String arn) {
+        String regex = Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q");
+        return arn.matches(regex);
     }
 
     @Test

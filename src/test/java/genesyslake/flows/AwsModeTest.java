@@ -31,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * workgroup, database and SQL), checked against moto, an implementation nobody here wrote.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// By name: the export test reads the workgroup's first execution, so the projection test's DDL must come after it.
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class)
 class AwsModeTest {
 
     @RegisterExtension
@@ -89,6 +91,10 @@ class AwsModeTest {
         assertEquals(1, keys.size(), keys.toString());
         assertEquals(export.getRecords(), lake.lines("granularity=month/").size());
         assertFalse(lake.keys("_manifests/usage-export/").isEmpty());
+        // The flattened copy is Parquet (lake.flat-format defaults to parquet) beside the raw NDJSON.
+        List<String> flat = lake.keys("usage_requests/granularity=month/");
+        assertEquals(1, flat.size(), flat.toString());
+        assertTrue(flat.get(0).endsWith(".parquet"), flat.toString());
 
         FlowOutcome crawl = daemon.run("catalog-refresh", Map.of());
         assertTrue(crawl.success(), crawl.toString());
@@ -113,5 +119,49 @@ class AwsModeTest {
             assertEquals("genesysclouddb", q.queryExecutionContext().database());
             assertEquals("UsageAPIWorkgroup", q.workGroup());
         }
+    }
+
+    @Test
+    void projectionModeDeclaresTheCuratedTablesAsParquetAndRedefinesAJsonOne() {
+        var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(MotoServer.ACCESS_KEY, MotoServer.SECRET_KEY));
+        try (GlueClient glue = GlueClient.builder().region(Region.US_EAST_1).credentialsProvider(creds)
+                .endpointOverride(moto.endpointUri()).build()) {
+            // As an install that ran with lake.flat-format=ndjson left it: user_presence catalogued with the JSON SerDe.
+            glue.createTable(b -> b.databaseName("genesysclouddb").tableInput(t -> t.name("user_presence")
+                    .storageDescriptor(sd -> sd.location("s3://gc-usage-api-source/user_presence/")
+                            .serdeInfo(si -> si.serializationLibrary("org.openx.data.jsonserde.JsonSerDe")))));
+        }
+        LocalDaemon projection = LocalDaemon.start(Map.of(
+                "lake.mode", "aws",
+                "glue.mode", "projection",
+                "genesys.api-url", genesys.baseUrl(),
+                "genesys.login-url", genesys.baseUrl(),
+                "genesys.client-id", "local-client",
+                "genesys.client-secret", "local-secret",
+                "aws.region", "us-east-1",
+                "aws.endpoint-override", moto.endpoint()));
+        List<String> queries;
+        try {
+            FlowOutcome catalog = projection.run("catalog-refresh", Map.of());
+            assertTrue(catalog.success(), catalog.toString());
+        } finally {
+            projection.closeAndDelete();
+        }
+        try (AthenaClient athena = AthenaClient.builder().region(Region.US_EAST_1).credentialsProvider(creds)
+                .endpointOverride(moto.endpointUri()).build()) {
+            List<String> ids = athena.listQueryExecutions(b -> b.workGroup("UsageAPIWorkgroup")).queryExecutionIds();
+            queries = ids.stream().map(id -> athena.getQueryExecution(b -> b.queryExecutionId(id)).queryExecution().query())
+                    .toList();
+        }
+        genesyslake.catalog.LakeTables tables = new genesyslake.catalog.LakeTables("gc-usage-api-source");
+        for (genesyslake.catalog.LakeTables.LakeTable t : tables.all()) {
+            String create = queries.stream().filter(q -> q.startsWith("CREATE EXTERNAL TABLE IF NOT EXISTS `genesysclouddb`.`"
+                    + t.name() + "`")).findFirst().orElseThrow(() -> new AssertionError("no DDL for " + t.name() + ": " + queries));
+            boolean curated = tables.curatedTables().contains(t);
+            assertEquals(curated, create.contains("\nSTORED AS PARQUET\n"), create);
+            assertEquals(!curated, create.contains("org.openx.data.jsonserde.JsonSerDe"), create);
+        }
+        assertTrue(queries.contains("DROP TABLE IF EXISTS `genesysclouddb`.`user_presence`"), queries.toString());
+        assertEquals(1, queries.stream().filter(q -> q.startsWith("DROP")).count(), queries.toString());
     }
 }

@@ -127,6 +127,20 @@ class CatalogAndReportsTest {
     }
 
     @Test
+    void theCuratedTablesAreWrittenAsParquetAndCataloguedAsParquet() {
+        var glue = daemon.bean("glueClient", software.amazon.awssdk.services.glue.GlueClient.class);
+        for (String table : List.of("conversation_segments", "user_presence", "user_routing_status", "usage_requests")) {
+            List<String> keys = daemon.lake().keys(table + "/");
+            assertFalse(keys.isEmpty(), table);
+            assertTrue(keys.stream().allMatch(k -> k.endsWith(".parquet")), keys.toString());
+            var sd = glue.getTable(b -> b.databaseName("genesysclouddb").name(table)).table().storageDescriptor();
+            assertEquals("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", sd.serdeInfo().serializationLibrary());
+            assertEquals("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat", sd.inputFormat());
+        }
+        assertTrue(daemon.lake().keys("conversations/").stream().allMatch(k -> k.endsWith(".json.gz")), "raw stays NDJSON");
+    }
+
+    @Test
     void everyShippedReportRuns() throws IOException {
         FlowOutcome all = daemon.run("athena-report", Map.of());
         assertTrue(all.success(), all.toString());

@@ -25,6 +25,16 @@ class ProjectionModeTest {
             assertTrue(report.success(), report.toString());
             List<String> csv = Files.readAllLines(daemon.dataDir().resolve("reports/top10-rate-limited-clients/latest.csv"));
             assertEquals(11, csv.size(), String.join("\n", csv));
+
+            // A Parquet table (STORED AS PARQUET) defined by the DDL and read by a report.
+            java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2);
+            assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", day + "/" + day.plusDays(1))).success());
+            assertTrue(daemon.run("catalog-refresh", Map.of()).success());
+            FlowOutcome segments = daemon.run("athena-report", Map.of("lakeReport", "inbound-voice-conversations-per-queue-per-day"));
+            assertTrue(segments.success(), segments.toString());
+            List<String> rows = Files.readAllLines(daemon.dataDir().resolve(
+                    "reports/inbound-voice-conversations-per-queue-per-day/latest.csv"));
+            assertTrue(rows.size() > 1 && rows.get(1).startsWith(day + ","), String.join("\n", rows));
         } finally {
             daemon.closeAndDelete();
         }

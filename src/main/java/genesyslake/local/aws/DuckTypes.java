@@ -61,6 +61,42 @@ final class DuckTypes {
         return "string";
     }
 
+    /**
+     * Glue's name for a Parquet column's type, as a crawler registers it: Parquet keeps the real types (int32 is
+     * {@code int}, timestamps are {@code timestamp}, decimals keep precision and scale), unlike JSON.
+     */
+    static String glueParquet(Type t) {
+        if (t.element() != null) {
+            return "array<" + glueParquet(t.element()) + ">";
+        }
+        if (t.key() != null) {
+            return "map<" + glueParquet(t.key()) + "," + glueParquet(t.value()) + ">";
+        }
+        if (!t.fields().isEmpty()) {
+            return t.fields().stream().map(f -> f.name() + ":" + glueParquet(f.type()))
+                    .collect(Collectors.joining(",", "struct<", ">"));
+        }
+        String n = t.name().toUpperCase(Locale.ROOT);
+        if (n.startsWith("DECIMAL")) {
+            return n.toLowerCase(Locale.ROOT).replace(" ", "");
+        }
+        if (n.startsWith("TIMESTAMP")) {
+            return "timestamp";
+        }
+        return switch (n) {
+            case "BIGINT", "UBIGINT", "HUGEINT", "UINTEGER" -> "bigint";
+            case "INTEGER", "USMALLINT" -> "int";
+            case "SMALLINT", "UTINYINT" -> "smallint";
+            case "TINYINT" -> "tinyint";
+            case "DOUBLE" -> "double";
+            case "FLOAT" -> "float";
+            case "BOOLEAN" -> "boolean";
+            case "DATE" -> "date";
+            case "BLOB" -> "binary";
+            default -> "string";
+        };
+    }
+
     /** The DuckDB type with dates, timestamps, times and UUIDs read as VARCHAR, as Glue's JSON tables see them. */
     static String stringly(Type t) {
         if (t.element() != null) {

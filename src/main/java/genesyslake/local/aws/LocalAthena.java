@@ -85,6 +85,9 @@ final class LocalAthena implements AutoCloseable {
             "(?is)^CREATE\\s+EXTERNAL\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:[`\"]?(\\w+)[`\"]?\\.)?[`\"]?(\\w+)[`\"]?"
                     + ".*?PARTITIONED\\s+BY\\s*\\(\\s*[`\"]?(\\w+)[`\"]?.*?LOCATION\\s+'([^']+)'.*");
 
+    private static final Pattern PARQUET_TABLE = Pattern.compile(
+            "(?is)\\bSTORED\\s+AS\\s+PARQUET\\b|'org\\.apache\\.hadoop\\.hive\\.ql\\.io\\.parquet\\.serde\\.ParquetHiveSerDe'");
+
     private final LocalAwsSettings settings;
     private final DuckDBConnection root;
     private final LocalGlue glue;
@@ -260,7 +263,9 @@ final class LocalAthena implements AutoCloseable {
                     + "TABLE ... PARTITIONED BY (...) ... LOCATION 's3://...' only");
         }
         requireLakeDatabase(table.group(1));
-        if (!glue.defineTable(table.group(2), table.group(4), table.group(3))) {
+        // Athena's two spellings of a Parquet table: STORED AS PARQUET, or the Parquet SerDe named.
+        LocalGlue.Storage storage = PARQUET_TABLE.matcher(sql).find() ? LocalGlue.Storage.PARQUET : LocalGlue.Storage.JSON;
+        if (!glue.defineTable(table.group(2), table.group(4), table.group(3), storage)) {
             LOG.info("Local Athena: table {} has no data under {} yet; it will be defined when the DDL runs again",
                     table.group(2), table.group(4));
         }

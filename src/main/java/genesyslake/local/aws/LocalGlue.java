@@ -30,7 +30,11 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** The local Glue: one crawler whose run (re)creates DuckDB views per target, and the catalog those runs describe. */
+/**
+ * The local Glue: one crawler whose run (re)creates DuckDB views per target, and the catalog those runs describe.
+ * A target holding {@code .parquet} objects becomes a Parquet table, one holding {@code .json.gz} objects a JSON
+ * table, each registered with the SerDe and formats a Glue crawler gives that classification.
+ */
 final class LocalGlue implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalGlue.class);
@@ -40,8 +44,34 @@ final class LocalGlue implements AutoCloseable {
     record Column(String name, String type) {
     }
 
-    record GlueTable(String name, String location, List<Column> columns, List<String> partitionKeys,
+    record GlueTable(String name, String location, Storage storage, List<Column> columns, List<String> partitionKeys,
             Set<List<String>> partitions, Instant created, Instant updated) {
+    }
+
+    /** How a table's objects are stored: the object suffix and Glue's description of it. */
+    enum Storage {
+        JSON(".json.gz", "json", "gzip", "org.openx.data.jsonserde.JsonSerDe",
+                "org.apache.hadoop.mapred.TextInputFormat", "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"),
+        PARQUET(".parquet", "parquet", "none", "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat");
+
+        final String suffix;
+        final String classification;
+        final String compression;
+        final String serde;
+        final String inputFormat;
+        final String outputFormat;
+
+        Storage(String suffix, String classification, String compression, String serde, String inputFormat,
+                String outputFormat) {
+            this.suffix = suffix;
+            this.classification = classification;
+            this.compression = compression;
+            this.serde = serde;
+            this.inputFormat = inputFormat;
+            this.outputFormat = outputFormat;
+        }
     }
 
     private final LocalAwsSettings settings;
@@ -194,7 +224,7 @@ final class LocalGlue implements AutoCloseable {
                 location.append(t.partitionKeys().get(i)).append('=').append(values.get(i)).append('/');
             }
             out.add(Map.of("Values", values, "DatabaseName", db, "TableName", t.name(),
-                    "CreationTime", epoch(t.updated()), "StorageDescriptor", storage(location.toString(), t.columns())));
+                    "CreationTime", epoch(t.updated()), "StorageDescriptor", storage(location.toString(), t)));
         }
         return out;
     }
@@ -207,21 +237,25 @@ final class LocalGlue implements AutoCloseable {
         m.put("TableType", "EXTERNAL_TABLE");
         m.put("CreateTime", epoch(t.created()));
         m.put("UpdateTime", epoch(t.updated()));
-        m.put("StorageDescriptor", storage(t.location(), t.columns()));
+        m.put("StorageDescriptor", storage(t.location(), t));
         m.put("PartitionKeys", t.partitionKeys().stream().map(k -> Map.of("Name", k, "Type", "string")).toList());
-        m.put("Parameters", Map.of("classification", "json", "compressionType", "gzip", "typeOfData", "file"));
+        m.put("Parameters", Map.of("classification", t.storage().classification,
+                "compressionType", t.storage().compression, "typeOfData", "file"));
         return m;
     }
 
-    private static Map<String, Object> storage(String location, List<Column> columns) {
+    private static Map<String, Object> storage(String location, GlueTable t) {
+        List<Column> columns = t.columns();
+        // As a Glue crawler registers them: the JSON SerDe lists the columns as paths, the Parquet one its format.
+        Map<String, Object> serdeParameters = t.storage() == Storage.PARQUET ? Map.of("serialization.format", "1")
+                : Map.of("paths", columns.stream().map(Column::name).collect(Collectors.joining(",")));
         return Map.of(
                 "Columns", columns.stream().map(c -> Map.of("Name", c.name(), "Type", c.type())).toList(),
                 "Location", location,
-                "InputFormat", "org.apache.hadoop.mapred.TextInputFormat",
-                "OutputFormat", "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-                "Compressed", true,
-                "SerdeInfo", Map.of("SerializationLibrary", "org.openx.data.jsonserde.JsonSerDe",
-                        "Parameters", Map.of("paths", columns.stream().map(Column::name).collect(Collectors.joining(",")))));
+                "InputFormat", t.storage().inputFormat,
+                "OutputFormat", t.storage().outputFormat,
+                "Compressed", t.storage() == Storage.JSON,
+                "SerdeInfo", Map.of("SerializationLibrary", t.storage().serde, "Parameters", serdeParameters));
     }
 
     /** One pass over every target: a view and a catalog entry per target that has files, none for empty ones. */
@@ -248,15 +282,17 @@ final class LocalGlue implements AutoCloseable {
 
     /** Creates (or replaces) the view of one table over {@code files} and records it in the catalog. */
     private void catalogue(Statement st, String name, String location, TargetFiles files) throws SQLException {
+        if (files.storage() == Storage.PARQUET) {
+            catalogueParquet(st, name, location, files);
+            return;
+        }
         String schema = LocalAws.quote(settings.database());
         String view = LocalAws.CATALOG + "." + schema + "." + LocalAws.quote(name);
-        String sourceList = files.sources().stream().map(LocalAws::literal)
-                .collect(Collectors.joining(", ", "[", "]"));
-        String options = ", hive_partitioning=true, hive_types_autocast=false, union_by_name=true";
+        String sourceList = sourceList(files);
         List<Column> glueColumns = new ArrayList<>();
         List<String> duckColumns = new ArrayList<>();
         List<String> projection = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_ndjson(" + sourceList + options
+        try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_ndjson(" + sourceList + OPTIONS
                 + ", sample_size=-1, maximum_sample_files=1000000)")) {
             while (rs.next()) {
                 String column = rs.getString("column_name");
@@ -275,11 +311,52 @@ final class LocalGlue implements AutoCloseable {
         // even where the JSON carries a field of the same name.
         st.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT " + String.join(", ", projection)
                 + " FROM read_ndjson(" + sourceList + ", columns={" + String.join(", ", duckColumns) + "}"
-                + options + ")");
+                + OPTIONS + ")");
+        record(name, location, files, glueColumns);
+    }
+
+    /** Options of every view: key=value folders as string columns (as Glue's partition keys), files unioned by name. */
+    private static final String OPTIONS = ", hive_partitioning=true, hive_types_autocast=false, union_by_name=true";
+
+    /**
+     * A Parquet table: the files' own schema, typed as a Glue crawler types Parquet. A timestamp stored as UTC
+     * (isAdjustedToUTC) reads in DuckDB as TIMESTAMP WITH TIME ZONE; Athena reads either kind as a plain
+     * {@code timestamp}, so the view casts it (the session's zone is UTC).
+     */
+    private void catalogueParquet(Statement st, String name, String location, TargetFiles files) throws SQLException {
+        String view = LocalAws.CATALOG + "." + LocalAws.quote(settings.database()) + "." + LocalAws.quote(name);
+        String sourceList = sourceList(files);
+        List<Column> glueColumns = new ArrayList<>();
+        List<String> projection = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + sourceList + OPTIONS + ")")) {
+            while (rs.next()) {
+                String column = rs.getString("column_name");
+                if (files.partitionKeys().contains(column)) {
+                    continue;
+                }
+                DuckTypes.Type type = DuckTypes.parse(rs.getString("column_type"));
+                String lower = column.toLowerCase(Locale.ROOT);
+                glueColumns.add(new Column(lower, DuckTypes.glueParquet(type)));
+                String value = type.name().equalsIgnoreCase("TIMESTAMP WITH TIME ZONE")
+                        ? "CAST(" + LocalAws.quote(column) + " AS TIMESTAMP)" : LocalAws.quote(column);
+                projection.add(value + " AS " + LocalAws.quote(lower));
+            }
+        }
+        files.partitionKeys().forEach(k -> projection.add(LocalAws.quote(k)));
+        st.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT " + String.join(", ", projection)
+                + " FROM read_parquet(" + sourceList + OPTIONS + ")");
+        record(name, location, files, glueColumns);
+    }
+
+    private static String sourceList(TargetFiles files) {
+        return files.sources().stream().map(LocalAws::literal).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private void record(String name, String location, TargetFiles files, List<Column> glueColumns) {
         Instant now = Instant.now();
         synchronized (this) {
             GlueTable before = tables.get(name);
-            tables.put(name, new GlueTable(name, location.endsWith("/") ? location : location + "/",
+            tables.put(name, new GlueTable(name, location.endsWith("/") ? location : location + "/", files.storage(),
                     glueColumns, files.partitionKeys(), files.partitions(),
                     before == null ? now : before.created(), now));
         }
@@ -298,10 +375,12 @@ final class LocalGlue implements AutoCloseable {
     }
 
     /**
-     * Athena DDL in local mode (glue.mode=projection): a table over {@code <location><partitionKey>=*}. Returns false,
-     * defining nothing, while the location holds no file yet (DuckDB cannot create a view over an empty glob).
+     * Athena DDL in local mode (glue.mode=projection): a table over the {@code storage} objects under
+     * {@code <location><partitionKey>=*}. Returns false, defining nothing, while the location holds no such file yet
+     * (DuckDB cannot create a view over an empty glob).
      */
-    boolean defineTable(String name, String location, String partitionKey) throws SQLException, IOException {
+    boolean defineTable(String name, String location, String partitionKey, Storage storage)
+            throws SQLException, IOException {
         String table = name.toLowerCase(Locale.ROOT);
         synchronized (this) {
             if (tables.containsKey(table)) {
@@ -315,7 +394,7 @@ final class LocalGlue implements AutoCloseable {
         }
         Set<List<String>> partitions = new LinkedHashSet<>();
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.filter(p -> p.getFileName().toString().endsWith(".json.gz")).map(dir::relativize)
+            walk.filter(p -> p.getFileName().toString().endsWith(storage.suffix)).map(dir::relativize)
                     .filter(rel -> rel.getNameCount() >= 2 && rel.getName(0).toString().startsWith(partitionKey + "="))
                     .forEach(rel -> partitions.add(List.of(rel.getName(0).toString().substring(partitionKey.length() + 1))));
         }
@@ -323,24 +402,27 @@ final class LocalGlue implements AutoCloseable {
             return false;
         }
         try (var conn = root.duplicate(); Statement st = conn.createStatement()) {
-            catalogue(st, table, target.path(), new TargetFiles(
-                    List.of(dir.resolve(partitionKey + "=*") + "/**/*.json.gz"), List.of(partitionKey), partitions));
+            catalogue(st, table, target.path(), new TargetFiles(storage,
+                    List.of(dir.resolve(partitionKey + "=*") + "/**/*" + storage.suffix), List.of(partitionKey), partitions));
         }
         return true;
     }
 
-    private record TargetFiles(List<String> sources, List<String> partitionKeys, Set<List<String>> partitions) {
+    private record TargetFiles(Storage storage, List<String> sources, List<String> partitionKeys,
+            Set<List<String>> partitions) {
     }
 
     /**
-     * Lists the target's gzip NDJSON files minus exclusions. A top-level folder with no excluded file becomes one glob,
-     * so files written after the crawl into it stay visible (as they would to Athena); otherwise files are listed one by one.
+     * Lists the target's files minus exclusions: its Parquet files if it has any, else its gzip NDJSON files. A
+     * top-level folder with no excluded file becomes one glob, so files written after the crawl into it stay visible
+     * (as they would to Athena); otherwise files are listed one by one.
      */
     private TargetFiles scan(CrawlerTarget target) throws IOException {
         Path dir = settings.s3Root().resolve(target.bucket()).resolve(target.prefix());
         if (!Files.isDirectory(dir)) {
-            return new TargetFiles(List.of(), List.of(), Set.of());
+            return new TargetFiles(Storage.JSON, List.of(), List.of(), Set.of());
         }
+        Storage storage = storageOf(dir, target);
         List<PathMatcher> excluded = target.exclusions().stream()
                 .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
         Map<String, List<Path>> byFolder = new TreeMap<>();
@@ -348,7 +430,7 @@ final class LocalGlue implements AutoCloseable {
         List<String> keys = new ArrayList<>();
         Set<List<String>> partitions = new LinkedHashSet<>();
         try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path file : walk.filter(p -> p.getFileName().toString().endsWith(".json.gz"))
+            for (Path file : walk.filter(p -> p.getFileName().toString().endsWith(storage.suffix))
                     .filter(Files::isRegularFile).sorted().toList()) {
                 Path rel = dir.relativize(file);
                 if (rel.getNameCount() < 2) {
@@ -384,10 +466,37 @@ final class LocalGlue implements AutoCloseable {
             if (partlyExcluded.contains(top)) {
                 files.forEach(f -> sources.add(f.toString()));
             } else {
-                sources.add(dir.resolve(top) + "/**/*.json.gz");
+                sources.add(dir.resolve(top) + "/**/*" + storage.suffix);
             }
         });
-        return new TargetFiles(sources, List.copyOf(keys), partitions);
+        return new TargetFiles(storage, sources, List.copyOf(keys), partitions);
+    }
+
+    /**
+     * Parquet when the target holds any {@code .parquet} object outside its exclusions, else JSON. One table has one
+     * storage: gzip NDJSON objects left beside Parquet ones (written before lake.flat-format became parquet) are
+     * not read, and the crawl says so, as a Glue crawler would not merge the two classifications into one table.
+     */
+    private Storage storageOf(Path dir, CrawlerTarget target) throws IOException {
+        List<PathMatcher> excluded = target.exclusions().stream()
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        long parquet;
+        long json;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<String> names = walk.filter(Files::isRegularFile)
+                    .filter(f -> excluded.stream().noneMatch(m -> m.matches(dir.relativize(f))))
+                    .map(f -> f.getFileName().toString()).toList();
+            parquet = names.stream().filter(n -> n.endsWith(Storage.PARQUET.suffix)).count();
+            json = names.stream().filter(n -> n.endsWith(Storage.JSON.suffix)).count();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        if (parquet > 0 && json > 0) {
+            LOG.warn("{} holds {} Parquet and {} gzip NDJSON objects: table {} is catalogued as Parquet and the NDJSON "
+                    + "objects are not read (re-export those days, or delete them)", target.path(), parquet, json,
+                    target.tableName());
+        }
+        return parquet > 0 ? Storage.PARQUET : Storage.JSON;
     }
 
     static double epoch(Instant instant) {

@@ -26,4 +26,19 @@ class DuckTypesTest {
         assertEquals("STRUCT(\"a b\" VARCHAR, \"x\" STRUCT(\"y\" VARCHAR, \"z\" BIGINT[])[], "
                 + "\"m\" MAP(VARCHAR, VARCHAR))[]", DuckTypes.stringly(t));
     }
+
+    @Test
+    void parquetTypesKeepWhatParquetStores() {
+        assertEquals("timestamp", DuckTypes.glueParquet(DuckTypes.parse("TIMESTAMP WITH TIME ZONE")));
+        assertEquals("timestamp", DuckTypes.glueParquet(DuckTypes.parse("TIMESTAMP")));
+        assertEquals("bigint", DuckTypes.glueParquet(DuckTypes.parse("BIGINT")));
+        assertEquals("int", DuckTypes.glueParquet(DuckTypes.parse("INTEGER")));
+        assertEquals("float", DuckTypes.glueParquet(DuckTypes.parse("FLOAT")));
+        assertEquals("date", DuckTypes.glueParquet(DuckTypes.parse("DATE")));
+        assertEquals("decimal(18,3)", DuckTypes.glueParquet(DuckTypes.parse("DECIMAL(18,3)")));
+        assertEquals("binary", DuckTypes.glueParquet(DuckTypes.parse("BLOB")));
+        assertEquals("string", DuckTypes.glueParquet(DuckTypes.parse("VARCHAR")));
+        assertEquals("array<struct<t:timestamp,n:bigint>>",
+                DuckTypes.glueParquet(DuckTypes.parse("STRUCT(t TIMESTAMP WITH TIME ZONE, n BIGINT)[]")));
+    }
 }
