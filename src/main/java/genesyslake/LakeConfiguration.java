@@ -121,6 +121,7 @@ public class LakeConfiguration implements CamelConfiguration {
         tableFlows.put(tables.usage().name(), "usage-export");
         tableFlows.put(tables.usageRequests().name(), "usage-export");
         tableFlows.put(tables.usageAggregates().name(), "usage-aggregates");
+        tableFlows.put(tables.agentStatusDaily().name(), "user-details");
         tables.details().forEach(t -> tableFlows.put(t.name(), t.name().startsWith("user") ? "user-details" : "conversation-details"));
         String database = s.string("glue.database");
         reports.setCatalog(tableFlows, table -> {
@@ -142,10 +143,9 @@ public class LakeConfiguration implements CamelConfiguration {
 
         Watermarks watermarks = new Watermarks(Path.of(s.string("lake.state-dir")));
         LakeRuns runs = new LakeRuns(Path.of(s.string("lake.work-dir")), watermarks);
-        runs.curated(flatFormat == FlatFormat.PARQUET
-                ? new CuratedConversions(flatFormat, new ParquetConverter(Path.of(s.string("lake.work-dir")).resolve("duckdb"),
-                        s.string(ParquetConverter.MEMORY_LIMIT, "512MB"), s.integer(ParquetConverter.THREADS, 2)))
-                : CuratedConversions.ndjson());
+        // DuckDB converts curated objects to Parquet and, in either flat format, computes the daily summaries.
+        runs.curated(new CuratedConversions(flatFormat, new ParquetConverter(Path.of(s.string("lake.work-dir")).resolve("duckdb"),
+                s.string(ParquetConverter.MEMORY_LIMIT, "512MB"), s.integer(ParquetConverter.THREADS, 2))));
         registry.bind("lakeRuns", runs);
         DeadLetters deadLetters = new DeadLetters(Path.of(s.string("lake.dead-letter-dir")), s3,
                 s.string("lake.source-bucket"));

@@ -168,6 +168,18 @@ public final class LakeTables {
     }
 
     /**
+     * One row per user, kind ('presence' | 'routing') and status per exported day: the day's presence and
+     * routing-status intervals summed ({@code durationMs}) and counted ({@code intervals}), the shape of Genesys' own
+     * user aggregates (tSystemPresence, tAgentRoutingStatus). Reports over time per status read this instead of the
+     * interval tables, whose ms-precise durations no row layout compresses much.
+     */
+    public LakeTable agentStatusDaily() {
+        return new LakeTable("agent_status_daily", "agent_status_daily/", "date", List.of(
+                col("userId", "string"), col("kind", "string"), col("status", "string"),
+                col("durationMs", "bigint"), col("intervals", "bigint")), curated());
+    }
+
+    /**
      * Rows of the usage aggregates jobs API (usage.api=aggregates), partitioned like the usage table. Their shape is the
      * new API's own (oauthClient as an object, requestCount), so they are a table of their own.
      */
@@ -181,16 +193,16 @@ public final class LakeTables {
     }
 
     /**
-     * The tables in folders of their own (each its own crawler target): the details tables, usage_requests and
-     * usage_aggregates.
+     * The tables in folders of their own (each its own crawler target): the details tables, agent_status_daily,
+     * usage_requests and usage_aggregates.
      */
     public List<LakeTable> folders() {
-        return Stream.concat(details().stream(), Stream.of(usageRequests(), usageAggregates())).toList();
+        return Stream.concat(details().stream(), Stream.of(agentStatusDaily(), usageRequests(), usageAggregates())).toList();
     }
 
     /** The flattened tables, stored in the flat format (lake.flat-format); every other table is raw gzip NDJSON. */
     public List<LakeTable> curatedTables() {
-        return List.of(conversationSegments(), userPresence(), userRoutingStatus(), usageRequests());
+        return List.of(conversationSegments(), userPresence(), userRoutingStatus(), agentStatusDaily(), usageRequests());
     }
 
     /** The details tables, each its own folder and its own crawler target. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a run's spooled curated objects into what is published: in {@link FlatFormat#PARQUET} each one becomes a
- * Parquet file under the same key ending {@code .parquet}; in {@link FlatFormat#NDJSON} they stay as spooled.
+ * Parquet file under the same key ending {@code .parquet}; in {@link FlatFormat#NDJSON} they stay as spooled. In both,
+ * a day's presence and routing-status objects also give that day's {@link AgentStatusDaily} summary.
  *
  * <p>The gzip NDJSON spool stays as it is (checkpoints, resume after a kill), and conversion reads it: a day's objects
  * are converted on a background thread as soon as the day is paged, while the next day pages; whatever is left is
@@ -40,8 +42,8 @@ public final class CuratedConversions {
     private final ThreadPoolExecutor pool;
 
     public CuratedConversions(FlatFormat format, ParquetConverter converter) {
-        if (format == FlatFormat.PARQUET && converter == null) {
-            throw new IllegalArgumentException("Parquet needs a converter");
+        if (converter == null) {
+            throw new IllegalArgumentException("curated tables need a converter (DuckDB)");
         }
         this.format = format;
         this.converter = converter;
@@ -54,9 +56,10 @@ public final class CuratedConversions {
         pool.allowCoreThreadTimeOut(true);
     }
 
-    /** NDJSON as today: nothing is converted. */
+    /** NDJSON: nothing is converted; only the daily summaries are computed (DuckDB spilling under the temp folder). */
     public static CuratedConversions ndjson() {
-        return new CuratedConversions(FlatFormat.NDJSON, null);
+        return new CuratedConversions(FlatFormat.NDJSON, new ParquetConverter(
+                Path.of(System.getProperty("java.io.tmpdir"), "genesys-lake-duckdb"), "256MB", 1));
     }
 
     /**
@@ -102,12 +105,42 @@ public final class CuratedConversions {
 
     /**
      * The objects to publish for the spool's finished objects: curated ones as Parquet (waiting for early conversions,
-     * converting the rest), the others unchanged, in the same order.
+     * converting the rest), the others unchanged, in the same order; then the days' {@link AgentStatusDaily} summaries.
      */
     public List<LakeObject> publishable(ExportRun run, List<LakeObject> spooled) throws IOException {
-        if (format != FlatFormat.PARQUET) {
-            return spooled;
+        List<LakeObject> out = new ArrayList<>(spooled.size() + 2);
+        out.addAll(format == FlatFormat.PARQUET ? asParquet(run, spooled) : spooled);
+        out.addAll(summaries(run, spooled));
+        return out;
+    }
+
+    /**
+     * One summary per day that has presence or routing-status rows, read from the spool (so a run resumed after a kill
+     * computes it again from the same rows), written beside the Parquet files under a key of its own.
+     */
+    private List<LakeObject> summaries(ExportRun run, List<LakeObject> spooled) throws IOException {
+        Map<String, LakeObject[]> days = new LinkedHashMap<>();
+        for (LakeObject o : spooled) {
+            AgentStatusDaily.keyFor(o.key()).ifPresent(k ->
+                    days.computeIfAbsent(k, x -> new LakeObject[2])[AgentStatusDaily.isPresence(o.key()) ? 0 : 1] = o);
         }
+        List<LakeObject> out = new ArrayList<>(days.size());
+        for (Map.Entry<String, LakeObject[]> day : days.entrySet()) {
+            LakeObject presence = day.getValue()[0];
+            LakeObject routing = day.getValue()[1];
+            String key = format == FlatFormat.PARQUET ? CuratedTable.parquetKey(day.getKey()) : day.getKey();
+            Path file = run.dir().resolve("summary").resolve(key);
+            long t0 = System.nanoTime();
+            long rows = converter.write(AgentStatusDaily.select(presence == null ? null : presence.file(),
+                    routing == null ? null : routing.file()), format, file);
+            LOG.info("{}: {} summarised in {} rows in {} ms", run.flow(), key, rows, (System.nanoTime() - t0) / 1_000_000);
+            long bytes = Files.size(file);
+            out.add(new LakeObject(key, file, rows, bytes, bytes, (presence != null ? presence : routing).bucket()));
+        }
+        return out;
+    }
+
+    private List<LakeObject> asParquet(ExportRun run, List<LakeObject> spooled) throws IOException {
         List<LakeObject> out = new ArrayList<>(spooled.size());
         for (LakeObject o : spooled) {
             Optional<CuratedTable> table = CuratedTable.forKey(o.key());

@@ -48,16 +48,11 @@ public final class ParquetConverter {
         OwnerOnly.createDirectories(tempDir);
         Path tmp = parquet.resolveSibling(parquet.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        String sql = "COPY (SELECT " + table.projection() + " FROM read_ndjson(" + literal(ndjsonGz) + ", columns = "
-                + table.readColumns() + ", format = 'newline_delimited', compression = 'gzip')) TO " + literal(tmp)
-                + " (FORMAT parquet, COMPRESSION zstd)";
+        String sql = "COPY (SELECT " + table.projection() + " FROM " + readSpool(ndjsonGz, table) + ") TO "
+                + literal(tmp) + " (FORMAT parquet, COMPRESSION zstd)";
         long rows;
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-            s.execute("SET memory_limit = '" + memoryLimit + "'");
-            s.execute("SET threads = " + threads);
-            s.execute("SET temp_directory = " + literal(tempDir));
-            s.execute("SET TimeZone = 'UTC'"); // an instant without an offset is UTC, whatever the machine's zone
-            rows = s.executeLargeUpdate(sql); // COPY answers the number of rows it wrote
+        try {
+            rows = copy(sql);
         } catch (SQLException e) {
             Files.deleteIfExists(tmp);
             throw new IOException("Converting " + ndjsonGz + " (" + table.name() + ") to Parquet failed: "
@@ -70,6 +65,44 @@ public final class ParquetConverter {
         }
         Files.move(OwnerOnly.restrict(tmp), parquet, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return rows;
+    }
+
+    /**
+     * Writes the rows of {@code select} (a query over {@link #readSpool} sources) to {@code target}: ZSTD Parquet, or
+     * gzip NDJSON in {@link FlatFormat#NDJSON}. Returns the number of rows written; a failure leaves no target.
+     */
+    public long write(String select, FlatFormat format, Path target) throws IOException {
+        OwnerOnly.createDirectories(target.getParent());
+        OwnerOnly.createDirectories(tempDir);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        String options = format == FlatFormat.PARQUET ? "(FORMAT parquet, COMPRESSION zstd)"
+                : "(FORMAT json, COMPRESSION gzip)";
+        long rows;
+        try {
+            rows = copy("COPY (" + select + ") TO " + literal(tmp) + " " + options);
+        } catch (SQLException e) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("Writing " + target + " failed: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        Files.move(OwnerOnly.restrict(tmp), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return rows;
+    }
+
+    /** A FROM source reading a spooled gzip NDJSON object of a curated table with its columns as spooled. */
+    static String readSpool(Path ndjsonGz, CuratedTable table) {
+        return "read_ndjson(" + literal(ndjsonGz) + ", columns = " + table.readColumns()
+                + ", format = 'newline_delimited', compression = 'gzip')";
+    }
+
+    private long copy(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("SET memory_limit = '" + memoryLimit + "'");
+            s.execute("SET threads = " + threads);
+            s.execute("SET temp_directory = " + literal(tempDir));
+            s.execute("SET TimeZone = 'UTC'"); // an instant without an offset is UTC, whatever the machine's zone
+            return s.executeLargeUpdate(sql); // COPY answers the number of rows it wrote
+        }
     }
 
     private static String literal(Path p) {

@@ -17,7 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Ensures a run publishes curated objects as Parquet (early or at the end, never stale) and everything else as spooled. */
+/**
+ * Ensures a run publishes curated objects as Parquet (early or at the end, never stale), everything else as spooled,
+ * and one agent_status_daily summary per day in either flat format.
+ */
 class CuratedConversionsTest {
 
     private static final String SEGMENTS = "conversation_segments/date=2026-11-03/c_2026-11-03.json.gz";
@@ -83,7 +86,54 @@ class CuratedConversionsTest {
         run.spool().append(SEGMENTS, row(1));
         conversions.keysDone(run, List.of(SEGMENTS));
         List<LakeObject> spooled = run.spool().finish();
-        assertSame(spooled, conversions.publishable(run, spooled));
+        assertEquals(spooled, conversions.publishable(run, spooled));
         assertTrue(run.earlyConversions().isEmpty());
+    }
+
+    private static final String PRESENCE = "p/user_presence/date=2026-11-03/user-details_2026-11-03.json.gz";
+    private static final String ROUTING = "p/user_routing_status/date=2026-11-03/user-details_2026-11-03.json.gz";
+
+    private static byte[] interval(String user, String statusColumn, String status, Long ms) {
+        return ("{\"userId\":\"" + user + "\",\"startTime\":\"2026-11-03T00:00:00Z\",\"endTime\":null,\"durationMs\":"
+                + ms + ",\"" + statusColumn + "\":\"" + status + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private List<LakeObject> summariesOf(CuratedConversions conversions) throws IOException {
+        ExportRun run = run(conversions);
+        run.spool().append(PRESENCE, interval("u1", "systemPresence", "AVAILABLE", 1000L));
+        run.spool().append(PRESENCE, interval("u1", "systemPresence", "AVAILABLE", 234L));
+        run.spool().append(PRESENCE, interval("u1", "systemPresence", "BREAK", null));
+        run.spool().append(PRESENCE, interval("u2", "systemPresence", "AVAILABLE", 5L));
+        run.spool().append(ROUTING, interval("u1", "routingStatus", "INTERACTING", 7L));
+        conversions.keysDone(run, List.of(PRESENCE, ROUTING));
+        return conversions.publishable(run, run.spool().finish()).stream()
+                .filter(o -> o.key().contains("agent_status_daily/")).toList();
+    }
+
+    @Test
+    void aDaysPresenceAndRoutingRowsGiveOneSummarySummedPerUserKindAndStatus() throws IOException {
+        List<LakeObject> parquet = summariesOf(new CuratedConversions(FlatFormat.PARQUET,
+                new ParquetConverter(dir.resolve("duckdb"), "128MB", 1)));
+        assertEquals(1, parquet.size());
+        LakeObject summary = parquet.get(0);
+        assertEquals("p/agent_status_daily/date=2026-11-03/user-details_2026-11-03.parquet", summary.key());
+        assertEquals(4, summary.records());
+        assertEquals(List.of("u1|presence|AVAILABLE|1234|2", "u1|presence|BREAK|null|1", "u1|routing|INTERACTING|7|1",
+                        "u2|presence|AVAILABLE|5|1"),
+                Parquet.rows(summary.file(), "concat_ws('|', userId, kind, status, coalesce(CAST(durationMs AS VARCHAR), 'null'), intervals)"));
+        assertEquals("BIGINT", Parquet.rows(summary.file(), "typeof(durationMs)").get(0), "Athena's bigint, not a 128-bit sum");
+    }
+
+    @Test
+    void ndjsonWritesTheSameSummaryAsGzipNdjson() throws IOException {
+        List<LakeObject> ndjson = summariesOf(CuratedConversions.ndjson());
+        assertEquals(List.of("p/agent_status_daily/date=2026-11-03/user-details_2026-11-03.json.gz"),
+                ndjson.stream().map(LakeObject::key).toList());
+        assertEquals(4, ndjson.get(0).records());
+        String text = new String(new java.util.zip.GZIPInputStream(Files.newInputStream(ndjson.get(0).file())).readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertEquals("{\"userId\":\"u1\",\"kind\":\"presence\",\"status\":\"AVAILABLE\",\"durationMs\":1234,\"intervals\":2}",
+                text.lines().findFirst().orElseThrow());
+        assertEquals(4, text.lines().count());
     }
 }
