@@ -1,15 +1,17 @@
--- Time each agent spent AVAILABLE (presence) and INTERACTING (routing status) per day, in seconds.
+-- Time each agent spent AVAILABLE (presence) and INTERACTING (routing status) per day, in seconds, from the daily
+-- summary (one row per user, kind and status and day): the row-level version over user_presence / user_routing_status
+-- is queries/examples/available-and-interacting-time-per-agent-per-day.row-level.sql and answers the same.
 SELECT coalesce(p.day, r.day) AS day,
        coalesce(p.userid, r.userid) AS userid,
        coalesce(p.available_seconds, 0) AS available_seconds,
        coalesce(r.interacting_seconds, 0) AS interacting_seconds
 FROM (SELECT "date" AS day, userid, sum(durationms) / 1000.0 AS available_seconds
-      FROM "genesysclouddb"."user_presence"
-      WHERE systempresence = 'AVAILABLE'
+      FROM "genesysclouddb"."agent_status_daily"
+      WHERE kind = 'presence' AND status = 'AVAILABLE'
       GROUP BY "date", userid) p
 FULL OUTER JOIN (SELECT "date" AS day, userid, sum(durationms) / 1000.0 AS interacting_seconds
-      FROM "genesysclouddb"."user_routing_status"
-      WHERE routingstatus = 'INTERACTING'
+      FROM "genesysclouddb"."agent_status_daily"
+      WHERE kind = 'routing' AND status = 'INTERACTING'
       GROUP BY "date", userid) r
   ON p.day = r.day AND p.userid = r.userid
 ORDER BY day, userid
