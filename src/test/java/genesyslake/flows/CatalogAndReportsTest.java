@@ -41,8 +41,7 @@ class CatalogAndReportsTest {
 
     @BeforeAll
     void exportAndCrawl() {
-        // ndjson until the local Glue/Athena read Parquet (the catalog side of the Parquet change switches this back)
-        daemon = LocalDaemon.start(Map.of("lake.flat-format", "ndjson"));
+        daemon = LocalDaemon.start(Map.of());
         for (String flow : List.of("usage-export", "conversation-details", "user-details", "catalog-refresh")) {
             Map<String, Object> headers = flow.endsWith("-details")
                     ? Map.of("lakeInterval", DAY + "/" + DAY.plusDays(1)) : Map.of();
@@ -69,8 +68,6 @@ class CatalogAndReportsTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("in ndjson mode the root table also reads usage_requests/**.json.gz until LakeTables "
-            + "excludes usage_requests/ from the root crawler target (catalog side of the Parquet change)")
     void theSeedTop10QueryEqualsTheTop10OfTheExportedRecords() throws IOException {
         FlowOutcome outcome = daemon.run("athena-report", Map.of("lakeReport", "top10-rate-limited-clients"));
         assertTrue(outcome.success(), outcome.toString());
