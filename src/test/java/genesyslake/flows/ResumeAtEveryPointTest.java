@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures exactly once against a Genesys whose jobs outlive the daemon, as a real org's do: Genesys and S3 run in
  * this JVM, the daemon (AWS mode, pointed at them) in its own process, killed with SIGKILL at each point of a
  * run of several days. After a restart every record of every day is in the lake exactly once, the run's manifest is
- * complete, and no job was submitted twice.
+ * complete, and no job was submitted twice; a user-details run so killed still publishes one daily summary per day.
  */
 class ResumeAtEveryPointTest {
 
@@ -60,17 +60,21 @@ class ResumeAtEveryPointTest {
     }
 
     private static Process daemon(Path data, LocalGenesys genesys, int s3Port) throws IOException {
+        return daemon(data, genesys, s3Port, "conversation-details", 25);
+    }
+
+    private static Process daemon(Path data, LocalGenesys genesys, int s3Port, String flow, int pageSize) throws IOException {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "-Dlake.mode=aws", "-Daws.region=us-east-1", "-Daws.endpoint-override=http://127.0.0.1:" + s3Port,
                 "-Dlocal.data-dir=" + data,
                 "-Dgenesys.api-url=" + genesys.baseUrl(), "-Dgenesys.login-url=" + genesys.baseUrl(),
                 "-Dgenesys.client-id=local-client", "-Dgenesys.client-secret=local-secret",
-                "-Ddetails.page-size=25", "-Ddetails.job.poll.delay=50ms", "-Ddetails.initial-lookback-days=4",
+                "-Ddetails.page-size=" + pageSize, "-Ddetails.job.poll.delay=50ms", "-Ddetails.initial-lookback-days=4",
                 "-Dconversations.trailing-window=0h",
                 // Slow enough (10 requests/s) that each point lasts long enough to be seen and killed at.
                 "-Dgenesys.rate-limit.requests-per-minute=600",
-                "genesyslake.GenesysLake", "--once", "conversation-details");
+                "genesyslake.GenesysLake", "--once", flow);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(data.resolve("daemon-" + System.nanoTime() + ".log").toFile());
         pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "local-access-key", "AWS_SECRET_ACCESS_KEY", "local-secret-key"));
@@ -183,6 +187,108 @@ class ResumeAtEveryPointTest {
                 s3.close();
             }
         }
+    }
+
+    /**
+     * The user-details run killed at each point: every day still gets exactly one agent_status_daily object, and it
+     * is the summary of exactly the presence and routing-status rows that landed for that day, listed in the manifest.
+     */
+    @ParameterizedTest
+    @EnumSource(KillPoint.class)
+    void aUserDetailsDaemonKilledAtThisPointLeavesOneDailySummaryPerDay(KillPoint point, @TempDir Path data) throws Exception {
+        Path s3Root = Files.createDirectories(data.resolve("s3/" + BUCKET)).getParent();
+        LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults()).start();
+        int s3Port = genesyslake.ops.Ops.freePort();
+        LocalS3 s3 = point == KillPoint.DURING_UPLOAD ? null : new LocalS3(s3Root, s3Port, "local-access-key",
+                "local-secret-key").start();
+        try {
+            // 40 users a day at 10 a page: four pages a day, so there is a mid-page point.
+            Process first = daemon(data, genesys, s3Port, "user-details", 10);
+            Path state = data.resolve("state/user-details.json");
+            String[] firstDay = {null};
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (!point.reached.test(inFlight(state, firstDay)) && first.isAlive()
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(first.isAlive(), point + ": the first daemon was still running when the point came");
+            if (point == KillPoint.DURING_UPLOAD) {
+                Thread.sleep(500);
+            }
+            JsonNode atKill = inFlight(state, firstDay);
+            first.destroyForcibly();
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(point.reached.test(atKill), point + " was reached: " + atKill);
+            if (s3 == null) {
+                s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
+            }
+            Process second = daemon(data, genesys, s3Port, "user-details", 10);
+            assertTrue(second.waitFor(120, TimeUnit.SECONDS), point + ": the restarted daemon finished");
+            assertEquals(0, second.exitValue(), point + ": the restarted daemon succeeded");
+
+            Path bucket = s3Root.resolve(BUCKET);
+            genesyslake.query.Interval planned = genesyslake.query.Interval.parse(atKill.path("interval").asText(),
+                    java.time.Clock.systemUTC());
+            long days = java.time.temporal.ChronoUnit.DAYS.between(planned.startDate(), planned.lastDate().plusDays(1));
+            assertTrue(days >= 2, "a run of several days: " + planned);
+            assertEquals(days, genesys.stats().count("POST /api/v2/analytics/users/details/jobs"),
+                    point + ": one job per day, none submitted twice");
+            List<Path> summaryDays;
+            try (Stream<Path> dirs = Files.list(bucket.resolve("agent_status_daily"))) {
+                summaryDays = dirs.sorted().toList();
+            }
+            assertEquals(days, summaryDays.size(), point + ": a summary for every day of " + planned + ": " + summaryDays);
+            JsonNode manifest;
+            try (Stream<Path> m = Files.walk(bucket.resolve("_manifests/user-details"))) {
+                List<Path> manifests = m.filter(Files::isRegularFile).toList();
+                assertEquals(1, manifests.size(), point + ": one manifest for the one run");
+                manifest = JSON.readTree(manifests.get(0).toFile());
+            }
+            assertTrue(manifest.path("complete").asBoolean(), point + ": " + manifest);
+            for (Path dir : summaryDays) {
+                String day = dir.getFileName().toString().substring("date=".length());
+                Path summary = dir.resolve("user-details_" + day + ".parquet");
+                try (Stream<Path> files = Files.list(dir)) {
+                    assertEquals(List.of(summary), files.toList(), point + ": exactly one summary object on " + day);
+                }
+                Path presence = bucket.resolve("user_presence/date=" + day + "/user-details_" + day + ".parquet");
+                Path routing = bucket.resolve("user_routing_status/date=" + day + "/user-details_" + day + ".parquet");
+                List<String> expected = summaryOf(presence, routing);
+                List<String> actual = genesyslake.testsupport.Parquet.rows(summary,
+                        "concat_ws('|', userId, kind, status, coalesce(CAST(durationMs AS VARCHAR), '-'), intervals)");
+                assertTrue(!expected.isEmpty(), day + " has intervals");
+                assertEquals(expected, actual, point + ": the summary of " + day + " is that of the rows that landed");
+                String key = "agent_status_daily/date=" + day + "/user-details_" + day + ".parquet";
+                JsonNode listed = null;
+                for (JsonNode o : manifest.path("objects")) {
+                    listed = o.path("key").asText().equals(key) ? o : listed;
+                }
+                assertTrue(listed != null, point + ": " + key + " in the manifest");
+                assertEquals(actual.size(), listed.path("records").asLong(), point + ": " + key + " rows in the manifest");
+            }
+        } finally {
+            genesys.close();
+            if (s3 != null) {
+                s3.close();
+            }
+        }
+    }
+
+    /** The daily summary computed here from a day's published presence and routing-status Parquet objects. */
+    private static List<String> summaryOf(Path presence, Path routing) throws Exception {
+        String sql = "SELECT concat_ws('|', userId, kind, status, coalesce(CAST(d AS VARCHAR), '-'), n) FROM ("
+                + "SELECT userId, 'presence' AS kind, systemPresence AS status, sum(durationMs) AS d, count(*) AS n "
+                + "FROM read_parquet('" + presence + "', hive_partitioning = false) GROUP BY ALL UNION ALL "
+                + "SELECT userId, 'routing', routingStatus, sum(durationMs), count(*) "
+                + "FROM read_parquet('" + routing + "', hive_partitioning = false) GROUP BY ALL) ORDER BY userId, kind, status";
+        List<String> rows = new ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
     }
 
     private static List<String> gunzipAll(Path dir) throws IOException {
