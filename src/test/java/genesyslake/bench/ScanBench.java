@@ -19,7 +19,9 @@ import java.util.stream.Stream;
  * Benchmark driver for bench/run's "bytes scanned" section (not a test; nothing is asserted). Builds the same lake
  * twice, once with {@code lake.flat-format=ndjson} (the lake as it was: every table gzip NDJSON) and once with the
  * default Parquet curated tables, then prints for each shipped report the bytes Athena would scan in each (see
- * {@link ScanBytes}). Prints "scan …" lines for the script.
+ * {@link ScanBytes}). A report with a row-level form in {@code queries/examples/<name>.row-level.sql} (it reads a
+ * summary table now) is compared with what that row-level form read in the NDJSON lake. Prints "scan …" lines for the
+ * script.
  */
 public final class ScanBench {
 
@@ -61,8 +63,24 @@ public final class ScanBench {
                     nd += n;
                     pq += p;
                 }
-                System.out.printf("scan_report %s ndjson_bytes=%d now_bytes=%d share=%s%n", name, nd, pq,
-                        pq == 0 ? "n/a" : String.format("1/%.0f", (double) nd / pq));
+                // A report that now reads a summary table is measured against what its row-level form read in the
+                // NDJSON lake (the lake as it was), not against the summary's own NDJSON.
+                Path rowLevel = Path.of("queries/examples", name + ".row-level.sql");
+                String baseline = "same-sql";
+                if (Files.exists(rowLevel)) {
+                    baseline = "row-level";
+                    long before = 0;
+                    long rowLevelParquet = 0;
+                    for (ScanBytes.TableRead read : ScanBytes.reads(Files.readString(rowLevel), tables.all())) {
+                        before += ScanBytes.ndjsonBytes(ndBucket, read);
+                        rowLevelParquet += ScanBytes.parquetBytes(duck, pqBucket, read);
+                    }
+                    System.out.printf("scan_row_level %s ndjson_bytes=%d parquet_bytes=%d share=1/%.0f%n", name, before,
+                            rowLevelParquet, (double) before / rowLevelParquet);
+                    nd = before;
+                }
+                System.out.printf("scan_report %s ndjson_bytes=%d now_bytes=%d share=%s baseline=%s%n", name, nd, pq,
+                        pq == 0 ? "n/a" : String.format("1/%.0f", (double) nd / pq), baseline);
             }
         }
         storage(ndBucket, pqBucket, tables);
