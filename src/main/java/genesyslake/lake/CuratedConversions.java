@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Turns a run's spooled curated objects into what is published: in {@link FlatFormat#PARQUET} each one becomes a
  * Parquet file under the same key ending {@code .parquet}; in {@link FlatFormat#NDJSON} they stay as spooled. In both,
- * a day's presence and routing-status objects also give that day's {@link AgentStatusDaily} summary.
+ * a day's presence and routing-status objects also give that day's {@link AgentStatusDaily} summary, and its
+ * conversation_segments object that day's {@link AgentHandleDaily} summary.
  *
  * <p>The gzip NDJSON spool stays as it is (checkpoints, resume after a kill), and conversion reads it: a day's objects
  * are converted on a background thread as soon as the day is paged, while the next day pages; whatever is left is
@@ -105,7 +106,8 @@ public final class CuratedConversions {
 
     /**
      * The objects to publish for the spool's finished objects: curated ones as Parquet (waiting for early conversions,
-     * converting the rest), the others unchanged, in the same order; then the days' {@link AgentStatusDaily} summaries.
+     * converting the rest), the others unchanged, in the same order; then the days' {@link AgentStatusDaily} and
+     * {@link AgentHandleDaily} summaries.
      */
     public List<LakeObject> publishable(ExportRun run, List<LakeObject> spooled) throws IOException {
         List<LakeObject> out = new ArrayList<>(spooled.size() + 2);
@@ -115,8 +117,9 @@ public final class CuratedConversions {
     }
 
     /**
-     * One summary per day that has presence or routing-status rows, read from the spool (so a run resumed after a kill
-     * computes it again from the same rows), written beside the Parquet files under a key of its own.
+     * One status summary per day that has presence or routing-status rows and one handle summary per day that has
+     * segment rows, read from the spool (so a run resumed after a kill computes them again from the same rows), written
+     * beside the Parquet files under keys of their own.
      */
     private List<LakeObject> summaries(ExportRun run, List<LakeObject> spooled) throws IOException {
         Map<String, LakeObject[]> days = new LinkedHashMap<>();
@@ -129,15 +132,27 @@ public final class CuratedConversions {
             LakeObject presence = day.getValue()[0];
             LakeObject routing = day.getValue()[1];
             String key = format == FlatFormat.PARQUET ? CuratedTable.parquetKey(day.getKey()) : day.getKey();
-            Path file = run.dir().resolve("summary").resolve(key);
-            long t0 = System.nanoTime();
-            long rows = converter.write(AgentStatusDaily.select(presence == null ? null : presence.file(),
-                    routing == null ? null : routing.file()), format, file);
-            LOG.info("{}: {} summarised in {} rows in {} ms", run.flow(), key, rows, (System.nanoTime() - t0) / 1_000_000);
-            long bytes = Files.size(file);
-            out.add(new LakeObject(key, file, rows, bytes, bytes, (presence != null ? presence : routing).bucket()));
+            out.add(summary(run, key, AgentStatusDaily.select(presence == null ? null : presence.file(),
+                    routing == null ? null : routing.file()), presence != null ? presence : routing));
+        }
+        for (LakeObject o : spooled) {
+            Optional<String> handle = AgentHandleDaily.keyFor(o.key());
+            if (handle.isPresent()) {
+                String key = format == FlatFormat.PARQUET ? CuratedTable.parquetKey(handle.get()) : handle.get();
+                out.add(summary(run, key, AgentHandleDaily.select(o.file()), o));
+            }
         }
         return out;
+    }
+
+    /** Writes one summary object (in the run's summary folder) from its query over the spool. */
+    private LakeObject summary(ExportRun run, String key, String select, LakeObject source) throws IOException {
+        Path file = run.dir().resolve("summary").resolve(key);
+        long t0 = System.nanoTime();
+        long rows = converter.write(select, format, file);
+        LOG.info("{}: {} summarised in {} rows in {} ms", run.flow(), key, rows, (System.nanoTime() - t0) / 1_000_000);
+        long bytes = Files.size(file);
+        return new LakeObject(key, file, rows, bytes, bytes, source.bucket());
     }
 
     private List<LakeObject> asParquet(ExportRun run, List<LakeObject> spooled) throws IOException {

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Ensures a run publishes curated objects as Parquet (early or at the end, never stale), everything else as spooled,
- * and one agent_status_daily summary per day in either flat format.
+ * and one agent_status_daily and one agent_handle_daily summary per day in either flat format.
  */
 class CuratedConversionsTest {
 
@@ -55,7 +55,8 @@ class CuratedConversionsTest {
         run.spool().append(SEGMENTS, row(3)); // ... yet a row came after (not what a flow does): converted again
         List<LakeObject> spooled = run.spool().finish();
         List<LakeObject> published = conversions.publishable(run, spooled);
-        assertEquals(List.of("conversation_segments/date=2026-11-03/c_2026-11-03.parquet", RAW),
+        assertEquals(List.of("agent_handle_daily/date=2026-11-03/c_2026-11-03.parquet",
+                        "conversation_segments/date=2026-11-03/c_2026-11-03.parquet", RAW),
                 published.stream().map(LakeObject::key).sorted().toList());
         LakeObject parquet = published.stream().filter(o -> o.key().endsWith(".parquet")).findFirst().orElseThrow();
         assertEquals(4, parquet.records());
@@ -86,7 +87,10 @@ class CuratedConversionsTest {
         run.spool().append(SEGMENTS, row(1));
         conversions.keysDone(run, List.of(SEGMENTS));
         List<LakeObject> spooled = run.spool().finish();
-        assertEquals(spooled, conversions.publishable(run, spooled));
+        List<LakeObject> published = conversions.publishable(run, spooled);
+        assertEquals(spooled, published.subList(0, spooled.size()));
+        assertEquals(List.of("agent_handle_daily/date=2026-11-03/c_2026-11-03.json.gz"), published.subList(spooled.size(),
+                published.size()).stream().map(LakeObject::key).toList(), "only the day's summary is added");
         assertTrue(run.earlyConversions().isEmpty());
     }
 
@@ -135,5 +139,60 @@ class CuratedConversionsTest {
         assertEquals("{\"userId\":\"u1\",\"kind\":\"presence\",\"status\":\"AVAILABLE\",\"durationMs\":1234,\"intervals\":2}",
                 text.lines().findFirst().orElseThrow());
         assertEquals(4, text.lines().count());
+    }
+
+    private static final String DAY_SEGMENTS = "p/conversation_segments/date=2026-11-03/conversation-details_2026-11-03.json.gz";
+
+    private static byte[] segment(String conversation, String purpose, String user, String type, Long ms) {
+        return ("{\"conversationId\":\"" + conversation + "\",\"purpose\":\"" + purpose + "\",\"userId\":"
+                + (user == null ? "null" : "\"" + user + "\"") + ",\"segmentType\":\"" + type
+                + "\",\"segmentDurationMs\":" + ms + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private List<LakeObject> handleSummariesOf(CuratedConversions conversions) throws IOException {
+        ExportRun run = run(conversions);
+        run.spool().append(DAY_SEGMENTS, segment("c1", "agent", "u1", "interact", 1000L));
+        run.spool().append(DAY_SEGMENTS, segment("c1", "agent", "u1", "hold", 200L));
+        run.spool().append(DAY_SEGMENTS, segment("c1", "agent", "u1", "interact", 300L));
+        run.spool().append(DAY_SEGMENTS, segment("c1", "agent", "u1", "wrapup", 40L));
+        run.spool().append(DAY_SEGMENTS, segment("c2", "agent", "u1", "interact", 5L));
+        run.spool().append(DAY_SEGMENTS, segment("c2", "agent", "u1", "alert", 999L)); // not handle time
+        run.spool().append(DAY_SEGMENTS, segment("c2", "customer", "u1", "interact", 999L)); // not the agent's
+        run.spool().append(DAY_SEGMENTS, segment("c3", "agent", null, "interact", 999L)); // no agent
+        run.spool().append(DAY_SEGMENTS, segment("c3", "agent", "u2", "interact", null)); // still open
+        conversions.keysDone(run, List.of(DAY_SEGMENTS));
+        return conversions.publishable(run, run.spool().finish()).stream()
+                .filter(o -> o.key().contains("agent_handle_daily/")).toList();
+    }
+
+    @Test
+    void aDaysSegmentsGiveOneHandleSummarySummedPerAgentOverItsHandleSegments() throws IOException {
+        List<LakeObject> parquet = handleSummariesOf(new CuratedConversions(FlatFormat.PARQUET,
+                new ParquetConverter(dir.resolve("duckdb"), "128MB", 1)));
+        assertEquals(1, parquet.size());
+        LakeObject summary = parquet.get(0);
+        assertEquals("p/agent_handle_daily/date=2026-11-03/conversation-details_2026-11-03.parquet", summary.key());
+        assertEquals(2, summary.records());
+        assertEquals(List.of("u1|2|1545|1305|200|40|5", "u2|1|null|null|null|null|1"),
+                Parquet.rows(summary.file(), "concat_ws('|', userId, conversations, coalesce(CAST(handleMs AS VARCHAR), 'null'), "
+                        + "coalesce(CAST(talkMs AS VARCHAR), 'null'), coalesce(CAST(holdMs AS VARCHAR), 'null'), "
+                        + "coalesce(CAST(wrapupMs AS VARCHAR), 'null'), segments)"));
+        assertEquals(List.of("BIGINT|BIGINT|BIGINT|BIGINT|BIGINT|BIGINT"), Parquet.rows(summary.file(),
+                "concat_ws('|', typeof(conversations), typeof(handleMs), typeof(talkMs), typeof(holdMs), typeof(wrapupMs), "
+                        + "typeof(segments))").subList(0, 1), "Athena's bigint, not a 128-bit sum");
+    }
+
+    @Test
+    void ndjsonWritesTheSameHandleSummaryAsGzipNdjson() throws IOException {
+        List<LakeObject> ndjson = handleSummariesOf(CuratedConversions.ndjson());
+        assertEquals(List.of("p/agent_handle_daily/date=2026-11-03/conversation-details_2026-11-03.json.gz"),
+                ndjson.stream().map(LakeObject::key).toList());
+        assertEquals(2, ndjson.get(0).records());
+        String text = new String(new java.util.zip.GZIPInputStream(Files.newInputStream(ndjson.get(0).file())).readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertEquals(List.of("{\"userId\":\"u1\",\"conversations\":2,\"handleMs\":1545,\"talkMs\":1305,\"holdMs\":200,"
+                        + "\"wrapupMs\":40,\"segments\":5}",
+                "{\"userId\":\"u2\",\"conversations\":1,\"handleMs\":null,\"talkMs\":null,\"holdMs\":null,"
+                        + "\"wrapupMs\":null,\"segments\":1}"), text.lines().toList());
     }
 }

@@ -1,0 +1,65 @@
+package genesyslake.lake;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code agent_handle_daily} summary: per exported day, one row per agent (userId) over the agent's handle
+ * segments of that day's conversations ({@code purpose = 'agent'}, segmentType interact, hold or wrapup), computed by
+ * DuckDB from the same spooled rows as that day's {@code conversation_segments} object. Its columns are what Genesys'
+ * conversation aggregates give per user: {@code conversations} ~ nConnected (distinct conversations handled),
+ * {@code handleMs} ~ tHandle, {@code talkMs} ~ tTalk (interact), {@code holdMs} ~ tHeld, {@code wrapupMs} ~ tAcw, and
+ * {@code segments} the segments counted. A sum is null when none of its segments is closed (segmentDurationMs null),
+ * as SQL's sum over the rows would be.
+ *
+ * <p>Summed over days, {@code conversations} stays exact: a conversation's segments are all in the partition of its
+ * start day, so no conversation is counted on two days. Average handle time per agent over any days is
+ * {@code sum(handleMs) / sum(conversations)}; the segment rows' ms-precise durations and conversation ids keep a
+ * report over them at ~1/11 of the NDJSON bytes in any layout, the summary is one row per agent and day.
+ */
+public final class AgentHandleDaily {
+
+    public static final String TABLE = "agent_handle_daily";
+    public static final List<String> COLUMNS = List.of("userId", "conversations", "handleMs", "talkMs", "holdMs",
+            "wrapupMs", "segments");
+
+    private AgentHandleDaily() {
+    }
+
+    /**
+     * The summary's (NDJSON-named) key for a spooled conversation_segments key: the same key with the table folder
+     * replaced, so the day's summary shares the segments object's stem and a rerun replaces it.
+     */
+    public static Optional<String> keyFor(String spooledKey) {
+        Optional<CuratedTable> table = CuratedTable.forKey(spooledKey);
+        if (table.isEmpty() || table.get() != CuratedTable.CONVERSATION_SEGMENTS) {
+            return Optional.empty();
+        }
+        String[] segments = spooledKey.split("/", -1);
+        for (int i = 0; i + 2 < segments.length; i++) {
+            if (segments[i].equals(table.get().name()) && segments[i + 1].startsWith(table.get().partitionKey() + "=")) {
+                segments[i] = TABLE;
+                return Optional.of(String.join("/", segments));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The summary's rows from a day's spooled conversation_segments object, ordered so a spool always gives the same file. */
+    static String select(Path segments) {
+        String source = ParquetConverter.readSpool(segments, CuratedTable.CONVERSATION_SEGMENTS);
+        // sum() of BIGINT is HUGEINT in DuckDB: cast back, as Athena's bigint.
+        return "SELECT \"userId\", count(DISTINCT \"conversationId\") AS conversations, "
+                + "CAST(sum(\"segmentDurationMs\") AS BIGINT) AS \"handleMs\", "
+                + sumOf("interact", "talkMs") + ", " + sumOf("hold", "holdMs") + ", " + sumOf("wrapup", "wrapupMs") + ", "
+                + "count(*) AS segments FROM " + source
+                + " WHERE purpose = 'agent' AND \"segmentType\" IN ('interact', 'hold', 'wrapup') AND \"userId\" IS NOT NULL"
+                + " GROUP BY \"userId\" ORDER BY \"userId\"";
+    }
+
+    private static String sumOf(String segmentType, String column) {
+        return "CAST(sum(\"segmentDurationMs\") FILTER (WHERE \"segmentType\" = '" + segmentType + "') AS BIGINT) AS \""
+                + column + "\"";
+    }
+}
