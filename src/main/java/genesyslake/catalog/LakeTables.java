@@ -180,6 +180,20 @@ public final class LakeTables {
     }
 
     /**
+     * One row per agent (userId) per exported day over its handle segments (purpose 'agent', segmentType interact,
+     * hold or wrapup): distinct {@code conversations} (nConnected-ish), {@code handleMs} (tHandle), {@code talkMs}
+     * (tTalk), {@code holdMs} (tHeld), {@code wrapupMs} (tAcw) and {@code segments}, the shape of Genesys' own
+     * conversation aggregates per user. Handle-time reports read this instead of conversation_segments, whose
+     * ms-precise durations and conversation ids no row layout compresses much.
+     */
+    public LakeTable agentHandleDaily() {
+        return new LakeTable("agent_handle_daily", "agent_handle_daily/", "date", List.of(
+                col("userId", "string"), col("conversations", "bigint"), col("handleMs", "bigint"),
+                col("talkMs", "bigint"), col("holdMs", "bigint"), col("wrapupMs", "bigint"),
+                col("segments", "bigint")), curated());
+    }
+
+    /**
      * Rows of the usage aggregates jobs API (usage.api=aggregates), partitioned like the usage table. Their shape is the
      * new API's own (oauthClient as an object, requestCount), so they are a table of their own.
      */
@@ -194,15 +208,17 @@ public final class LakeTables {
 
     /**
      * The tables in folders of their own (each its own crawler target): the details tables, agent_status_daily,
-     * usage_requests and usage_aggregates.
+     * agent_handle_daily, usage_requests and usage_aggregates.
      */
     public List<LakeTable> folders() {
-        return Stream.concat(details().stream(), Stream.of(agentStatusDaily(), usageRequests(), usageAggregates())).toList();
+        return Stream.concat(details().stream(), Stream.of(agentStatusDaily(), agentHandleDaily(), usageRequests(),
+                usageAggregates())).toList();
     }
 
     /** The flattened tables, stored in the flat format (lake.flat-format); every other table is raw gzip NDJSON. */
     public List<LakeTable> curatedTables() {
-        return List.of(conversationSegments(), userPresence(), userRoutingStatus(), agentStatusDaily(), usageRequests());
+        return List.of(conversationSegments(), userPresence(), userRoutingStatus(), agentStatusDaily(), agentHandleDaily(),
+                usageRequests());
     }
 
     /** The details tables, each its own folder and its own crawler target. */
