@@ -1,8 +1,10 @@
--- Average handle time per agent: talk + hold + after-call work of the agent's segments, per conversation handled.
+-- Average handle time per agent: talk + hold + after-call work of the agent's segments, per conversation handled,
+-- from the daily summary (one row per agent and day; a conversation is counted on its start day only, so the days'
+-- counts add up): the row-level version over conversation_segments is
+-- queries/examples/average-handle-time-per-agent.row-level.sql and answers the same.
 SELECT userid,
-       count(DISTINCT conversationid) AS conversations,
-       round(sum(segmentdurationms) / 1000.0 / count(DISTINCT conversationid), 1) AS avg_handle_seconds
-FROM "genesysclouddb"."conversation_segments"
-WHERE purpose = 'agent' AND segmenttype IN ('interact', 'hold', 'wrapup') AND userid IS NOT NULL
+       CAST(sum(conversations) AS bigint) AS conversations,
+       round(CAST(sum(handlems) AS bigint) / 1000.0 / CAST(sum(conversations) AS bigint), 1) AS avg_handle_seconds
+FROM "genesysclouddb"."agent_handle_daily"
 GROUP BY userid
 ORDER BY avg_handle_seconds DESC, userid

@@ -1,0 +1,10 @@
+-- Average handle time per agent: talk + hold + after-call work of the agent's segments, per conversation handled,
+-- from the segment rows: the same answer as queries/sql/average-handle-time-per-agent.sql, which reads the daily
+-- summary agent_handle_daily and scans far fewer bytes (AgentHandleDailyReportTest compares them).
+SELECT userid,
+       count(DISTINCT conversationid) AS conversations,
+       round(sum(segmentdurationms) / 1000.0 / count(DISTINCT conversationid), 1) AS avg_handle_seconds
+FROM "genesysclouddb"."conversation_segments"
+WHERE purpose = 'agent' AND segmenttype IN ('interact', 'hold', 'wrapup') AND userid IS NOT NULL
+GROUP BY userid
+ORDER BY avg_handle_seconds DESC, userid
