@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures exactly once against a Genesys whose jobs outlive the daemon, as a real org's do: Genesys and S3 run in
  * this JVM, the daemon (AWS mode, pointed at them) in its own process, killed with SIGKILL at each point of a
  * run of several days. After a restart every record of every day is in the lake exactly once, the run's manifest is
- * complete, and no job was submitted twice; a user-details run so killed still publishes one daily summary per day.
+ * complete, and no job was submitted twice; a run so killed still publishes one daily summary per day
+ * (agent_handle_daily for conversation-details, agent_status_daily for user-details).
  */
 class ResumeAtEveryPointTest {
 
@@ -181,6 +182,29 @@ class ResumeAtEveryPointTest {
                 records += gunzipAll(p).size();
             }
             assertEquals(records, manifest.path("records").asLong(), point + ": the manifest counts what landed");
+            // Each day's agent_handle_daily: one object, the summary of the segment rows that landed, in the manifest.
+            for (Path partition : partitions) {
+                String day = partition.getFileName().toString().substring("date=".length());
+                Path dir = bucket.resolve("agent_handle_daily/date=" + day);
+                Path summary = dir.resolve("conversation-details_" + day + ".parquet");
+                try (Stream<Path> files = Files.list(dir)) {
+                    assertEquals(List.of(summary), files.toList(), point + ": exactly one handle summary on " + day);
+                }
+                List<String> actual = genesyslake.testsupport.Parquet.rows(summary, "concat_ws('|', userId, conversations, "
+                        + "coalesce(CAST(handleMs AS VARCHAR), '-'), coalesce(CAST(talkMs AS VARCHAR), '-'), "
+                        + "coalesce(CAST(holdMs AS VARCHAR), '-'), coalesce(CAST(wrapupMs AS VARCHAR), '-'), segments)");
+                List<String> expected = handleSummaryOf(bucket.resolve("conversation_segments/date=" + day
+                        + "/conversation-details_" + day + ".parquet"));
+                assertTrue(!expected.isEmpty(), day + " has handle segments");
+                assertEquals(expected, actual, point + ": the handle summary of " + day + " is that of the rows that landed");
+                String key = "agent_handle_daily/date=" + day + "/conversation-details_" + day + ".parquet";
+                JsonNode listed = null;
+                for (JsonNode o : manifest.path("objects")) {
+                    listed = o.path("key").asText().equals(key) ? o : listed;
+                }
+                assertTrue(listed != null, point + ": " + key + " in the manifest");
+                assertEquals(actual.size(), listed.path("records").asLong(), point + ": " + key + " rows in the manifest");
+            }
         } finally {
             genesys.close();
             if (s3 != null) {
@@ -281,6 +305,24 @@ class ResumeAtEveryPointTest {
                 + "FROM read_parquet('" + presence + "', hive_partitioning = false) GROUP BY ALL UNION ALL "
                 + "SELECT userId, 'routing', routingStatus, sum(durationMs), count(*) "
                 + "FROM read_parquet('" + routing + "', hive_partitioning = false) GROUP BY ALL) ORDER BY userId, kind, status";
+        List<String> rows = new ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    /** The handle summary computed here from a day's published conversation_segments Parquet object. */
+    private static List<String> handleSummaryOf(Path segments) throws Exception {
+        String sql = "SELECT concat_ws('|', userId, count(DISTINCT conversationId), coalesce(CAST(sum(segmentDurationMs) AS VARCHAR), '-'), "
+                + "coalesce(CAST(sum(segmentDurationMs) FILTER (WHERE segmentType = 'interact') AS VARCHAR), '-'), "
+                + "coalesce(CAST(sum(segmentDurationMs) FILTER (WHERE segmentType = 'hold') AS VARCHAR), '-'), "
+                + "coalesce(CAST(sum(segmentDurationMs) FILTER (WHERE segmentType = 'wrapup') AS VARCHAR), '-'), count(*)) "
+                + "FROM read_parquet('" + segments + "', hive_partitioning = false) WHERE purpose = 'agent' "
+                + "AND segmentType IN ('interact', 'hold', 'wrapup') AND userId IS NOT NULL GROUP BY userId ORDER BY userId";
         List<String> rows = new ArrayList<>();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
              java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
