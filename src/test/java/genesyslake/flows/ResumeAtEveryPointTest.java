@@ -226,8 +226,9 @@ class ResumeAtEveryPointTest {
         LocalS3 s3 = point == KillPoint.DURING_UPLOAD ? null : new LocalS3(s3Root, s3Port, "local-access-key",
                 "local-secret-key").start();
         try {
-            // 40 users a day at 10 a page: four pages a day, so there is a mid-page point.
-            Process first = daemon(data, genesys, s3Port, "user-details", 10);
+            // 40 users a day at 5 a page: eight pages a day, so the mid-page point (pages 3 to 7 of the first day) lasts
+            // about half a second at 10 requests/s, long enough to be seen on a loaded CI machine.
+            Process first = daemon(data, genesys, s3Port, "user-details", 5);
             Path state = data.resolve("state/user-details.json");
             String[] firstDay = {null};
             long deadline = System.currentTimeMillis() + 90_000;
@@ -246,7 +247,7 @@ class ResumeAtEveryPointTest {
             if (s3 == null) {
                 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
             }
-            Process second = daemon(data, genesys, s3Port, "user-details", 10);
+            Process second = daemon(data, genesys, s3Port, "user-details", 5);
             assertTrue(second.waitFor(120, TimeUnit.SECONDS), point + ": the restarted daemon finished");
             assertEquals(0, second.exitValue(), point + ": the restarted daemon succeeded");
 
