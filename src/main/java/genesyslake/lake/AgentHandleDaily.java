@@ -48,7 +48,18 @@ public final class AgentHandleDaily {
 
     /** The summary's rows from a day's spooled conversation_segments object, ordered so a spool always gives the same file. */
     static String select(Path segments) {
-        String source = ParquetConverter.readSpool(segments, CuratedTable.CONVERSATION_SEGMENTS);
+        return selectFrom(ParquetConverter.readSpool(segments, CuratedTable.CONVERSATION_SEGMENTS));
+    }
+
+    /**
+     * The same rows from the day's converted segments Parquet file: five columns read from a columnar file instead of
+     * every byte of the spooled JSON (on a 1 M-conversation day, 290 MB instead of 3.7 GB parsed).
+     */
+    static String selectFromParquet(Path segmentsParquet) {
+        return selectFrom("read_parquet('" + segmentsParquet.toAbsolutePath().toString().replace("'", "''") + "')");
+    }
+
+    private static String selectFrom(String source) {
         // sum() of BIGINT is HUGEINT in DuckDB: cast back, as Athena's bigint.
         return "SELECT \"userId\", count(DISTINCT \"conversationId\") AS conversations, "
                 + "CAST(sum(\"segmentDurationMs\") AS BIGINT) AS \"handleMs\", "

@@ -139,7 +139,10 @@ public final class CuratedConversions {
             Optional<String> handle = AgentHandleDaily.keyFor(o.key());
             if (handle.isPresent()) {
                 String key = format == FlatFormat.PARQUET ? CuratedTable.parquetKey(handle.get()) : handle.get();
-                out.add(summary(run, key, AgentHandleDaily.select(o.file()), o));
+                // In Parquet mode the day's segments are converted by now: the summary reads their columns.
+                Path parquet = parquetFile(run, o.key());
+                out.add(summary(run, key, format == FlatFormat.PARQUET && Files.exists(parquet)
+                        ? AgentHandleDaily.selectFromParquet(parquet) : AgentHandleDaily.select(o.file()), o));
             }
         }
         return out;
