@@ -32,18 +32,7 @@ public final class AgentHandleDaily {
      * replaced, so the day's summary shares the segments object's stem and a rerun replaces it.
      */
     public static Optional<String> keyFor(String spooledKey) {
-        Optional<CuratedTable> table = CuratedTable.forKey(spooledKey);
-        if (table.isEmpty() || table.get() != CuratedTable.CONVERSATION_SEGMENTS) {
-            return Optional.empty();
-        }
-        String[] segments = spooledKey.split("/", -1);
-        for (int i = 0; i + 2 < segments.length; i++) {
-            if (segments[i].equals(table.get().name()) && segments[i + 1].startsWith(table.get().partitionKey() + "=")) {
-                segments[i] = TABLE;
-                return Optional.of(String.join("/", segments));
-            }
-        }
-        return Optional.empty();
+        return CuratedTable.CONVERSATION_SEGMENTS.summaryKey(spooledKey, TABLE);
     }
 
     /** The summary's rows from a day's spooled conversation_segments object, ordered so a spool always gives the same file. */

@@ -25,18 +25,8 @@ public final class AgentStatusDaily {
      * folder replaced, so the day's presence and routing objects share one summary and a rerun replaces it.
      */
     public static Optional<String> keyFor(String spooledKey) {
-        Optional<CuratedTable> table = CuratedTable.forKey(spooledKey);
-        if (table.isEmpty() || !(table.get() == CuratedTable.USER_PRESENCE || table.get() == CuratedTable.USER_ROUTING_STATUS)) {
-            return Optional.empty();
-        }
-        String[] segments = spooledKey.split("/", -1);
-        for (int i = 0; i + 2 < segments.length; i++) {
-            if (segments[i].equals(table.get().name()) && segments[i + 1].startsWith(table.get().partitionKey() + "=")) {
-                segments[i] = TABLE;
-                return Optional.of(String.join("/", segments));
-            }
-        }
-        return Optional.empty();
+        return CuratedTable.USER_PRESENCE.summaryKey(spooledKey, TABLE)
+                .or(() -> CuratedTable.USER_ROUTING_STATUS.summaryKey(spooledKey, TABLE));
     }
 
     /** Whether a spooled key is the presence (rather than the routing-status) source of a summary. */

@@ -56,6 +56,25 @@ public record CuratedTable(String name, String partitionKey, List<Column> column
         return Optional.empty();
     }
 
+    /**
+     * The key of a summary written from this table's object: the same key with this table's folder replaced by the
+     * summary's, so the summary shares the object's stem (and a rerun replaces it). Empty when the key is not this
+     * table's.
+     */
+    Optional<String> summaryKey(String spooledKey, String summaryTable) {
+        if (forKey(spooledKey).filter(t -> t == this).isEmpty()) {
+            return Optional.empty();
+        }
+        String[] segments = spooledKey.split("/", -1);
+        for (int i = 0; i + 2 < segments.length; i++) {
+            if (segments[i].equals(name) && segments[i + 1].startsWith(partitionKey + "=")) {
+                segments[i] = summaryTable;
+                return Optional.of(String.join("/", segments));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The Parquet object's key: the NDJSON key with {@code .parquet} instead of {@code .json.gz}. */
     public static String parquetKey(String ndjsonKey) {
         if (!ndjsonKey.endsWith(NDJSON)) {
