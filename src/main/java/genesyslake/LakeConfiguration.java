@@ -123,6 +123,7 @@ public class LakeConfiguration implements CamelConfiguration {
         tableFlows.put(tables.usageAggregates().name(), "usage-aggregates");
         tableFlows.put(tables.agentStatusDaily().name(), "user-details");
         tableFlows.put(tables.agentHandleDaily().name(), "conversation-details");
+        tableFlows.put(tables.queueDaily().name(), "conversation-details");
         tables.details().forEach(t -> tableFlows.put(t.name(), t.name().startsWith("user") ? "user-details" : "conversation-details"));
         String database = s.string("glue.database");
         reports.setCatalog(tableFlows, table -> {

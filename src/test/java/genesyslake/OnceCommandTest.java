@@ -51,7 +51,7 @@ class OnceCommandTest {
             assertEquals(0, GenesysLake.run(new String[] {"--once", "usage-export", "catalog-refresh", "athena-report"}));
             assertEquals(java.util.List.of(), logs.matching(l -> l.startsWith("ERROR")), "no ERROR on a fresh start");
             assertTrue(logs.matching(l -> l.contains("Report inbound-voice-conversations-per-queue-per-day skipped: table "
-                    + "conversation_segments is not in the catalog yet") && l.contains("conversation-details flow")).size() == 1,
+                    + "queue_daily is not in the catalog yet") && l.contains("conversation-details flow")).size() == 1,
                     "a report whose tables are not there yet is skipped, naming the flow that fills them");
         }
     }

@@ -194,6 +194,17 @@ public final class LakeTables {
     }
 
     /**
+     * One row per queue, media type and direction per exported day over the segments naming a queue: distinct
+     * {@code conversations} and {@code segments}. Per-queue conversation counts read this instead of
+     * conversation_segments, whose random conversation ids are most of what such a report reads there.
+     */
+    public LakeTable queueDaily() {
+        return new LakeTable("queue_daily", "queue_daily/", "date", List.of(
+                col("queueId", "string"), col("mediaType", "string"), col("direction", "string"),
+                col("conversations", "bigint"), col("segments", "bigint")), curated());
+    }
+
+    /**
      * Rows of the usage aggregates jobs API (usage.api=aggregates), partitioned like the usage table. Their shape is the
      * new API's own (oauthClient as an object, requestCount), so they are a table of their own.
      */
@@ -208,17 +219,17 @@ public final class LakeTables {
 
     /**
      * The tables in folders of their own (each its own crawler target): the details tables, agent_status_daily,
-     * agent_handle_daily, usage_requests and usage_aggregates.
+     * agent_handle_daily, queue_daily, usage_requests and usage_aggregates.
      */
     public List<LakeTable> folders() {
-        return Stream.concat(details().stream(), Stream.of(agentStatusDaily(), agentHandleDaily(), usageRequests(),
-                usageAggregates())).toList();
+        return Stream.concat(details().stream(), Stream.of(agentStatusDaily(), agentHandleDaily(), queueDaily(),
+                usageRequests(), usageAggregates())).toList();
     }
 
     /** The flattened tables, stored in the flat format (lake.flat-format); every other table is raw gzip NDJSON. */
     public List<LakeTable> curatedTables() {
         return List.of(conversationSegments(), userPresence(), userRoutingStatus(), agentStatusDaily(), agentHandleDaily(),
-                usageRequests());
+                queueDaily(), usageRequests());
     }
 
     /** The details tables, each its own folder and its own crawler target. */

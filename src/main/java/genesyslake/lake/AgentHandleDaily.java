@@ -1,8 +1,6 @@
 package genesyslake.lake;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The {@code agent_handle_daily} summary: per exported day, one row per agent (userId) over the agent's handle
@@ -24,28 +22,10 @@ public final class AgentHandleDaily {
     public static final List<String> COLUMNS = List.of("userId", "conversations", "handleMs", "talkMs", "holdMs",
             "wrapupMs", "segments");
 
+    /** Computed per day beside the segments object (see {@link SegmentsSummary}). */
+    public static final SegmentsSummary SUMMARY = new SegmentsSummary(TABLE, COLUMNS, AgentHandleDaily::selectFrom);
+
     private AgentHandleDaily() {
-    }
-
-    /**
-     * The summary's (NDJSON-named) key for a spooled conversation_segments key: the same key with the table folder
-     * replaced, so the day's summary shares the segments object's stem and a rerun replaces it.
-     */
-    public static Optional<String> keyFor(String spooledKey) {
-        return CuratedTable.CONVERSATION_SEGMENTS.summaryKey(spooledKey, TABLE);
-    }
-
-    /** The summary's rows from a day's spooled conversation_segments object, ordered so a spool always gives the same file. */
-    static String select(Path segments) {
-        return selectFrom(ParquetConverter.readSpool(segments, CuratedTable.CONVERSATION_SEGMENTS));
-    }
-
-    /**
-     * The same rows from the day's converted segments Parquet file: five columns read from a columnar file instead of
-     * every byte of the spooled JSON (on a 1 M-conversation day, 290 MB instead of 3.7 GB parsed).
-     */
-    static String selectFromParquet(Path segmentsParquet) {
-        return selectFrom("read_parquet('" + segmentsParquet.toAbsolutePath().toString().replace("'", "''") + "')");
     }
 
     private static String selectFrom(String source) {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * Turns a run's spooled curated objects into what is published: in {@link FlatFormat#PARQUET} each one becomes a
  * Parquet file under the same key ending {@code .parquet}; in {@link FlatFormat#NDJSON} they stay as spooled. In both,
  * a day's presence and routing-status objects also give that day's {@link AgentStatusDaily} summary, and its
- * conversation_segments object that day's {@link AgentHandleDaily} summary.
+ * conversation_segments object that day's {@link AgentHandleDaily} and {@link QueueDaily} summaries.
  *
  * <p>The gzip NDJSON spool stays as it is (checkpoints, resume after a kill), and conversion reads it: a day's objects
  * are converted on a background thread as soon as the day is paged, while the next day pages; whatever is left is
@@ -37,6 +37,9 @@ public final class CuratedConversions {
     /** A conversion started early, and how many rows the key had then (more since: it is converted again). */
     record Early(long records, Future<Path> parquet) {
     }
+
+    /** The summaries computed from each day's conversation_segments object, in the order they are published. */
+    static final List<SegmentsSummary> SEGMENTS_SUMMARIES = List.of(AgentHandleDaily.SUMMARY, QueueDaily.SUMMARY);
 
     private final FlatFormat format;
     private final ParquetConverter converter;
@@ -107,18 +110,18 @@ public final class CuratedConversions {
     /**
      * The objects to publish for the spool's finished objects: curated ones as Parquet (waiting for early conversions,
      * converting the rest), the others unchanged, in the same order; then the days' {@link AgentStatusDaily} and
-     * {@link AgentHandleDaily} summaries.
+     * {@link #SEGMENTS_SUMMARIES}.
      */
     public List<LakeObject> publishable(ExportRun run, List<LakeObject> spooled) throws IOException {
-        List<LakeObject> out = new ArrayList<>(spooled.size() + 2);
+        List<LakeObject> out = new ArrayList<>(spooled.size() + 3);
         out.addAll(format == FlatFormat.PARQUET ? asParquet(run, spooled) : spooled);
         out.addAll(summaries(run, spooled));
         return out;
     }
 
     /**
-     * One status summary per day that has presence or routing-status rows and one handle summary per day that has
-     * segment rows, read from the spool (so a run resumed after a kill computes them again from the same rows), written
+     * One status summary per day that has presence or routing-status rows and each of the segments summaries per day
+     * that has segment rows, read from the spool (so a run resumed after a kill computes them again from the same rows), written
      * beside the Parquet files under keys of their own.
      */
     private List<LakeObject> summaries(ExportRun run, List<LakeObject> spooled) throws IOException {
@@ -136,13 +139,15 @@ public final class CuratedConversions {
                     routing == null ? null : routing.file()), presence != null ? presence : routing));
         }
         for (LakeObject o : spooled) {
-            Optional<String> handle = AgentHandleDaily.keyFor(o.key());
-            if (handle.isPresent()) {
-                String key = format == FlatFormat.PARQUET ? CuratedTable.parquetKey(handle.get()) : handle.get();
-                // In Parquet mode the day's segments are converted by now: the summary reads their columns.
-                Path parquet = parquetFile(run, o.key());
-                out.add(summary(run, key, format == FlatFormat.PARQUET && Files.exists(parquet)
-                        ? AgentHandleDaily.selectFromParquet(parquet) : AgentHandleDaily.select(o.file()), o));
+            for (SegmentsSummary s : SEGMENTS_SUMMARIES) {
+                Optional<String> summaryKey = s.keyFor(o.key());
+                if (summaryKey.isPresent()) {
+                    String key = format == FlatFormat.PARQUET ? CuratedTable.parquetKey(summaryKey.get()) : summaryKey.get();
+                    // In Parquet mode the day's segments are converted by now: the summary reads their columns.
+                    Path parquet = parquetFile(run, o.key());
+                    out.add(summary(run, key, format == FlatFormat.PARQUET && Files.exists(parquet)
+                            ? s.selectFromParquet(parquet) : s.select(o.file()), o));
+                }
             }
         }
         return out;

@@ -24,7 +24,7 @@ class ScanBytesTest {
 
     @Test
     void aReportReadsTheColumnsItNamesInThePartitionsItFilters() throws Exception {
-        String sql = Files.readString(Path.of("queries/sql/inbound-voice-conversations-per-queue-per-day.sql"));
+        String sql = Files.readString(Path.of("queries/examples/inbound-voice-conversations-per-queue-per-day.row-level.sql"));
         List<ScanBytes.TableRead> reads = ScanBytes.reads(sql, tables.all());
         assertEquals(1, reads.size());
         assertEquals("conversation_segments", reads.get(0).table().name());

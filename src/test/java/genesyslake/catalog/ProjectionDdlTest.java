@@ -89,7 +89,7 @@ class ProjectionDdlTest {
         LakeTables tables = new LakeTables("my-bucket", FlatFormat.PARQUET);
         List<String> curated = tables.curatedTables().stream().map(LakeTables.LakeTable::name).toList();
         assertEquals(List.of("conversation_segments", "user_presence", "user_routing_status", "agent_status_daily",
-                "agent_handle_daily", "usage_requests"), curated);
+                "agent_handle_daily", "queue_daily", "usage_requests"), curated);
         for (LakeTables.LakeTable t : tables.all()) {
             String stmt = statementFor(ddl, t.name());
             if (curated.contains(t.name())) {

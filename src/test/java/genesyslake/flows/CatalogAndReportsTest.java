@@ -127,7 +127,7 @@ class CatalogAndReportsTest {
     void theCuratedTablesAreWrittenAsParquetAndCataloguedAsParquet() {
         var glue = daemon.bean("glueClient", software.amazon.awssdk.services.glue.GlueClient.class);
         for (String table : List.of("conversation_segments", "user_presence", "user_routing_status", "agent_status_daily",
-                "agent_handle_daily", "usage_requests")) {
+                "agent_handle_daily", "queue_daily", "usage_requests")) {
             List<String> keys = daemon.lake().keys(table + "/");
             assertFalse(keys.isEmpty(), table);
             assertTrue(keys.stream().allMatch(k -> k.endsWith(".parquet")), keys.toString());

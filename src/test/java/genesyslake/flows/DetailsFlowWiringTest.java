@@ -111,11 +111,12 @@ class DetailsFlowWiringTest {
         assertEquals(1, submit.getReceivedCounter(), "one job for the day");
         assertEquals(3, status.getReceivedCounter(), "polled until FULFILLED");
         assertEquals(List.of("null", "c-1"), cursorsAsked, "the first page, then the page its cursor names");
-        assertEquals(4, uploaded.size(), "raw, flattened, the day's handle summary, then the manifest: " + uploaded);
+        assertEquals(5, uploaded.size(), "raw, flattened, the day's handle and queue summaries, then the manifest: " + uploaded);
         assertTrue(uploaded.get(0).startsWith("conversation_segments/date=" + DAY + "/") || uploaded.get(0).startsWith("conversations/date=" + DAY + "/"), uploaded.toString());
         assertTrue(uploaded.subList(0, 2).stream().anyMatch(k -> k.equals("conversations/date=" + DAY + "/conversation-details_" + DAY + ".json.gz")), uploaded.toString());
         assertEquals("agent_handle_daily/date=" + DAY + "/conversation-details_" + DAY + ".parquet", uploaded.get(2));
-        assertTrue(uploaded.get(3).startsWith("_manifests/conversation-details/"), uploaded.toString());
+        assertEquals("queue_daily/date=" + DAY + "/conversation-details_" + DAY + ".parquet", uploaded.get(3));
+        assertTrue(uploaded.get(4).startsWith("_manifests/conversation-details/"), uploaded.toString());
         assertEquals(3L, done.getProperty(genesyslake.lake.ExportRun.PROPERTY, genesyslake.lake.ExportRun.class).records().get());
     }
 }

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * this JVM, the daemon (AWS mode, pointed at them) in its own process, killed with SIGKILL at each point of a
  * run of several days. After a restart every record of every day is in the lake exactly once, the run's manifest is
  * complete, and no job was submitted twice; a run so killed still publishes one daily summary per day
- * (agent_handle_daily for conversation-details, agent_status_daily for user-details).
+ * (agent_handle_daily and queue_daily for conversation-details, agent_status_daily for user-details).
  */
 class ResumeAtEveryPointTest {
 
@@ -205,6 +205,23 @@ class ResumeAtEveryPointTest {
                 assertTrue(listed != null, point + ": " + key + " in the manifest");
                 assertEquals(actual.size(), listed.path("records").asLong(), point + ": " + key + " rows in the manifest");
             }
+            // ... and its queue_daily: one object, the per-queue counts of the segment rows that landed.
+            for (Path partition : partitions) {
+                String day = partition.getFileName().toString().substring("date=".length());
+                Path dir = bucket.resolve("queue_daily/date=" + day);
+                Path summary = dir.resolve("conversation-details_" + day + ".parquet");
+                try (Stream<Path> files = Files.list(dir)) {
+                    assertEquals(List.of(summary), files.toList(), point + ": exactly one queue summary on " + day);
+                }
+                List<String> expected = duck("SELECT concat_ws('|', queueId, mediaType, direction, "
+                        + "count(DISTINCT conversationId), count(*)) FROM read_parquet('" + bucket.resolve(
+                        "conversation_segments/date=" + day + "/conversation-details_" + day + ".parquet")
+                        + "', hive_partitioning = false) WHERE queueId IS NOT NULL GROUP BY ALL ORDER BY ALL");
+                assertTrue(!expected.isEmpty(), day + " has queued segments");
+                assertEquals(expected, genesyslake.testsupport.Parquet.rows(summary,
+                        "concat_ws('|', queueId, mediaType, direction, conversations, segments)"),
+                        point + ": the queue summary of " + day + " is that of the rows that landed");
+            }
         } finally {
             genesys.close();
             if (s3 != null) {
@@ -306,14 +323,7 @@ class ResumeAtEveryPointTest {
                 + "FROM read_parquet('" + presence + "', hive_partitioning = false) GROUP BY ALL UNION ALL "
                 + "SELECT userId, 'routing', routingStatus, sum(durationMs), count(*) "
                 + "FROM read_parquet('" + routing + "', hive_partitioning = false) GROUP BY ALL) ORDER BY userId, kind, status";
-        List<String> rows = new ArrayList<>();
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
-             java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-        }
-        return rows;
+        return duck(sql);
     }
 
     /** The handle summary computed here from a day's published conversation_segments Parquet object. */
@@ -324,14 +334,7 @@ class ResumeAtEveryPointTest {
                 + "coalesce(CAST(sum(segmentDurationMs) FILTER (WHERE segmentType = 'wrapup') AS VARCHAR), '-'), count(*)) "
                 + "FROM read_parquet('" + segments + "', hive_partitioning = false) WHERE purpose = 'agent' "
                 + "AND segmentType IN ('interact', 'hold', 'wrapup') AND userId IS NOT NULL GROUP BY userId ORDER BY userId";
-        List<String> rows = new ArrayList<>();
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
-             java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                rows.add(rs.getString(1));
-            }
-        }
-        return rows;
+        return duck(sql);
     }
 
     private static List<String> gunzipAll(Path dir) throws IOException {
@@ -344,5 +347,17 @@ class ResumeAtEveryPointTest {
             }
         }
         return lines;
+    }
+
+    /** The first column of each row DuckDB answers. */
+    private static List<String> duck(String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
     }
 }

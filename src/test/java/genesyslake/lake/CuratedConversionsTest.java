@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Ensures a run publishes curated objects as Parquet (early or at the end, never stale), everything else as spooled,
- * and one agent_status_daily and one agent_handle_daily summary per day in either flat format.
+ * and one agent_status_daily, one agent_handle_daily and one queue_daily summary per day in either flat format.
  */
 class CuratedConversionsTest {
 
@@ -56,9 +56,11 @@ class CuratedConversionsTest {
         List<LakeObject> spooled = run.spool().finish();
         List<LakeObject> published = conversions.publishable(run, spooled);
         assertEquals(List.of("agent_handle_daily/date=2026-11-03/c_2026-11-03.parquet",
-                        "conversation_segments/date=2026-11-03/c_2026-11-03.parquet", RAW),
+                        "conversation_segments/date=2026-11-03/c_2026-11-03.parquet", RAW,
+                        "queue_daily/date=2026-11-03/c_2026-11-03.parquet"),
                 published.stream().map(LakeObject::key).sorted().toList());
-        LakeObject parquet = published.stream().filter(o -> o.key().endsWith(".parquet")).findFirst().orElseThrow();
+        LakeObject parquet = published.stream().filter(o -> o.key().startsWith("conversation_segments/")).findFirst()
+                .orElseThrow();
         assertEquals(4, parquet.records());
         assertEquals(4, Parquet.rows(parquet.file(), "1").size(), "the late row is in");
         assertEquals(Files.size(parquet.file()), parquet.bytes());
@@ -89,8 +91,9 @@ class CuratedConversionsTest {
         List<LakeObject> spooled = run.spool().finish();
         List<LakeObject> published = conversions.publishable(run, spooled);
         assertEquals(spooled, published.subList(0, spooled.size()));
-        assertEquals(List.of("agent_handle_daily/date=2026-11-03/c_2026-11-03.json.gz"), published.subList(spooled.size(),
-                published.size()).stream().map(LakeObject::key).toList(), "only the day's summary is added");
+        assertEquals(List.of("agent_handle_daily/date=2026-11-03/c_2026-11-03.json.gz",
+                "queue_daily/date=2026-11-03/c_2026-11-03.json.gz"), published.subList(spooled.size(),
+                published.size()).stream().map(LakeObject::key).toList(), "only the day's summaries are added");
         assertTrue(run.earlyConversions().isEmpty());
     }
 
@@ -194,5 +197,54 @@ class CuratedConversionsTest {
                         + "\"wrapupMs\":40,\"segments\":5}",
                 "{\"userId\":\"u2\",\"conversations\":1,\"handleMs\":null,\"talkMs\":null,\"holdMs\":null,"
                         + "\"wrapupMs\":null,\"segments\":1}"), text.lines().toList());
+    }
+
+    private static byte[] queued(String conversation, String queue, String mediaType, String direction) {
+        return ("{\"conversationId\":\"" + conversation + "\",\"queueId\":" + (queue == null ? "null" : "\"" + queue + "\"")
+                + ",\"mediaType\":\"" + mediaType + "\",\"direction\":\"" + direction + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private List<LakeObject> queueSummariesOf(CuratedConversions conversions) throws IOException {
+        ExportRun run = run(conversions);
+        run.spool().append(DAY_SEGMENTS, queued("c1", "q1", "voice", "inbound")); // the acd segment ...
+        run.spool().append(DAY_SEGMENTS, queued("c1", "q1", "voice", "inbound")); // ... and the agent's two
+        run.spool().append(DAY_SEGMENTS, queued("c1", "q1", "voice", "inbound"));
+        run.spool().append(DAY_SEGMENTS, queued("c2", "q1", "voice", "inbound"));
+        run.spool().append(DAY_SEGMENTS, queued("c2", "q2", "voice", "inbound")); // transferred: both queues count it
+        run.spool().append(DAY_SEGMENTS, queued("c3", "q1", "voice", "outbound"));
+        run.spool().append(DAY_SEGMENTS, queued("c4", null, "voice", "inbound")); // no queue: not a queue's
+        run.spool().append(DAY_SEGMENTS, queued("c5", "q1", "callback", "inbound"));
+        conversions.keysDone(run, List.of(DAY_SEGMENTS));
+        return conversions.publishable(run, run.spool().finish()).stream()
+                .filter(o -> o.key().contains("queue_daily/")).toList();
+    }
+
+    private static final List<String> QUEUE_ROWS = List.of("q1|callback|inbound|1|1", "q1|voice|inbound|2|4",
+            "q1|voice|outbound|1|1", "q2|voice|inbound|1|1");
+
+    @Test
+    void aDaysSegmentsGiveOneQueueSummaryOfDistinctConversationsPerQueueMediaAndDirection() throws IOException {
+        List<LakeObject> parquet = queueSummariesOf(new CuratedConversions(FlatFormat.PARQUET,
+                new ParquetConverter(dir.resolve("duckdb"), "128MB", 1)));
+        assertEquals(1, parquet.size());
+        LakeObject summary = parquet.get(0);
+        assertEquals("p/queue_daily/date=2026-11-03/conversation-details_2026-11-03.parquet", summary.key());
+        assertEquals(4, summary.records());
+        assertEquals(QUEUE_ROWS, Parquet.rows(summary.file(),
+                "concat_ws('|', queueId, mediaType, direction, conversations, segments)"));
+        assertEquals(List.of("BIGINT|BIGINT"), Parquet.rows(summary.file(),
+                "concat_ws('|', typeof(conversations), typeof(segments))").subList(0, 1));
+    }
+
+    @Test
+    void ndjsonWritesTheSameQueueSummaryAsGzipNdjson() throws IOException {
+        List<LakeObject> ndjson = queueSummariesOf(CuratedConversions.ndjson());
+        assertEquals(List.of("p/queue_daily/date=2026-11-03/conversation-details_2026-11-03.json.gz"),
+                ndjson.stream().map(LakeObject::key).toList());
+        String text = new String(new java.util.zip.GZIPInputStream(Files.newInputStream(ndjson.get(0).file())).readAllBytes(),
+                StandardCharsets.UTF_8);
+        assertEquals("{\"queueId\":\"q1\",\"mediaType\":\"voice\",\"direction\":\"inbound\",\"conversations\":2,"
+                + "\"segments\":4}", text.lines().toList().get(1));
+        assertEquals(QUEUE_ROWS.size(), text.lines().count());
     }
 }

@@ -118,7 +118,7 @@ class FaultsTest {
         assertTrue(outcome.getSummary().contains("kept in dead-letter"), outcome.getSummary());
         assertTrue(daemon.watermarks().watermark(FLOW).isEmpty(), "an incomplete run does not advance the watermark");
         assertEquals(1, logs.matching(l -> l.startsWith("WARN") && l.contains(outcome.getRunId()) && l.contains("is incomplete")
-                && l.contains("4 objects kept in dead-letter")).size(), "the run ends with its summary line, even when its manifest could not land");
+                && l.contains("5 objects kept in dead-letter")).size(), "the run ends with its summary line, even when its manifest could not land");
         try (Stream<Path> work = Files.walk(daemon.dataDir().resolve("work"))) {
             assertEquals(List.of(), work.filter(Files::isRegularFile).toList(), "the run's work folder was cleaned up");
         }

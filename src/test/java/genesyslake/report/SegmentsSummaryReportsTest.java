@@ -25,20 +25,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Ensures the shipped average-handle-time report, which reads the agent_handle_daily summary, answers exactly what the
- * row-level SQL over conversation_segments answers (summed over several days), in both flat formats, and that each
- * exported day has one summary object listed in the run's manifest with its row count.
+ * Ensures the shipped reports that read a summary of conversation_segments (average handle time from
+ * agent_handle_daily, inbound voice per queue from queue_daily) answer exactly what their row-level SQL over
+ * conversation_segments answers (over several days), in both flat formats, and that each exported day has one object
+ * of each summary, listed in the run's manifest with its row count.
  */
-class AgentHandleDailyReportTest {
+class SegmentsSummaryReportsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final LocalDate FIRST = LocalDate.now(ZoneOffset.UTC).minusDays(4);
     private static final int DAYS = 3;
-    private static final String REPORT = "average-handle-time-per-agent";
+    /** Each summary table and the shipped report that reads it. */
+    private static final Map<String, String> REPORTS = Map.of(
+            "agent_handle_daily", "average-handle-time-per-agent",
+            "queue_daily", "inbound-voice-conversations-per-queue-per-day");
 
     @ParameterizedTest(name = "lake.flat-format={0}")
     @ValueSource(strings = {"parquet", "ndjson"})
-    void theSummaryReportEqualsTheRowLevelReport(String flatFormat) throws Exception {
+    void eachSummaryReportEqualsItsRowLevelReport(String flatFormat) throws Exception {
         LocalDaemon daemon = LocalDaemon.start(Map.of("lake.flat-format", flatFormat));
         try {
             FlowOutcome export = daemon.run("conversation-details", Map.of("lakeInterval", FIRST + "/" + FIRST.plusDays(DAYS)));
@@ -47,35 +51,38 @@ class AgentHandleDailyReportTest {
             assertTrue(catalog.success(), catalog.toString());
 
             String suffix = flatFormat.equals("parquet") ? ".parquet" : ".json.gz";
-            List<String> summaries = daemon.lake().keys("agent_handle_daily/");
-            List<String> expected = new ArrayList<>();
-            for (int d = 0; d < DAYS; d++) {
-                LocalDate day = FIRST.plusDays(d);
-                expected.add("agent_handle_daily/date=" + day + "/conversation-details_" + day + suffix);
-            }
-            assertEquals(expected, summaries, "one summary object per day");
-
             List<String> manifests = daemon.lake().keys("_manifests/conversation-details/");
             assertEquals(1, manifests.size(), manifests.toString());
             JsonNode manifest = JSON.readTree(String.join("\n", daemon.lake().lines(manifests.get(0), false)));
-            for (String key : summaries) {
-                long rows = flatFormat.equals("parquet") ? daemon.lake().parquetRows(key, "1").size()
-                        : daemon.lake().lines(key, true).size();
-                JsonNode listed = null;
-                for (JsonNode o : manifest.path("objects")) {
-                    if (o.path("key").asText().equals(key)) {
-                        listed = o;
-                    }
-                }
-                assertTrue(listed != null, key + " is in the manifest: " + manifest);
-                assertEquals(rows, listed.path("records").asLong(), key);
-            }
-
             AthenaClient athena = daemon.bean("athenaClient", AthenaClient.class);
-            List<String> summary = csv(athena, sql(Path.of("queries/sql/" + REPORT + ".sql")));
-            List<String> rowLevel = csv(athena, sql(Path.of("queries/examples/" + REPORT + ".row-level.sql")));
-            assertTrue(rowLevel.size() > 2, "agents handled conversations: " + rowLevel);
-            assertEquals(rowLevel, summary);
+            for (Map.Entry<String, String> e : REPORTS.entrySet()) {
+                String table = e.getKey();
+                List<String> summaries = daemon.lake().keys(table + "/");
+                List<String> expected = new ArrayList<>();
+                for (int d = 0; d < DAYS; d++) {
+                    LocalDate day = FIRST.plusDays(d);
+                    expected.add(table + "/date=" + day + "/conversation-details_" + day + suffix);
+                }
+                assertEquals(expected, summaries, "one " + table + " object per day");
+                for (String key : summaries) {
+                    long rows = flatFormat.equals("parquet") ? daemon.lake().parquetRows(key, "1").size()
+                            : daemon.lake().lines(key, true).size();
+                    JsonNode listed = null;
+                    for (JsonNode o : manifest.path("objects")) {
+                        if (o.path("key").asText().equals(key)) {
+                            listed = o;
+                        }
+                    }
+                    assertTrue(listed != null, key + " is in the manifest: " + manifest);
+                    assertEquals(rows, listed.path("records").asLong(), key);
+                }
+
+                String report = e.getValue();
+                List<String> summary = csv(athena, sql(Path.of("queries/sql/" + report + ".sql")));
+                List<String> rowLevel = csv(athena, sql(Path.of("queries/examples/" + report + ".row-level.sql")));
+                assertTrue(rowLevel.size() > DAYS, report + " has rows: " + rowLevel);
+                assertEquals(rowLevel, summary, report);
+            }
         } finally {
             daemon.closeAndDelete();
         }
