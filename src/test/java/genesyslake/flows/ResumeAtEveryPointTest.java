@@ -216,7 +216,8 @@ class ResumeAtEveryPointTest {
                 List<String> expected = duck("SELECT concat_ws('|', queueId, mediaType, direction, "
                         + "count(DISTINCT conversationId), count(*)) FROM read_parquet('" + bucket.resolve(
                         "conversation_segments/date=" + day + "/conversation-details_" + day + ".parquet")
-                        + "', hive_partitioning = false) WHERE queueId IS NOT NULL GROUP BY ALL ORDER BY ALL");
+                        + "', hive_partitioning = false) WHERE queueId IS NOT NULL GROUP BY queueId, mediaType, direction "
+                        + "ORDER BY queueId, mediaType, direction");
                 assertTrue(!expected.isEmpty(), day + " has queued segments");
                 assertEquals(expected, genesyslake.testsupport.Parquet.rows(summary,
                         "concat_ws('|', queueId, mediaType, direction, conversations, segments)"),
