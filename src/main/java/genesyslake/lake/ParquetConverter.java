@@ -15,7 +15,11 @@ import java.sql.Statement;
  * Converts one spooled gzip NDJSON object of a curated table into a Parquet file with DuckDB: a typed projection of
  * {@code read_ndjson} copied to ZSTD Parquet. DuckDB streams it, so Java memory is untouched and DuckDB's own is held
  * to {@code memoryLimit} (spilling to {@code tempDir}). The spool stays the source of truth: a conversion cut short
- * (a kill) leaves only a {@code .tmp} file, and converting again from the spool gives the same file.
+ * (a kill) leaves only a {@code .tmp} file, and converting again from the spool gives the same rows.
+ *
+ * <p>A converted file's rows are not kept in the spool's order: DuckDB then writes row groups on all its threads
+ * instead of one, which on a 1 M-conversation day cut converting its 5.5 M segment rows from ~13 s to ~10 s. Rows in
+ * a table have no order in SQL; the summaries ({@link #write}) are written with their ORDER BY.
  */
 public final class ParquetConverter {
 
@@ -52,7 +56,7 @@ public final class ParquetConverter {
                 + literal(tmp) + " (FORMAT parquet, COMPRESSION zstd)";
         long rows;
         try {
-            rows = copy(sql);
+            rows = copy(sql, false);
         } catch (SQLException e) {
             Files.deleteIfExists(tmp);
             throw new IOException("Converting " + ndjsonGz + " (" + table.name() + ") to Parquet failed: "
@@ -80,7 +84,7 @@ public final class ParquetConverter {
                 : "(FORMAT json, COMPRESSION gzip)";
         long rows;
         try {
-            rows = copy("COPY (" + select + ") TO " + literal(tmp) + " " + options);
+            rows = copy("COPY (" + select + ") TO " + literal(tmp) + " " + options, true);
         } catch (SQLException e) {
             Files.deleteIfExists(tmp);
             throw new IOException("Writing " + target + " failed: " + e.getMessage().lines().findFirst().orElse(""), e);
@@ -95,8 +99,9 @@ public final class ParquetConverter {
                 + ", format = 'newline_delimited', compression = 'gzip')";
     }
 
-    private long copy(String sql) throws SQLException {
+    private long copy(String sql, boolean inOrder) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("SET preserve_insertion_order = " + inOrder);
             s.execute("SET memory_limit = '" + memoryLimit + "'");
             s.execute("SET threads = " + threads);
             s.execute("SET temp_directory = " + literal(tempDir));

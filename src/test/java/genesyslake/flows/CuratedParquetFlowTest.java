@@ -159,27 +159,45 @@ class CuratedParquetFlowTest {
         return List.of(presence, routing);
     }
 
-    /** Same count, same order, same value per column; an instant equals the ISO string's instant. */
+    /**
+     * Same count, same columns in the same order, and the same rows with the same value per column (an instant equals
+     * the ISO string's instant), in any row order: the converter does not keep the spool's order.
+     */
     private static void assertSameRows(List<String> ndjson, List<java.util.Map<String, Object>> parquet, String what)
             throws IOException {
         assertEquals(ndjson.size(), parquet.size(), what + ": row count");
-        for (int i = 0; i < ndjson.size(); i++) {
-            JsonNode e = JSON.readTree(ndjson.get(i));
+        // Columns Parquet holds as numbers: bigints, and timestamps as epoch microseconds.
+        java.util.Set<String> numeric = new java.util.HashSet<>();
+        parquet.forEach(r -> r.forEach((c, a) -> {
+            if (a instanceof Number) {
+                numeric.add(c);
+            }
+        }));
+        List<String> expected = new ArrayList<>();
+        for (String line : ndjson) {
+            JsonNode e = JSON.readTree(line);
             List<String> names = new ArrayList<>();
             e.fieldNames().forEachRemaining(names::add);
-            assertEquals(names, List.copyOf(parquet.get(i).keySet()), what + ": columns");
+            assertEquals(names, List.copyOf(parquet.get(0).keySet()), what + ": columns");
+            StringBuilder row = new StringBuilder();
             for (String c : names) {
                 JsonNode v = e.get(c);
-                Object a = parquet.get(i).get(c);
-                String where = what + " row " + i + " " + c;
-                if (v.isNull()) {
-                    assertNull(a, where);
-                } else if (a instanceof Number n) {
-                    assertEquals(v.isNumber() ? v.asLong() : micros(v.asText()), n.longValue(), where);
-                } else {
-                    assertEquals(v.asText(), a, where);
-                }
+                row.append(c).append('=').append(v.isNull() ? "null" : !numeric.contains(c) ? v.asText()
+                        : String.valueOf(v.isNumber() ? v.asLong() : micros(v.asText()))).append('\u0001');
             }
+            expected.add(row.toString());
+        }
+        List<String> actual = new ArrayList<>();
+        for (java.util.Map<String, Object> r : parquet) {
+            StringBuilder row = new StringBuilder();
+            r.forEach((c, a) -> row.append(c).append('=').append(a == null ? "null"
+                    : a instanceof Number n ? String.valueOf(n.longValue()) : a).append('\u0001'));
+            actual.add(row.toString());
+        }
+        java.util.Collections.sort(expected);
+        java.util.Collections.sort(actual);
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i), actual.get(i), what + ": row " + i + " in sorted order");
         }
     }
 
