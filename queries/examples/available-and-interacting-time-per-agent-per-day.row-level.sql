@@ -1,6 +1,6 @@
 -- Time each agent spent AVAILABLE (presence) and INTERACTING (routing status) per day, in seconds, from the interval
 -- tables: the same answer as queries/sql/available-and-interacting-time-per-agent-per-day.sql, which reads the daily
--- summary agent_status_daily and scans far fewer bytes (AgentStatusDailyReportTest compares them).
+-- summary agent_status_daily and scans far fewer bytes (DailySummaryReportsTest compares them).
 SELECT coalesce(p.day, r.day) AS day,
        coalesce(p.userid, r.userid) AS userid,
        coalesce(p.available_seconds, 0) AS available_seconds,

@@ -1,6 +1,6 @@
 -- Average handle time per agent: talk + hold + after-call work of the agent's segments, per conversation handled,
 -- from the segment rows: the same answer as queries/sql/average-handle-time-per-agent.sql, which reads the daily
--- summary agent_handle_daily and scans far fewer bytes (SegmentsSummaryReportsTest compares them).
+-- summary agent_handle_daily and scans far fewer bytes (DailySummaryReportsTest compares them).
 SELECT userid,
        count(DISTINCT conversationid) AS conversations,
        round(sum(segmentdurationms) / 1000.0 / count(DISTINCT conversationid), 1) AS avg_handle_seconds

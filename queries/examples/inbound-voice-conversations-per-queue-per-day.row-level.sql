@@ -1,6 +1,6 @@
 -- Inbound voice conversations that reached each queue, per day, from the segment rows: the same answer as
 -- queries/sql/inbound-voice-conversations-per-queue-per-day.sql, which reads the daily summary queue_daily and scans
--- far fewer bytes (SegmentsSummaryReportsTest compares them).
+-- far fewer bytes (DailySummaryReportsTest compares them).
 SELECT "date" AS day,
        queueid,
        count(DISTINCT conversationid) AS conversations

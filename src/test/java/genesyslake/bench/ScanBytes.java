@@ -107,11 +107,7 @@ final class ScanBytes {
 
     /** Bytes of every gzip NDJSON object the read touches: a row format is scanned whole. */
     static long ndjsonBytes(Path bucket, TableRead read) throws IOException {
-        long n = 0;
-        for (Path f : objects(bucket, read, ".json.gz")) {
-            n += Files.size(f);
-        }
-        return n;
+        return objectBytes(bucket, read, ".json.gz");
     }
 
     /** Compressed column-chunk bytes of the referenced columns in every Parquet object the read touches. */
@@ -135,8 +131,12 @@ final class ScanBytes {
 
     /** Bytes of every Parquet object (footers included) the read touches: what the files cost to store. */
     static long parquetFileBytes(Path bucket, TableRead read) throws IOException {
+        return objectBytes(bucket, read, ".parquet");
+    }
+
+    private static long objectBytes(Path bucket, TableRead read, String suffix) throws IOException {
         long n = 0;
-        for (Path f : objects(bucket, read, ".parquet")) {
+        for (Path f : objects(bucket, read, suffix)) {
             n += Files.size(f);
         }
         return n;

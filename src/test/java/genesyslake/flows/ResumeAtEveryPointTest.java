@@ -187,9 +187,7 @@ class ResumeAtEveryPointTest {
                 String day = partition.getFileName().toString().substring("date=".length());
                 Path dir = bucket.resolve("agent_handle_daily/date=" + day);
                 Path summary = dir.resolve("conversation-details_" + day + ".parquet");
-                try (Stream<Path> files = Files.list(dir)) {
-                    assertEquals(List.of(summary), files.toList(), point + ": exactly one handle summary on " + day);
-                }
+                assertOnlyObject(dir, summary, point + ": exactly one handle summary on " + day);
                 List<String> actual = genesyslake.testsupport.Parquet.rows(summary, "concat_ws('|', userId, conversations, "
                         + "coalesce(CAST(handleMs AS VARCHAR), '-'), coalesce(CAST(talkMs AS VARCHAR), '-'), "
                         + "coalesce(CAST(holdMs AS VARCHAR), '-'), coalesce(CAST(wrapupMs AS VARCHAR), '-'), segments)");
@@ -198,21 +196,14 @@ class ResumeAtEveryPointTest {
                 assertTrue(!expected.isEmpty(), day + " has handle segments");
                 assertEquals(expected, actual, point + ": the handle summary of " + day + " is that of the rows that landed");
                 String key = "agent_handle_daily/date=" + day + "/conversation-details_" + day + ".parquet";
-                JsonNode listed = null;
-                for (JsonNode o : manifest.path("objects")) {
-                    listed = o.path("key").asText().equals(key) ? o : listed;
-                }
-                assertTrue(listed != null, point + ": " + key + " in the manifest");
-                assertEquals(actual.size(), listed.path("records").asLong(), point + ": " + key + " rows in the manifest");
+                assertListed(manifest, key, actual.size(), point);
             }
             // ... and its queue_daily: one object, the per-queue counts of the segment rows that landed.
             for (Path partition : partitions) {
                 String day = partition.getFileName().toString().substring("date=".length());
                 Path dir = bucket.resolve("queue_daily/date=" + day);
                 Path summary = dir.resolve("conversation-details_" + day + ".parquet");
-                try (Stream<Path> files = Files.list(dir)) {
-                    assertEquals(List.of(summary), files.toList(), point + ": exactly one queue summary on " + day);
-                }
+                assertOnlyObject(dir, summary, point + ": exactly one queue summary on " + day);
                 List<String> expected = duck("SELECT concat_ws('|', queueId, mediaType, direction, "
                         + "count(DISTINCT conversationId), count(*)) FROM read_parquet('" + bucket.resolve(
                         "conversation_segments/date=" + day + "/conversation-details_" + day + ".parquet")
@@ -291,9 +282,7 @@ class ResumeAtEveryPointTest {
             for (Path dir : summaryDays) {
                 String day = dir.getFileName().toString().substring("date=".length());
                 Path summary = dir.resolve("user-details_" + day + ".parquet");
-                try (Stream<Path> files = Files.list(dir)) {
-                    assertEquals(List.of(summary), files.toList(), point + ": exactly one summary object on " + day);
-                }
+                assertOnlyObject(dir, summary, point + ": exactly one summary object on " + day);
                 Path presence = bucket.resolve("user_presence/date=" + day + "/user-details_" + day + ".parquet");
                 Path routing = bucket.resolve("user_routing_status/date=" + day + "/user-details_" + day + ".parquet");
                 List<String> expected = summaryOf(presence, routing);
@@ -302,12 +291,7 @@ class ResumeAtEveryPointTest {
                 assertTrue(!expected.isEmpty(), day + " has intervals");
                 assertEquals(expected, actual, point + ": the summary of " + day + " is that of the rows that landed");
                 String key = "agent_status_daily/date=" + day + "/user-details_" + day + ".parquet";
-                JsonNode listed = null;
-                for (JsonNode o : manifest.path("objects")) {
-                    listed = o.path("key").asText().equals(key) ? o : listed;
-                }
-                assertTrue(listed != null, point + ": " + key + " in the manifest");
-                assertEquals(actual.size(), listed.path("records").asLong(), point + ": " + key + " rows in the manifest");
+                assertListed(manifest, key, actual.size(), point);
             }
         } finally {
             genesys.close();
@@ -360,5 +344,22 @@ class ResumeAtEveryPointTest {
             }
         }
         return rows;
+    }
+
+    /** The folder holds that one object and nothing else. */
+    private static void assertOnlyObject(Path dir, Path object, String message) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(object), files.toList(), message);
+        }
+    }
+
+    /** The run's manifest lists the key with that many rows. */
+    private static void assertListed(JsonNode manifest, String key, long rows, Object point) {
+        JsonNode listed = null;
+        for (JsonNode o : manifest.path("objects")) {
+            listed = o.path("key").asText().equals(key) ? o : listed;
+        }
+        assertTrue(listed != null, point + ": " + key + " in the manifest");
+        assertEquals(rows, listed.path("records").asLong(), point + ": " + key + " rows in the manifest");
     }
 }

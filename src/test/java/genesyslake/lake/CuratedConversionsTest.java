@@ -35,6 +35,24 @@ class CuratedConversionsTest {
         return run;
     }
 
+    private CuratedConversions parquet() {
+        return new CuratedConversions(FlatFormat.PARQUET, new ParquetConverter(dir.resolve("duckdb"), "128MB", 1));
+    }
+
+    /** The day is paged and the run publishes: the published objects of one summary table. */
+    private static List<LakeObject> published(CuratedConversions conversions, ExportRun run, String table, String... keys)
+            throws IOException {
+        conversions.keysDone(run, List.of(keys));
+        return conversions.publishable(run, run.spool().finish()).stream()
+                .filter(o -> o.key().contains(table + "/")).toList();
+    }
+
+    private static String gunzip(Path file) throws IOException {
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     private static byte[] row(int i) {
         return ("{\"conversationId\":\"c" + i + "\",\"segmentStart\":\"2026-11-03T00:00:0" + (i % 10) + "Z\"}")
                 .getBytes(StandardCharsets.UTF_8);
@@ -42,8 +60,7 @@ class CuratedConversionsTest {
 
     @Test
     void curatedObjectsArePublishedAsParquetUnderTheSameKeyAndRawOnesAsSpooled() throws IOException {
-        CuratedConversions conversions = new CuratedConversions(FlatFormat.PARQUET,
-                new ParquetConverter(dir.resolve("duckdb"), "128MB", 1));
+        CuratedConversions conversions = parquet();
         assertEquals(0, conversions.spoolLevel(SEGMENTS), "only DuckDB reads it: stored, not compressed");
         assertEquals(PartitionSpool.DEFAULT_LEVEL, conversions.spoolLevel(RAW));
         ExportRun run = run(conversions);
@@ -70,8 +87,7 @@ class CuratedConversionsTest {
 
     @Test
     void anEarlyConversionIsWhatGetsPublishedWhenNothingWasAddedSince() throws IOException {
-        CuratedConversions conversions = new CuratedConversions(FlatFormat.PARQUET,
-                new ParquetConverter(dir.resolve("duckdb"), "128MB", 1));
+        CuratedConversions conversions = parquet();
         ExportRun run = run(conversions);
         run.spool().append(SEGMENTS, row(1));
         conversions.keysDone(run, List.of(SEGMENTS));
@@ -112,15 +128,12 @@ class CuratedConversionsTest {
         run.spool().append(PRESENCE, interval("u1", "systemPresence", "BREAK", null));
         run.spool().append(PRESENCE, interval("u2", "systemPresence", "AVAILABLE", 5L));
         run.spool().append(ROUTING, interval("u1", "routingStatus", "INTERACTING", 7L));
-        conversions.keysDone(run, List.of(PRESENCE, ROUTING));
-        return conversions.publishable(run, run.spool().finish()).stream()
-                .filter(o -> o.key().contains("agent_status_daily/")).toList();
+        return published(conversions, run, "agent_status_daily", PRESENCE, ROUTING);
     }
 
     @Test
     void aDaysPresenceAndRoutingRowsGiveOneSummarySummedPerUserKindAndStatus() throws IOException {
-        List<LakeObject> parquet = summariesOf(new CuratedConversions(FlatFormat.PARQUET,
-                new ParquetConverter(dir.resolve("duckdb"), "128MB", 1)));
+        List<LakeObject> parquet = summariesOf(parquet());
         assertEquals(1, parquet.size());
         LakeObject summary = parquet.get(0);
         assertEquals("p/agent_status_daily/date=2026-11-03/user-details_2026-11-03.parquet", summary.key());
@@ -137,8 +150,7 @@ class CuratedConversionsTest {
         assertEquals(List.of("p/agent_status_daily/date=2026-11-03/user-details_2026-11-03.json.gz"),
                 ndjson.stream().map(LakeObject::key).toList());
         assertEquals(4, ndjson.get(0).records());
-        String text = new String(new java.util.zip.GZIPInputStream(Files.newInputStream(ndjson.get(0).file())).readAllBytes(),
-                StandardCharsets.UTF_8);
+        String text = gunzip(ndjson.get(0).file());
         assertEquals("{\"userId\":\"u1\",\"kind\":\"presence\",\"status\":\"AVAILABLE\",\"durationMs\":1234,\"intervals\":2}",
                 text.lines().findFirst().orElseThrow());
         assertEquals(4, text.lines().count());
@@ -163,15 +175,12 @@ class CuratedConversionsTest {
         run.spool().append(DAY_SEGMENTS, segment("c2", "customer", "u1", "interact", 999L)); // not the agent's
         run.spool().append(DAY_SEGMENTS, segment("c3", "agent", null, "interact", 999L)); // no agent
         run.spool().append(DAY_SEGMENTS, segment("c3", "agent", "u2", "interact", null)); // still open
-        conversions.keysDone(run, List.of(DAY_SEGMENTS));
-        return conversions.publishable(run, run.spool().finish()).stream()
-                .filter(o -> o.key().contains("agent_handle_daily/")).toList();
+        return published(conversions, run, "agent_handle_daily", DAY_SEGMENTS);
     }
 
     @Test
     void aDaysSegmentsGiveOneHandleSummarySummedPerAgentOverItsHandleSegments() throws IOException {
-        List<LakeObject> parquet = handleSummariesOf(new CuratedConversions(FlatFormat.PARQUET,
-                new ParquetConverter(dir.resolve("duckdb"), "128MB", 1)));
+        List<LakeObject> parquet = handleSummariesOf(parquet());
         assertEquals(1, parquet.size());
         LakeObject summary = parquet.get(0);
         assertEquals("p/agent_handle_daily/date=2026-11-03/conversation-details_2026-11-03.parquet", summary.key());
@@ -191,8 +200,7 @@ class CuratedConversionsTest {
         assertEquals(List.of("p/agent_handle_daily/date=2026-11-03/conversation-details_2026-11-03.json.gz"),
                 ndjson.stream().map(LakeObject::key).toList());
         assertEquals(2, ndjson.get(0).records());
-        String text = new String(new java.util.zip.GZIPInputStream(Files.newInputStream(ndjson.get(0).file())).readAllBytes(),
-                StandardCharsets.UTF_8);
+        String text = gunzip(ndjson.get(0).file());
         assertEquals(List.of("{\"userId\":\"u1\",\"conversations\":2,\"handleMs\":1545,\"talkMs\":1305,\"holdMs\":200,"
                         + "\"wrapupMs\":40,\"segments\":5}",
                 "{\"userId\":\"u2\",\"conversations\":1,\"handleMs\":null,\"talkMs\":null,\"holdMs\":null,"
@@ -214,9 +222,7 @@ class CuratedConversionsTest {
         run.spool().append(DAY_SEGMENTS, queued("c3", "q1", "voice", "outbound"));
         run.spool().append(DAY_SEGMENTS, queued("c4", null, "voice", "inbound")); // no queue: not a queue's
         run.spool().append(DAY_SEGMENTS, queued("c5", "q1", "callback", "inbound"));
-        conversions.keysDone(run, List.of(DAY_SEGMENTS));
-        return conversions.publishable(run, run.spool().finish()).stream()
-                .filter(o -> o.key().contains("queue_daily/")).toList();
+        return published(conversions, run, "queue_daily", DAY_SEGMENTS);
     }
 
     private static final List<String> QUEUE_ROWS = List.of("q1|callback|inbound|1|1", "q1|voice|inbound|2|4",
@@ -224,8 +230,7 @@ class CuratedConversionsTest {
 
     @Test
     void aDaysSegmentsGiveOneQueueSummaryOfDistinctConversationsPerQueueMediaAndDirection() throws IOException {
-        List<LakeObject> parquet = queueSummariesOf(new CuratedConversions(FlatFormat.PARQUET,
-                new ParquetConverter(dir.resolve("duckdb"), "128MB", 1)));
+        List<LakeObject> parquet = queueSummariesOf(parquet());
         assertEquals(1, parquet.size());
         LakeObject summary = parquet.get(0);
         assertEquals("p/queue_daily/date=2026-11-03/conversation-details_2026-11-03.parquet", summary.key());
@@ -241,8 +246,7 @@ class CuratedConversionsTest {
         List<LakeObject> ndjson = queueSummariesOf(CuratedConversions.ndjson());
         assertEquals(List.of("p/queue_daily/date=2026-11-03/conversation-details_2026-11-03.json.gz"),
                 ndjson.stream().map(LakeObject::key).toList());
-        String text = new String(new java.util.zip.GZIPInputStream(Files.newInputStream(ndjson.get(0).file())).readAllBytes(),
-                StandardCharsets.UTF_8);
+        String text = gunzip(ndjson.get(0).file());
         assertEquals("{\"queueId\":\"q1\",\"mediaType\":\"voice\",\"direction\":\"inbound\",\"conversations\":2,"
                 + "\"segments\":4}", text.lines().toList().get(1));
         assertEquals(QUEUE_ROWS.size(), text.lines().count());

@@ -17,17 +17,12 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
-import software.amazon.awssdk.services.athena.model.Datum;
-import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
-import software.amazon.awssdk.services.athena.model.QueryExecution;
-import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.CrawlerState;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -38,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static genesyslake.testsupport.AthenaAnswers.csv;
+import static genesyslake.testsupport.AthenaAnswers.sqlOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,35 +122,13 @@ class ReportsOverParquetTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("shippedReports")
     void theReportAnswersTheSameOverParquetAsOverNdjson(Path report) throws Exception {
-        String sql = Files.readString(report, StandardCharsets.UTF_8).trim().replaceFirst(";\\s*$", "");
+        String sql = sqlOf(report);
         List<String> overNdjson = csv(ndjson, sql);
         List<String> overParquet = csv(parquet, sql);
         assertTrue(overNdjson.size() > 1, report + " has rows to compare: " + overNdjson);
         assertEquals(overNdjson, overParquet, report.toString());
     }
 
-    /** The answer as the report's CSV lines: header with Athena's column types, then every row, all pages. */
-    private static List<String> csv(AthenaClient athena, String sql) throws InterruptedException {
-        String id = athena.startQueryExecution(b -> b.queryString(sql).workGroup("UsageAPIWorkgroup")
-                .queryExecutionContext(c -> c.database("genesysclouddb"))).queryExecutionId();
-        QueryExecution q;
-        do {
-            Thread.sleep(20);
-            q = athena.getQueryExecution(b -> b.queryExecutionId(id)).queryExecution();
-        } while (q.status().state() == QueryExecutionState.QUEUED || q.status().state() == QueryExecutionState.RUNNING);
-        QueryExecution done = q;
-        assertEquals(QueryExecutionState.SUCCEEDED, done.status().state(), () -> done.status().stateChangeReason());
-        List<String> lines = new ArrayList<>();
-        for (GetQueryResultsResponse page : athena.getQueryResultsPaginator(b -> b.queryExecutionId(id))) {
-            if (lines.isEmpty()) {
-                lines.add(page.resultSet().resultSetMetadata().columnInfo().stream()
-                        .map(c -> c.name() + ":" + c.type()).toList().toString());
-            }
-            page.resultSet().rows().forEach(r -> lines.add(Tables.csvLine(r.data().stream()
-                    .map(Datum::varCharValue).toList()).strip()));
-        }
-        return lines;
-    }
 
     private static void copy(Path from, Path to) {
         try (Stream<Path> walk = Files.walk(from)) {

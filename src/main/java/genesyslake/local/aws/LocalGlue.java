@@ -286,25 +286,16 @@ final class LocalGlue implements AutoCloseable {
             catalogueParquet(st, name, location, files);
             return;
         }
-        String schema = LocalAws.quote(settings.database());
-        String view = LocalAws.CATALOG + "." + schema + "." + LocalAws.quote(name);
+        String view = LocalAws.CATALOG + "." + LocalAws.quote(settings.database()) + "." + LocalAws.quote(name);
         String sourceList = sourceList(files);
         List<Column> glueColumns = new ArrayList<>();
         List<String> duckColumns = new ArrayList<>();
         List<String> projection = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_ndjson(" + sourceList + OPTIONS
-                + ", sample_size=-1, maximum_sample_files=1000000)")) {
-            while (rs.next()) {
-                String column = rs.getString("column_name");
-                if (files.partitionKeys().contains(column)) {
-                    continue;
-                }
-                DuckTypes.Type type = DuckTypes.parse(rs.getString("column_type"));
-                String lower = column.toLowerCase(Locale.ROOT);
-                glueColumns.add(new Column(lower, DuckTypes.glue(type)));
-                duckColumns.add(LocalAws.literal(column) + ": " + LocalAws.literal(DuckTypes.stringly(type)));
-                projection.add(LocalAws.quote(column) + " AS " + LocalAws.quote(lower));
-            }
+        for (Described c : describe(st, "read_ndjson(" + sourceList + OPTIONS
+                + ", sample_size=-1, maximum_sample_files=1000000)", files)) {
+            glueColumns.add(new Column(c.lower(), DuckTypes.glue(c.type())));
+            duckColumns.add(LocalAws.literal(c.name()) + ": " + LocalAws.literal(DuckTypes.stringly(c.type())));
+            projection.add(LocalAws.quote(c.name()) + " AS " + LocalAws.quote(c.lower()));
         }
         files.partitionKeys().forEach(k -> projection.add(LocalAws.quote(k)));
         // The partition keys are left out of columns={...}: DuckDB then fills them from the folder names,
@@ -325,27 +316,37 @@ final class LocalGlue implements AutoCloseable {
      */
     private void catalogueParquet(Statement st, String name, String location, TargetFiles files) throws SQLException {
         String view = LocalAws.CATALOG + "." + LocalAws.quote(settings.database()) + "." + LocalAws.quote(name);
-        String sourceList = sourceList(files);
+        String source = "read_parquet(" + sourceList(files) + OPTIONS + ")";
         List<Column> glueColumns = new ArrayList<>();
         List<String> projection = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + sourceList + OPTIONS + ")")) {
-            while (rs.next()) {
-                String column = rs.getString("column_name");
-                if (files.partitionKeys().contains(column)) {
-                    continue;
-                }
-                DuckTypes.Type type = DuckTypes.parse(rs.getString("column_type"));
-                String lower = column.toLowerCase(Locale.ROOT);
-                glueColumns.add(new Column(lower, DuckTypes.glueParquet(type)));
-                String value = type.name().equalsIgnoreCase("TIMESTAMP WITH TIME ZONE")
-                        ? "CAST(" + LocalAws.quote(column) + " AS TIMESTAMP)" : LocalAws.quote(column);
-                projection.add(value + " AS " + LocalAws.quote(lower));
-            }
+        for (Described c : describe(st, source, files)) {
+            glueColumns.add(new Column(c.lower(), DuckTypes.glueParquet(c.type())));
+            String value = c.type().name().equalsIgnoreCase("TIMESTAMP WITH TIME ZONE")
+                    ? "CAST(" + LocalAws.quote(c.name()) + " AS TIMESTAMP)" : LocalAws.quote(c.name());
+            projection.add(value + " AS " + LocalAws.quote(c.lower()));
         }
         files.partitionKeys().forEach(k -> projection.add(LocalAws.quote(k)));
-        st.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT " + String.join(", ", projection)
-                + " FROM read_parquet(" + sourceList + OPTIONS + ")");
+        st.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT " + String.join(", ", projection) + " FROM " + source);
         record(name, location, files, glueColumns);
+    }
+
+    /** A column of the files as DuckDB reads them: its name, Athena's lower-case name, and its type. */
+    private record Described(String name, String lower, DuckTypes.Type type) {
+    }
+
+    /** The columns DuckDB reads from {@code source}, minus the partition keys (they come from the folder names). */
+    private static List<Described> describe(Statement st, String source, TargetFiles files) throws SQLException {
+        List<Described> out = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + source)) {
+            while (rs.next()) {
+                String column = rs.getString("column_name");
+                if (!files.partitionKeys().contains(column)) {
+                    out.add(new Described(column, column.toLowerCase(Locale.ROOT),
+                            DuckTypes.parse(rs.getString("column_type"))));
+                }
+            }
+        }
+        return out;
     }
 
     private static String sourceList(TargetFiles files) {
@@ -422,44 +423,48 @@ final class LocalGlue implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             return new TargetFiles(Storage.JSON, List.of(), List.of(), Set.of());
         }
-        Storage storage = storageOf(dir, target);
         List<PathMatcher> excluded = target.exclusions().stream()
                 .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            all = walk.filter(Files::isRegularFile).sorted().toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        Storage storage = storageOf(all, dir, excluded, target);
         Map<String, List<Path>> byFolder = new TreeMap<>();
         Set<String> partlyExcluded = new TreeSet<>();
         List<String> keys = new ArrayList<>();
         Set<List<String>> partitions = new LinkedHashSet<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path file : walk.filter(p -> p.getFileName().toString().endsWith(storage.suffix))
-                    .filter(Files::isRegularFile).sorted().toList()) {
-                Path rel = dir.relativize(file);
-                if (rel.getNameCount() < 2) {
-                    LOG.warn("Not cataloguing {}: it is outside any key=value partition folder", file);
-                    continue;
-                }
-                String top = rel.getName(0).toString();
-                if (excluded.stream().anyMatch(m -> m.matches(rel))) {
-                    partlyExcluded.add(top);
-                    continue;
-                }
-                byFolder.computeIfAbsent(top, k -> new ArrayList<>()).add(file);
-                List<String> fileKeys = new ArrayList<>();
-                List<String> values = new ArrayList<>();
-                for (int i = 0; i < rel.getNameCount() - 1; i++) {
-                    String segment = rel.getName(i).toString();
-                    int eq = segment.indexOf('=');
-                    if (eq > 0) {
-                        fileKeys.add(segment.substring(0, eq));
-                        values.add(segment.substring(eq + 1));
-                    }
-                }
-                if (keys.isEmpty()) {
-                    keys.addAll(fileKeys);
-                }
-                partitions.add(List.copyOf(values));
+        for (Path file : all) {
+            if (!file.getFileName().toString().endsWith(storage.suffix)) {
+                continue;
             }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+            Path rel = dir.relativize(file);
+            if (rel.getNameCount() < 2) {
+                LOG.warn("Not cataloguing {}: it is outside any key=value partition folder", file);
+                continue;
+            }
+            String top = rel.getName(0).toString();
+            if (excluded.stream().anyMatch(m -> m.matches(rel))) {
+                partlyExcluded.add(top);
+                continue;
+            }
+            byFolder.computeIfAbsent(top, k -> new ArrayList<>()).add(file);
+            List<String> fileKeys = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < rel.getNameCount() - 1; i++) {
+                String segment = rel.getName(i).toString();
+                int eq = segment.indexOf('=');
+                if (eq > 0) {
+                    fileKeys.add(segment.substring(0, eq));
+                    values.add(segment.substring(eq + 1));
+                }
+            }
+            if (keys.isEmpty()) {
+                keys.addAll(fileKeys);
+            }
+            partitions.add(List.copyOf(values));
         }
         List<String> sources = new ArrayList<>();
         byFolder.forEach((top, files) -> {
@@ -477,20 +482,11 @@ final class LocalGlue implements AutoCloseable {
      * storage: gzip NDJSON objects left beside Parquet ones (written before lake.flat-format became parquet) are
      * not read, and the crawl says so, as a Glue crawler would not merge the two classifications into one table.
      */
-    private Storage storageOf(Path dir, CrawlerTarget target) throws IOException {
-        List<PathMatcher> excluded = target.exclusions().stream()
-                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
-        long parquet;
-        long json;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            List<String> names = walk.filter(Files::isRegularFile)
-                    .filter(f -> excluded.stream().noneMatch(m -> m.matches(dir.relativize(f))))
-                    .map(f -> f.getFileName().toString()).toList();
-            parquet = names.stream().filter(n -> n.endsWith(Storage.PARQUET.suffix)).count();
-            json = names.stream().filter(n -> n.endsWith(Storage.JSON.suffix)).count();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+    private static Storage storageOf(List<Path> files, Path dir, List<PathMatcher> excluded, CrawlerTarget target) {
+        List<String> names = files.stream().filter(f -> excluded.stream().noneMatch(m -> m.matches(dir.relativize(f))))
+                .map(f -> f.getFileName().toString()).toList();
+        long parquet = names.stream().filter(n -> n.endsWith(Storage.PARQUET.suffix)).count();
+        long json = names.stream().filter(n -> n.endsWith(Storage.JSON.suffix)).count();
         if (parquet > 0 && json > 0) {
             LOG.warn("{} holds {} Parquet and {} gzip NDJSON objects: table {} is catalogued as Parquet and the NDJSON "
                     + "objects are not read (re-export those days, or delete them)", target.path(), parquet, json,
