@@ -20,7 +20,7 @@ public final class DurationChecks {
             "genesys.retry.max-backoff", "genesys.http.timeout", "lake.management.sync-timeout", "lake.health.max-lag",
             // The shipped per-flow ones; another lake.health.max-lag.<flow> that is not a duration makes that flow's
             // health check DOWN naming it (flows are known only once the routes are loaded).
-            "lake.health.max-lag.usage-export", "lake.health.max-lag.usage-aggregates");
+            "lake.health.max-lag.usage-export", "lake.health.max-lag.usage-aggregates", "local.athena.query-timeout");
     /** Durations where zero means "none": must not be negative. */
     static final List<String> NOT_NEGATIVE = List.of("conversations.trailing-window", "users.trailing-window",
             "lake.lock.wait", "lake.status.refresh");
