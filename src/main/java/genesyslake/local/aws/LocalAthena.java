@@ -294,7 +294,13 @@ final class LocalAthena implements AutoCloseable {
         conn.setAutoCommit(false);
         try {
             List<ColumnMeta> columns = new ArrayList<>();
-            if (!st.execute(e.checked.sql())) {
+            boolean rows;
+            try {
+                rows = st.execute(e.checked.sql());
+            } catch (SQLException streamed) {
+                throw e.stop != null ? streamed : streamingError(conn, e, streamed);
+            }
+            if (!rows) {
                 ResultCsv.write(spool, null, () -> null, settings.maxResultBytes(), () -> e.stop != null);
                 return columns;
             }
@@ -317,6 +323,8 @@ final class LocalAthena implements AutoCloseable {
                     }
                     return row;
                 }, settings.maxResultBytes(), () -> e.stop != null);
+            } catch (SQLException streamed) {
+                throw e.stop != null ? streamed : streamingError(conn, e, streamed);
             }
             return columns;
         } finally {
@@ -325,6 +333,31 @@ final class LocalAthena implements AutoCloseable {
             } catch (SQLException ex) {
                 LOG.debug("Local Athena rollback after {}", e.id, ex);
             }
+        }
+    }
+
+    /**
+     * DuckDB JDBC 2.0 reports an error raised while rows stream (a failed cast, error(), sequence() past its limit) as
+     * "Invalid result set". EXPLAIN ANALYZE runs the query again, discarding its rows, and fails with DuckDB's own
+     * message; it runs under the same time limit and stop.
+     */
+    private static SQLException streamingError(Connection conn, Execution e, SQLException streamed) {
+        if (!String.valueOf(streamed.getMessage()).contains("Invalid result set") || !e.statementType.equals("DML")) {
+            return streamed;
+        }
+        try {
+            conn.rollback();
+        } catch (SQLException ex) {
+            return streamed;
+        }
+        try (Statement again = conn.createStatement()) {
+            e.running = again;
+            if (e.stop == null) {
+                again.execute("EXPLAIN ANALYZE " + e.checked.sql());
+            }
+            return streamed;
+        } catch (SQLException real) {
+            return e.stop != null || String.valueOf(real.getMessage()).startsWith("Parser Error") ? streamed : real;
         }
     }
 

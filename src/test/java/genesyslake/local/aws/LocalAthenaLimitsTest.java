@@ -88,6 +88,11 @@ class LocalAthenaLimitsTest {
         QueryExecution tooLong = finished(athena, start(athena, "SELECT cardinality(sequence(1, 10001)) AS n"));
         assertEquals(QueryExecutionState.FAILED, tooLong.status().state(), "as Trino, sequence() stops at 10 000 entries");
         assertTrue(tooLong.status().stateChangeReason().contains("10000 entries"), tooLong.status().stateChangeReason());
+        QueryExecution badCast = finished(athena, start(athena,
+                "SELECT CAST(CASE WHEN x > 3000 THEN 'abc' ELSE '1' END AS integer) AS n FROM UNNEST(sequence(1, 5000)) AS t(x)"));
+        assertEquals(QueryExecutionState.FAILED, badCast.status().state());
+        assertTrue(badCast.status().stateChangeReason().contains("Could not convert string 'abc'"),
+                "an error raised while rows stream keeps DuckDB's message: " + badCast.status().stateChangeReason());
     }
 
     @Test
@@ -212,6 +217,16 @@ class LocalAthenaLimitsTest {
         String tooLong = "SELECT '" + "x".repeat(262144) + "' AS s";
         InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> start(athena, tooLong));
         assertTrue(e.getMessage().contains("262144"), e.getMessage());
+    }
+
+    @Test
+    void aLimitThatIsNotPositiveIsRefusedNamingItsSetting() {
+        var timeout = assertThrows(genesyslake.config.Settings.SettingsException.class, () -> new LocalAwsSettings(0,
+                s3Root, "db", "c", "w", RESULTS, List.of(), KEY, SECRET, Duration.ZERO, 1 << 20));
+        assertTrue(timeout.getMessage().contains("local.athena.query-timeout"), timeout.getMessage());
+        var size = assertThrows(genesyslake.config.Settings.SettingsException.class, () -> new LocalAwsSettings(0,
+                s3Root, "db", "c", "w", RESULTS, List.of(), KEY, SECRET, Duration.ofMinutes(5), 0));
+        assertTrue(size.getMessage().contains("local.athena.max-result-mb"), size.getMessage());
     }
 
     // ---- helpers ----
