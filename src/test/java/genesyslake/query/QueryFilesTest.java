@@ -53,6 +53,8 @@ class QueryFilesTest {
         assertRejected(() -> UsageQuery.load(badGroup, clock), "groupBy", "Queue");
         Path badInterval = write("i.json", "{\"interval\":\"2021-01-99/2021-02-01\"}");
         assertRejected(() -> UsageQuery.load(badInterval, clock), "i.json", "interval");
+        Path yearZero = write("y0.json", "{\"interval\":\"0000-01/0000-02\"}");
+        assertRejected(() -> UsageQuery.load(yearZero, clock), "y0.json", "interval", "0000-01 is in year 0");
         Path notJson = write("n.json", "{\"interval\": ");
         assertRejected(() -> UsageQuery.load(notJson, clock), "n.json", "not valid JSON");
         assertRejected(() -> UsageQuery.load(dir.resolve("missing.json"), clock), "missing.json", "not found");
@@ -82,6 +84,9 @@ class QueryFilesTest {
         assertRejected(() -> DetailsQuery.load(aggregate, DetailsQuery.Kind.CONVERSATIONS), "agg.json", "groupBy");
         Path interval = write("int.json", "{\"interval\":\"yesterday-ish\"}");
         assertRejected(() -> DetailsQuery.load(interval, DetailsQuery.Kind.USERS), "int.json", "interval");
+        Path year10000 = write("y10k.json", "{\"interval\":\"9999-12-31T00:00:00Z/+10000-01-01T00:00:00Z\"}");
+        assertRejected(() -> DetailsQuery.load(year10000, DetailsQuery.Kind.CONVERSATIONS), "y10k.json", "interval",
+                "is in year 10000");
     }
 
     @Test
