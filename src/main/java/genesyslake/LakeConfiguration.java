@@ -185,7 +185,8 @@ public class LakeConfiguration implements CamelConfiguration {
 
         context.getManagementStrategy().addEventNotifier(new RouteReloadGuard(context));
         context.getManagementStrategy().addEventNotifier(new genesyslake.management.StartupBanner(context, s));
-        ManagementSecurity.install(context, s.string("lake.management.user", ""), s.string("lake.management.password", ""));
+        ManagementSecurity.install(context, s.string("lake.management.user", ""), s.string("lake.management.password", ""),
+                s.string("lake.management.allowed-hosts", ""));
 
         FlowRunner flows = new FlowRunner(context);
         registry.bind("flows", flows);
