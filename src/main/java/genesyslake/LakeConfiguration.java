@@ -2,7 +2,7 @@ package genesyslake;
 
 import genesyslake.catalog.CatalogRefresh;
 import genesyslake.catalog.LakeTables;
-import genesyslake.config.DurationChecks;
+import genesyslake.config.SettingChecks;
 import genesyslake.config.Settings;
 import genesyslake.genesys.DetailsExport;
 import genesyslake.config.MillisFunction;
@@ -64,9 +64,9 @@ public class LakeConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Settings s = new Settings(context.getPropertiesComponent()::resolveProperty);
+        Settings s = Settings.of(context.getPropertiesComponent());
         LakeLock.takeFor(context, s); // first, before any server starts: one writer per lake folder
-        DurationChecks.check(s);
+        SettingChecks.check(s); // every setting, in one line naming the key, before any server starts
         ManagementPort.checkFree(s); // before any server starts, so a refusal leaves nothing listening
         FlatFormat flatFormat = FlatFormat.parse(s.string(FlatFormat.SETTING, "parquet"));
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
