@@ -71,6 +71,8 @@ class OnceCommandTest {
         Path bad = Files.writeString(data.resolve("bad-usage.json"), "{\"interval\":\"last full month\",\"granularity\":\"Hour\"}");
         props.put("usage.query-files", bad.toString());
         System.setProperty("usage.query-files", bad.toString());
+        props.put("lake.queries-dir", data.toString()); // the file is read, and fails on its granularity
+        System.setProperty("lake.queries-dir", data.toString());
         assertEquals(1, GenesysLake.run(new String[] {"--once", "usage-export"}));
     }
 

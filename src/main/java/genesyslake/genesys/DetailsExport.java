@@ -8,6 +8,7 @@ import genesyslake.lake.LakeRuns;
 import genesyslake.lake.PartitionSpool;
 import genesyslake.lake.RawJsonScanner;
 import genesyslake.query.DetailsQuery;
+import genesyslake.query.QueryFiles;
 import genesyslake.query.Interval;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -77,9 +78,17 @@ public final class DetailsExport {
     private volatile long lastLog = System.nanoTime();
     private final Set<String> ownIntervalNoted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private final QueryFiles queryFiles;
+
     public DetailsExport(LakeRuns runs, Clock clock) {
+        this(runs, clock, QueryFiles.SHIPPED);
+    }
+
+    /** @param queryFiles the folder query files must lie in (lake.queries-dir) */
+    public DetailsExport(LakeRuns runs, Clock clock, QueryFiles queryFiles) {
         this.runs = runs;
         this.clock = clock;
+        this.queryFiles = queryFiles;
     }
 
     public void setPageHook(PageHook hook) {
@@ -97,7 +106,7 @@ public final class DetailsExport {
 
     /** The flow's query file (property {@value #QUERY_FILE}), validated for its kind. */
     public DetailsQuery query(Exchange exchange) {
-        return DetailsQuery.load(Path.of(exchange.getProperty(QUERY_FILE, String.class)), kind(exchange));
+        return queryFiles.details(Path.of(exchange.getProperty(QUERY_FILE, String.class)), kind(exchange));
     }
 
     /**
