@@ -3,6 +3,7 @@ package genesyslake;
 import genesyslake.config.Settings;
 import genesyslake.lake.LakeLock;
 import genesyslake.management.FlowOutcome;
+import genesyslake.management.FlowRunStatus;
 import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
 import org.apache.camel.main.BaseMainSupport;
@@ -126,13 +127,6 @@ public final class GenesysLake {
                 }
             }
         }
-        if (backfill != null && !confirmed) {
-            String refused = backfillTooLarge(backfill[1], backfill[2]);
-            if (refused != null) {
-                System.err.println(refused);
-                return 2;
-            }
-        }
         Main main = new Main();
         main.configure().addConfiguration(LakeConfiguration.class);
         // The top-level application.properties is the one users edit; the jar carries a copy as the fallback.
@@ -142,9 +136,16 @@ public final class GenesysLake {
         AtomicInteger exit = new AtomicInteger(0);
         if (backfill != null) {
             String[] job = backfill;
+            boolean yes = confirmed;
             oneShot(main, "backfill", exit, m -> {
                 Flows flows = m.getCamelContext().getRegistry().lookupByNameAndType("flowsMBean", Flows.class);
-                var outcome = flows.backfill(job[0], job[1], job[2]);
+                // The same checks as over JMX (dates, lake.backfill.confirm-days from the daemon's own properties).
+                FlowRunStatus started = flows.startBackfill(job[0], job[1], job[2], yes, "Add --yes to run it.");
+                if (FlowRunStatus.REFUSED.equals(started.getState())) {
+                    System.err.println(started.getSummary());
+                    return 2;
+                }
+                var outcome = flows.outcome(started);
                 LOG.info("{}", outcome);
                 return outcome.success() ? 0 : 1;
             });
@@ -181,37 +182,6 @@ public final class GenesysLake {
                 t.start();
             }
         });
-    }
-
-    /**
-     * A backfill longer than lake.backfill.confirm-days (default 92) is one line asking for --yes: a year of a busy org
-     * is hundreds of chunks and hours of the org's API budget.
-     */
-    static String backfillTooLarge(String from, String to) {
-        long limit = 92;
-        String set = System.getProperty("lake.backfill.confirm-days", System.getenv("LAKE_BACKFILL_CONFIRM_DAYS"));
-        if (set == null && Files.exists(Path.of("application.properties"))) {
-            java.util.Properties p = new java.util.Properties();
-            try (var in = Files.newBufferedReader(Path.of("application.properties"))) {
-                p.load(in);
-                set = p.getProperty("lake.backfill.confirm-days");
-            } catch (java.io.IOException e) {
-                // the daemon reports an unreadable file when it starts
-            }
-        }
-        if (set != null && !set.isBlank()) {
-            limit = Long.parseLong(set.trim());
-        }
-        try {
-            long days = java.time.temporal.ChronoUnit.DAYS.between(java.time.LocalDate.parse(from), java.time.LocalDate.parse(to));
-            if (days > limit) {
-                return "The backfill " + from + ".." + to + " is " + days + " days, more than lake.backfill.confirm-days="
-                        + limit + ": it runs in chunks and uses the org's API budget for a long time. Add --yes to run it.";
-            }
-        } catch (java.time.DateTimeException e) {
-            return null; // the backfill itself reports the bad date
-        }
-        return null;
     }
 
     static int runOnce(FlowRunner runner, List<String> requested, String usageApi) {

@@ -2,7 +2,7 @@ package genesyslake;
 
 import genesyslake.catalog.CatalogRefresh;
 import genesyslake.catalog.LakeTables;
-import genesyslake.config.DurationChecks;
+import genesyslake.config.SettingChecks;
 import genesyslake.config.Settings;
 import genesyslake.genesys.DetailsExport;
 import genesyslake.config.MillisFunction;
@@ -36,6 +36,7 @@ import genesyslake.management.RouteReloadGuard;
 import genesyslake.management.StatusPage;
 import genesyslake.management.StatusServer;
 import genesyslake.query.DetailsQuery;
+import genesyslake.query.QueryFiles;
 import genesyslake.report.Reports;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -63,9 +64,9 @@ public class LakeConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Settings s = new Settings(context.getPropertiesComponent()::resolveProperty);
+        Settings s = Settings.of(context.getPropertiesComponent());
         LakeLock.takeFor(context, s); // first, before any server starts: one writer per lake folder
-        DurationChecks.check(s);
+        SettingChecks.check(s); // every setting, in one line naming the key, before any server starts
         ManagementPort.checkFree(s); // before any server starts, so a refusal leaves nothing listening
         FlatFormat flatFormat = FlatFormat.parse(s.string(FlatFormat.SETTING, "parquet"));
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
@@ -157,14 +158,15 @@ public class LakeConfiguration implements CamelConfiguration {
         // The flows' steps: routes/*.camel.yaml declare the flows; these make one request or do one step each.
         registry.bind("genesys", new GenesysComponent(genesys, Path.of(s.string("lake.work-dir")).resolve("genesys")));
         registry.bind("genesysClient", genesys);
-        UsageExport usage = new UsageExport(runs, clock);
+        QueryFiles queryFiles = new QueryFiles(Path.of(s.string(QueryFiles.SETTING)));
+        UsageExport usage = new UsageExport(runs, clock, queryFiles);
         registry.bind("usageExport", usage);
-        validateAtStartup("usage-export", () -> usage.queries(s.string("usage.query-files")));
-        DetailsExport details = new DetailsExport(runs, clock);
+        validateAtStartup("usage-export", "usage.query-files", () -> usage.queries(s.string("usage.query-files")));
+        DetailsExport details = new DetailsExport(runs, clock, queryFiles);
         registry.bind("details", details);
-        validateAtStartup("conversation-details", () -> DetailsQuery.load(Path.of(s.string("conversations.query-file")),
-                DetailsQuery.Kind.CONVERSATIONS));
-        validateAtStartup("user-details", () -> DetailsQuery.load(Path.of(s.string("users.query-file")),
+        validateAtStartup("conversation-details", "conversations.query-file", () -> queryFiles.details(
+                Path.of(s.string("conversations.query-file")), DetailsQuery.Kind.CONVERSATIONS));
+        validateAtStartup("user-details", "users.query-file", () -> queryFiles.details(Path.of(s.string("users.query-file")),
                 DetailsQuery.Kind.USERS));
         // Before the routes are created, so every flow route gets it (and a route file added later too).
         FlowHistory history = new FlowHistory(10, clock);
@@ -185,13 +187,15 @@ public class LakeConfiguration implements CamelConfiguration {
 
         context.getManagementStrategy().addEventNotifier(new RouteReloadGuard(context));
         context.getManagementStrategy().addEventNotifier(new genesyslake.management.StartupBanner(context, s));
-        ManagementSecurity.install(context, s.string("lake.management.user", ""), s.string("lake.management.password", ""));
+        ManagementSecurity.install(context, s.string("lake.management.user", ""), s.string("lake.management.password", ""),
+                s.string("lake.management.allowed-hosts", ""));
 
         FlowRunner flows = new FlowRunner(context);
         registry.bind("flows", flows);
         FlowRuns flowRuns = new FlowRuns(context, oneRunAtATime, s.integer("lake.management.run-threads", 4), 50);
         context.addService(flowRuns, true, true);
-        Flows flowsMBean = new Flows(flows, watermarks, s.integer("details.max-days-per-run", 7), flowRuns);
+        Flows flowsMBean = new Flows(flows, watermarks, s.integer("details.max-days-per-run", 7),
+                s.integer(Flows.CONFIRM_DAYS, 92), flowRuns);
         registry.bind("flowsMBean", flowsMBean);
         context.addService(new JmxRegistration(flowsMBean.timeBoxed(s.duration("lake.management.sync-timeout",
                 Duration.ofSeconds(30))), Flows.OBJECT_NAME), true, true);
@@ -227,11 +231,11 @@ public class LakeConfiguration implements CamelConfiguration {
     }
 
     /** A bad query file is reported at start-up, but only that flow fails; the daemon keeps serving the others. */
-    private static void validateAtStartup(String flow, Runnable check) {
+    private static void validateAtStartup(String flow, String setting, Runnable check) {
         try {
             check.run();
         } catch (IllegalArgumentException e) {
-            LOG.error("Flow {} will fail until this is fixed: {}", flow, e.getMessage());
+            LOG.error("Flow {} will fail until this is fixed ({}): {}", flow, setting, e.getMessage());
         }
     }
 }

@@ -71,6 +71,8 @@ class OnceCommandTest {
         Path bad = Files.writeString(data.resolve("bad-usage.json"), "{\"interval\":\"last full month\",\"granularity\":\"Hour\"}");
         props.put("usage.query-files", bad.toString());
         System.setProperty("usage.query-files", bad.toString());
+        props.put("lake.queries-dir", data.toString()); // the file is read, and fails on its granularity
+        System.setProperty("lake.queries-dir", data.toString());
         assertEquals(1, GenesysLake.run(new String[] {"--once", "usage-export"}));
     }
 
@@ -79,10 +81,44 @@ class OnceCommandTest {
         assertEquals(2, GenesysLake.run(new String[] {"--once", "no-such-flow"}));
         assertEquals(2, GenesysLake.run(new String[] {"--bogus"}));
         assertEquals(2, GenesysLake.run(new String[] {"--backfill", "usage-export", "--from", "2026-01-01"}));
-        // A ten-year backfill needs --yes (lake.backfill.confirm-days).
-        assertEquals(2, GenesysLake.run(new String[] {"--backfill", "conversation-details", "--from", "2016-01-01", "--to",
-                "2026-01-01"}));
-        assertTrue(GenesysLake.backfillTooLarge("2016-01-01", "2026-01-01").contains("3653 days"));
-        assertEquals(null, GenesysLake.backfillTooLarge("2026-01-01", "2026-02-01"));
+        // A ten-year backfill needs --yes (lake.backfill.confirm-days, read by the daemon as the MBean reads it).
+        String refused = stderrOf(() -> assertEquals(2, GenesysLake.run(new String[] {"--backfill", "conversation-details",
+                "--from", "2016-01-01", "--to", "2026-01-01"})));
+        assertTrue(refused.contains("3653 days, more than lake.backfill.confirm-days=92") && refused.contains("--yes"),
+                refused);
+        var flows = new genesyslake.management.Flows(null, null, 7, 92, null);
+        assertEquals(null, flows.backfillTooLarge(genesyslake.query.Interval.parse("2026-01-01/2026-02-01",
+                java.time.Clock.systemUTC())));
+    }
+
+    @Test
+    void aBackfillOfYearZeroOrTenThousandIsRefusedNamingTheDateNotRunAsYearOne() throws Exception {
+        String year0 = stderrOf(() -> assertEquals(2, GenesysLake.run(new String[] {"--backfill", "conversation-details",
+                "--from", "0000-01-01", "--to", "0000-01-03"})));
+        assertTrue(year0.contains("0000-01-01 is in year 0"), year0);
+        assertEquals(1, year0.strip().lines().count(), "one line: " + year0);
+        String year10000 = stderrOf(() -> assertEquals(2, GenesysLake.run(new String[] {"--backfill",
+                "conversation-details", "--from", "9999-12-31", "--to", "+10000-01-02"})));
+        assertTrue(year10000.contains("+10000-01-02 is in year 10000"), year10000);
+        assertFalse(Files.exists(data.resolve("s3/gc-usage-api-source/conversations/date=0001-01-01")),
+                "nothing landed under year 1");
+        assertFalse(Files.exists(data.resolve("s3/gc-usage-api-source/conversations/date=0000-01-01")));
+    }
+
+    private interface Run {
+        void run() throws Exception;
+    }
+
+    /** What the command line printed on stderr while {@code run} ran. */
+    private static String stderrOf(Run run) throws Exception {
+        java.io.PrintStream before = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run.run();
+        } finally {
+            System.setErr(before);
+        }
+        return err.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

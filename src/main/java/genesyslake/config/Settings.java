@@ -1,16 +1,42 @@
 package genesyslake.config;
 
+import org.apache.camel.spi.PropertiesComponent;
+
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Typed, validated access to the application properties; a bad value fails with the key named. */
 public final class Settings {
 
     private final Function<String, Optional<String>> source;
+    private final Supplier<Set<String>> names;
 
     public Settings(Function<String, Optional<String>> source) {
+        this(source, Set::of);
+    }
+
+    /** @param names the keys that are set (so that keys made of a prefix and a flow id can be checked) */
+    public Settings(Function<String, Optional<String>> source, Supplier<Set<String>> names) {
         this.source = source;
+        this.names = names;
+    }
+
+    /** The daemon's settings: application.properties, overrides, -D system properties and environment variables. */
+    public static Settings of(PropertiesComponent properties) {
+        return new Settings(properties::resolveProperty, () -> {
+            Set<String> keys = new TreeSet<>(properties.loadProperties().stringPropertyNames());
+            keys.addAll(System.getProperties().stringPropertyNames());
+            return keys;
+        });
+    }
+
+    /** The keys that are set (environment variables aside: their names do not say where a dot or a dash was). */
+    public Set<String> names() {
+        return names.get();
     }
 
     public Optional<String> optional(String key) {

@@ -8,6 +8,7 @@ import genesyslake.lake.LakeRuns;
 import genesyslake.lake.PartitionSpool;
 import genesyslake.lake.RawJsonScanner;
 import genesyslake.query.DetailsQuery;
+import genesyslake.query.QueryFiles;
 import genesyslake.query.Interval;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -77,9 +78,17 @@ public final class DetailsExport {
     private volatile long lastLog = System.nanoTime();
     private final Set<String> ownIntervalNoted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private final QueryFiles queryFiles;
+
     public DetailsExport(LakeRuns runs, Clock clock) {
+        this(runs, clock, QueryFiles.SHIPPED);
+    }
+
+    /** @param queryFiles the folder query files must lie in (lake.queries-dir) */
+    public DetailsExport(LakeRuns runs, Clock clock, QueryFiles queryFiles) {
         this.runs = runs;
         this.clock = clock;
+        this.queryFiles = queryFiles;
     }
 
     public void setPageHook(PageHook hook) {
@@ -97,7 +106,7 @@ public final class DetailsExport {
 
     /** The flow's query file (property {@value #QUERY_FILE}), validated for its kind. */
     public DetailsQuery query(Exchange exchange) {
-        return DetailsQuery.load(Path.of(exchange.getProperty(QUERY_FILE, String.class)), kind(exchange));
+        return queryFiles.details(Path.of(exchange.getProperty(QUERY_FILE, String.class)), kind(exchange));
     }
 
     /**
@@ -109,7 +118,7 @@ public final class DetailsExport {
         String flow = LakeRuns.flow(exchange);
         DetailsQuery query = query(exchange);
         Message in = exchange.getIn();
-        Instant available = OffsetDateTime.parse(in.getHeader(GenesysHeaders.DATA_AVAILABILITY_DATE, String.class)).toInstant();
+        Instant available = OffsetDateTime.parse(in.getHeader(GenesysConstants.DATA_AVAILABILITY_DATE, String.class)).toInstant();
         String explicit = in.getHeader(UsageExport.INTERVAL_HEADER, String.class);
         // First finish the upload a killed process left for this schedule (or this same explicit interval).
         if (runs.resumePublish(exchange, explicit == null || explicit.isBlank() ? null : wholeDays(explicit))) {
@@ -222,13 +231,13 @@ public final class DetailsExport {
         Message in = exchange.getIn();
         in.setHeader(DAY, day.date().toString());
         in.setHeader(BY_JOB, day.byJob());
-        in.setHeader(GenesysHeaders.INTERVAL, Interval.of(day.date(), day.date().plusDays(1)).toGenesys());
+        in.setHeader(GenesysConstants.INTERVAL, Interval.of(day.date(), day.date().plusDays(1)).toGenesys());
         in.setHeader(MORE_PAGES, true);
-        in.setHeader(GenesysHeaders.PAGE_NUMBER, 1);
+        in.setHeader(GenesysConstants.PAGE_NUMBER, 1);
         ObjectNode resume = day.resume();
         if (resume != null) {
-            in.setHeader(GenesysHeaders.JOB_ID, resume.path("jobId").asText(null));
-            in.setHeader(GenesysHeaders.CURSOR, resume.hasNonNull("cursor") ? resume.get("cursor").asText() : null);
+            in.setHeader(GenesysConstants.JOB_ID, resume.path("jobId").asText(null));
+            in.setHeader(GenesysConstants.CURSOR, resume.hasNonNull("cursor") ? resume.get("cursor").asText() : null);
             exchange.setProperty(PAGE, resume.path("page").asInt());
             exchange.setProperty(DAY_START, JSON.treeToValue(resume.get("dayStart"), PartitionSpool.Checkpoint.class));
         } else {
@@ -270,16 +279,16 @@ public final class DetailsExport {
         exchange.setProperty(PAGE, pageNo);
         if (page.pageNumber() == 0) {
             String cursor = fields.text("cursor");
-            in.setHeader(GenesysHeaders.CURSOR, cursor);
+            in.setHeader(GenesysConstants.CURSOR, cursor);
             in.setHeader(MORE_PAGES, cursor != null);
         } else {
             long total = fields.field("totalHits") != null ? fields.field("totalHits").asLong() : -1;
-            in.setHeader(GenesysHeaders.PAGE_NUMBER, page.pageNumber() + 1);
+            in.setHeader(GenesysConstants.PAGE_NUMBER, page.pageNumber() + 1);
             in.setHeader(MORE_PAGES, seen[0] >= page.pageSize()
                     && (total < 0 || (long) page.pageNumber() * page.pageSize() < total));
         }
         progress(exchange, run, router, day, pageNo, run.records().get() - before);
-        pageHook.afterPage(in.getHeader(GenesysHeaders.JOB_ID, String.class), pageNo);
+        pageHook.afterPage(in.getHeader(GenesysConstants.JOB_ID, String.class), pageNo);
     }
 
     /** The number of results of a query page (the body), read from its totalHits; the page itself is discarded. */
@@ -326,14 +335,14 @@ public final class DetailsExport {
     public void checkpoint(Exchange exchange) throws IOException {
         ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
         Message in = exchange.getIn();
-        String cursor = in.getHeader(GenesysHeaders.CURSOR, String.class);
+        String cursor = in.getHeader(GenesysConstants.CURSOR, String.class);
         int page = exchange.getProperty(PAGE, 0, Integer.class);
         ObjectNode s = JSON.createObjectNode();
         s.put("runId", run.runId());
         s.put("interval", run.interval().toGenesys());
         s.put("runDir", run.dir().toAbsolutePath().toString());
         s.put("day", in.getHeader(DAY, String.class));
-        s.put("jobId", in.getHeader(GenesysHeaders.JOB_ID, String.class));
+        s.put("jobId", in.getHeader(GenesysConstants.JOB_ID, String.class));
         s.put("cursor", cursor);
         s.put("page", page);
         // After the last page the cursor is null again, as before the first: only this flag tells them apart.
@@ -356,7 +365,7 @@ public final class DetailsExport {
         long records = run.records().get() - exchange.getProperty(DAY_RECORDS, 0L, Long.class);
         if (Boolean.TRUE.equals(in.getHeader(BY_JOB, Boolean.class))) {
             LOG.info("{}: day {} done by job {}: {} records in {} pages", run.flow(), in.getHeader(DAY),
-                    in.getHeader(GenesysHeaders.JOB_ID), records, exchange.getProperty(PAGE));
+                    in.getHeader(GenesysConstants.JOB_ID), records, exchange.getProperty(PAGE));
         } else {
             String day = in.getHeader(DAY, String.class);
             run.completeOnlyUntil(LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toInstant(), "data of " + day

@@ -1,23 +1,35 @@
 package genesyslake.genesys;
 
-import genesyslake.query.DetailsQuery;
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
-import java.util.Locale;
-
-/** A {@code genesys:<operation>} endpoint; producer only. */
+/**
+ * Call the Genesys Cloud Usage and Analytics APIs: one request per exchange, through one shared OAuth client and rate
+ * governor.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "genesys", title = "Genesys Cloud", syntax = "genesys:operation",
+        producerOnly = true, category = {Category.SAAS, Category.API}, headersClass = GenesysConstants.class)
 public final class GenesysEndpoint extends DefaultEndpoint {
 
-    private final GenesysOperation operation;
-    private DetailsQuery.Kind kind = DetailsQuery.Kind.CONVERSATIONS;
-    private int pageSize = 1000;
+    @UriPath(description = "The request to make: usage-query, usage-results, usage-aggregates-job, "
+            + "usage-aggregates-results, details-availability, details-job, details-job-status, details-job-results "
+            + "or details-query (docs/genesys-component.md says what each reads and sets).")
+    @Metadata(required = true)
+    private GenesysOperation operation;
+    @UriParam
+    private GenesysConfiguration configuration;
 
-    GenesysEndpoint(String uri, GenesysComponent component, GenesysOperation operation) {
+    GenesysEndpoint(String uri, GenesysComponent component, GenesysOperation operation, GenesysConfiguration configuration) {
         super(uri, component);
         this.operation = operation;
+        this.configuration = configuration;
     }
 
     @Override
@@ -25,37 +37,20 @@ public final class GenesysEndpoint extends DefaultEndpoint {
         return (GenesysComponent) super.getComponent();
     }
 
-    GenesysOperation operation() {
+    public GenesysOperation getOperation() {
         return operation;
     }
 
-    /** Which detail records: conversations (default) or users. */
-    public void setKind(String kind) {
-        this.kind = switch (kind.trim().toLowerCase(Locale.ROOT)) {
-            case "conversations" -> DetailsQuery.Kind.CONVERSATIONS;
-            case "users" -> DetailsQuery.Kind.USERS;
-            default -> throw new IllegalArgumentException("kind must be conversations or users, was '" + kind + "'");
-        };
+    public void setOperation(GenesysOperation operation) {
+        this.operation = operation;
     }
 
-    public String getKind() {
-        return kind.path;
+    public GenesysConfiguration getConfiguration() {
+        return configuration;
     }
 
-    DetailsQuery.Kind kind() {
-        return kind;
-    }
-
-    /** Records per page (job results: up to 1000; the synchronous query: up to 100). The header GenesysPageSize wins. */
-    public void setPageSize(int pageSize) {
-        if (pageSize < 1) {
-            throw new IllegalArgumentException("pageSize must be positive, was " + pageSize);
-        }
-        this.pageSize = pageSize;
-    }
-
-    public int getPageSize() {
-        return pageSize;
+    public void setConfiguration(GenesysConfiguration configuration) {
+        this.configuration = configuration;
     }
 
     @Override

@@ -3,7 +3,7 @@ package genesyslake.genesys;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The requests a {@code genesys:} endpoint makes: one each. */
+/** The requests a {@code genesys:} endpoint makes, one per exchange: the endpoint's path, {@code genesys:<operation>}. */
 public enum GenesysOperation {
     /** POST /api/v2/usage/query: submits the body; sets GenesysExecutionId. */
     USAGE_QUERY("usage-query"),
@@ -35,6 +35,12 @@ public enum GenesysOperation {
 
     GenesysOperation(String uriName) {
         this.uriName = uriName;
+    }
+
+    /** The name in the URI ({@code genesys:details-job}); also what Camel's tooling lists. */
+    @Override
+    public String toString() {
+        return uriName;
     }
 
     static GenesysOperation of(String name) {

@@ -27,30 +27,35 @@ final class GenesysProducer extends DefaultProducer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GenesysEndpoint endpoint;
+    private final GenesysConfiguration configuration;
     private final GenesysHttp http;
 
     GenesysProducer(GenesysEndpoint endpoint) {
         super(endpoint);
         this.endpoint = endpoint;
+        this.configuration = endpoint.getConfiguration();
         this.http = endpoint.getComponent().http();
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
-        String details = "/api/v2/analytics/" + endpoint.kind().path + "/details";
-        switch (endpoint.operation()) {
+        GenesysOperation operation = endpoint.getOperation();
+        // Only the details operations have a kind: a GenesysKind header left on a usage exchange is not read.
+        DetailsQuery.Kind kind = operation.name().startsWith("DETAILS_") ? configuration.kind(in) : null;
+        String details = kind == null ? null : "/api/v2/analytics/" + kind.path + "/details";
+        switch (operation) {
             case USAGE_QUERY -> {
                 JsonNode answer = readJson(http.open("POST", "/api/v2/usage/query", Map.of(), in.getMandatoryBody(byte[].class), false));
                 String id = answer.path("executionId").asText(null);
                 if (id == null) {
                     throw new GenesysApiException("POST /api/v2/usage/query", 202, null, "no executionId in " + answer);
                 }
-                in.setHeader(GenesysHeaders.EXECUTION_ID, id);
-                in.setHeader(GenesysHeaders.QUERY_STATUS, null);
+                in.setHeader(GenesysConstants.EXECUTION_ID, id);
+                in.setHeader(GenesysConstants.QUERY_STATUS, null);
                 in.setBody(answer);
             }
-            case USAGE_RESULTS -> usageResults(exchange, required(in, GenesysHeaders.EXECUTION_ID));
+            case USAGE_RESULTS -> usageResults(exchange, required(in, GenesysConstants.EXECUTION_ID));
             case USAGE_AGGREGATES_JOB -> {
                 String path = "/api/v2/usage/aggregates/query/jobs";
                 JsonNode answer = readJson(http.open("POST", path, Map.of(), in.getMandatoryBody(byte[].class), false));
@@ -58,11 +63,11 @@ final class GenesysProducer extends DefaultProducer {
                 if (id == null) {
                     throw new GenesysApiException("POST " + path, 202, null, "no id in " + answer);
                 }
-                in.setHeader(GenesysHeaders.JOB_ID, id);
-                in.setHeader(GenesysHeaders.QUERY_STATUS, null);
-                in.setHeader(GenesysHeaders.CURSOR, null);
+                in.setHeader(GenesysConstants.JOB_ID, id);
+                in.setHeader(GenesysConstants.QUERY_STATUS, null);
+                in.setHeader(GenesysConstants.CURSOR, null);
             }
-            case USAGE_AGGREGATES_RESULTS -> usageAggregatesPage(exchange, required(in, GenesysHeaders.JOB_ID));
+            case USAGE_AGGREGATES_RESULTS -> usageAggregatesPage(exchange, required(in, GenesysConstants.JOB_ID));
             case DETAILS_AVAILABILITY -> {
                 JsonNode a = http.getJson(details + "/jobs/availability", Map.of());
                 String date = a.path("dataAvailabilityDate").asText(null);
@@ -70,7 +75,7 @@ final class GenesysProducer extends DefaultProducer {
                     throw new GenesysApiException("GET " + details + "/jobs/availability", 200, null,
                             "no dataAvailabilityDate in " + a);
                 }
-                in.setHeader(GenesysHeaders.DATA_AVAILABILITY_DATE, date);
+                in.setHeader(GenesysConstants.DATA_AVAILABILITY_DATE, date);
             }
             case DETAILS_JOB -> {
                 DetailsQuery query = in.getMandatoryBody(DetailsQuery.class);
@@ -79,32 +84,32 @@ final class GenesysProducer extends DefaultProducer {
                 if (id == null) {
                     throw new GenesysApiException("POST " + details + "/jobs", 202, null, "no jobId in " + answer);
                 }
-                in.setHeader(GenesysHeaders.JOB_ID, id);
-                in.setHeader(GenesysHeaders.JOB_STATE, null);
-                in.setHeader(GenesysHeaders.CURSOR, null);
+                in.setHeader(GenesysConstants.JOB_ID, id);
+                in.setHeader(GenesysConstants.JOB_STATE, null);
+                in.setHeader(GenesysConstants.CURSOR, null);
             }
             case DETAILS_JOB_STATUS -> {
-                String id = required(in, GenesysHeaders.JOB_ID);
+                String id = required(in, GenesysConstants.JOB_ID);
                 try {
                     JsonNode job = http.getJson(details + "/jobs/" + id, Map.of());
-                    in.setHeader(GenesysHeaders.JOB_STATE, job.path("state").asText(""));
-                    in.setHeader(GenesysHeaders.JOB_ERROR_MESSAGE, job.path("errorMessage").asText(null));
+                    in.setHeader(GenesysConstants.JOB_STATE, job.path("state").asText(""));
+                    in.setHeader(GenesysConstants.JOB_ERROR_MESSAGE, job.path("errorMessage").asText(null));
                 } catch (GenesysApiException e) {
                     if (e.status() != 404) {
                         throw e;
                     }
-                    in.setHeader(GenesysHeaders.JOB_STATE, "EXPIRED");
-                    in.setHeader(GenesysHeaders.JOB_ERROR_MESSAGE, "job " + id + " is gone (404)");
+                    in.setHeader(GenesysConstants.JOB_STATE, "EXPIRED");
+                    in.setHeader(GenesysConstants.JOB_ERROR_MESSAGE, "job " + id + " is gone (404)");
                 }
             }
             case DETAILS_JOB_RESULTS -> {
-                String id = required(in, GenesysHeaders.JOB_ID);
+                String id = required(in, GenesysConstants.JOB_ID);
                 Map<String, String> params = new HashMap<>();
                 params.put("pageSize", String.valueOf(pageSize(in)));
-                params.put("cursor", in.getHeader(GenesysHeaders.CURSOR, String.class));
+                params.put("cursor", in.getHeader(GenesysConstants.CURSOR, String.class));
                 String path = details + "/jobs/" + id + "/results";
                 try {
-                    in.setBody(new GenesysPage("GET " + path, endpoint.kind().recordsField,
+                    in.setBody(new GenesysPage("GET " + path, kind.recordsField,
                             http.open("GET", path, params, null, true), pageSize(in), 0));
                 } catch (GenesysApiException e) {
                     if (e.status() == 404) {
@@ -115,9 +120,9 @@ final class GenesysProducer extends DefaultProducer {
             }
             case DETAILS_QUERY -> {
                 DetailsQuery query = in.getMandatoryBody(DetailsQuery.class);
-                Integer number = in.getHeader(GenesysHeaders.PAGE_NUMBER, 1, Integer.class);
+                Integer number = in.getHeader(GenesysConstants.PAGE_NUMBER, 1, Integer.class);
                 byte[] body = query.pageBody(interval(in), pageSize(in), number);
-                in.setBody(new GenesysPage("POST " + details + "/query", endpoint.kind().recordsField,
+                in.setBody(new GenesysPage("POST " + details + "/query", kind.recordsField,
                         http.open("POST", details + "/query", Map.of(), body, true), pageSize(in), number));
             }
         }
@@ -132,12 +137,12 @@ final class GenesysProducer extends DefaultProducer {
         Message in = exchange.getIn();
         Map<String, String> params = new HashMap<>();
         params.put("pageSize", String.valueOf(pageSize(in)));
-        params.put("after", in.getHeader(GenesysHeaders.CURSOR, String.class));
+        params.put("after", in.getHeader(GenesysConstants.CURSOR, String.class));
         RawJsonScanner.Result fields = spoolAnswer(exchange, "/api/v2/usage/aggregates/query/jobs/" + jobId, params,
                 "entities", "Succeeded");
         JsonNode error = fields.field("errorBody");
-        in.setHeader(GenesysHeaders.JOB_ERROR_MESSAGE, error == null ? null : error.path("message").asText(error.toString()));
-        in.setHeader(GenesysHeaders.CURSOR, after(fields.text("nextUri")));
+        in.setHeader(GenesysConstants.JOB_ERROR_MESSAGE, error == null ? null : error.path("message").asText(error.toString()));
+        in.setHeader(GenesysConstants.CURSOR, after(fields.text("nextUri")));
     }
 
     /**
@@ -161,8 +166,8 @@ final class GenesysProducer extends DefaultProducer {
         }
         String status = fields.text("queryStatus") == null ? "" : fields.text("queryStatus");
         Message in = exchange.getIn();
-        in.setHeader(GenesysHeaders.QUERY_STATUS, status);
-        in.setHeader(GenesysHeaders.RECORD_COUNT, fields.records(recordsField));
+        in.setHeader(GenesysConstants.QUERY_STATUS, status);
+        in.setHeader(GenesysConstants.RECORD_COUNT, fields.records(recordsField));
         if (done.equalsIgnoreCase(status)) {
             in.setBody(file.toFile());
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -192,11 +197,11 @@ final class GenesysProducer extends DefaultProducer {
     }
 
     private int pageSize(Message in) {
-        return in.getHeader(GenesysHeaders.PAGE_SIZE, endpoint.getPageSize(), Integer.class);
+        return configuration.pageSize(in);
     }
 
     private static Interval interval(Message in) {
-        return Interval.parse(required(in, GenesysHeaders.INTERVAL), Clock.systemUTC());
+        return Interval.parse(required(in, GenesysConstants.INTERVAL), Clock.systemUTC());
     }
 
     private static String required(Message in, String header) {

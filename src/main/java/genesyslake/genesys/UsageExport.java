@@ -5,6 +5,7 @@ import genesyslake.lake.LakeRuns;
 import genesyslake.lake.RawRecords;
 import genesyslake.lake.UsageFlattener;
 import genesyslake.query.Interval;
+import genesyslake.query.QueryFiles;
 import genesyslake.query.UsageQuery;
 import org.apache.camel.Exchange;
 
@@ -31,15 +32,22 @@ public final class UsageExport {
 
     private final LakeRuns runs;
     private final Clock clock;
+    private final QueryFiles queryFiles;
 
     public UsageExport(LakeRuns runs, Clock clock) {
+        this(runs, clock, QueryFiles.SHIPPED);
+    }
+
+    /** @param queryFiles the folder query files must lie in (lake.queries-dir) */
+    public UsageExport(LakeRuns runs, Clock clock, QueryFiles queryFiles) {
         this.runs = runs;
         this.clock = clock;
+        this.queryFiles = queryFiles;
     }
 
     /** Reads and validates the query files of a comma-separated list (at start-up, and at the start of each run). */
     public List<UsageQuery> queries(String files) {
-        return files(files).stream().map(f -> UsageQuery.load(Path.of(f), clock)).toList();
+        return files(files).stream().map(f -> queryFiles.usage(Path.of(f), clock)).toList();
     }
 
     /**
@@ -61,7 +69,7 @@ public final class UsageExport {
         List<String> bad = new ArrayList<>();
         for (String file : files(exchange.getProperty(QUERY_FILES, String.class))) {
             try {
-                queries.add(UsageQuery.load(Path.of(file), clock));
+                queries.add(queryFiles.usage(Path.of(file), clock));
             } catch (IllegalArgumentException e) {
                 bad.add(e.getMessage());
             }

@@ -36,6 +36,8 @@ public final class FlowHistory implements RoutePolicyFactory {
         public static final String INCOMPLETE = "incomplete";
         public static final String FAILED = "failed";
         public static final String REFUSED = "refused";
+        /** Stopped by cancelRun: not a failure (health goes by the run before it). */
+        public static final String CANCELLED = "cancelled";
     }
 
     /** How a flow's last run ended, for health: when, and why it failed (null: it succeeded). */
@@ -74,7 +76,10 @@ public final class FlowHistory implements RoutePolicyFactory {
         }
     }
 
-    /** The flow's last ended run since start-up (a refused trigger is not a run); empty when it has not run yet. */
+    /**
+     * The flow's last ended run since start-up (a refused trigger is not a run, a cancelled one no verdict); empty when
+     * it has not run yet.
+     */
     public Optional<LastRun> lastRun(String flow) {
         Deque<Entry> runs = byFlow.get(flow);
         if (runs == null) {
@@ -84,7 +89,7 @@ public final class FlowHistory implements RoutePolicyFactory {
             var it = runs.descendingIterator();
             while (it.hasNext()) {
                 Entry e = it.next();
-                if (e.outcome != null && !Run.REFUSED.equals(e.outcome)) {
+                if (e.outcome != null && !Run.REFUSED.equals(e.outcome) && !Run.CANCELLED.equals(e.outcome)) {
                     return Optional.of(new LastRun(flow, e.ended, e.failure));
                 }
             }
@@ -169,6 +174,11 @@ public final class FlowHistory implements RoutePolicyFactory {
                 return;
             }
             millis = (System.nanoTime() - t0) / 1_000_000;
+            if (genesyslake.lake.RunCancelledException.isCancellation(exchange.getException())) {
+                summary = FlowRunner.failure(exchange.getException());
+                outcome = Run.CANCELLED;
+                return;
+            }
             // This run's own export (not one an earlier flow of a chained schedule left on the exchange).
             failure = exchange.getException() != null ? FlowRunner.failure(exchange.getException())
                     : current != null && !current.complete() ? FlowRunner.incomplete(current) : null;

@@ -6,13 +6,15 @@ import java.beans.ConstructorProperties;
  * Where one run started through {@link FlowRuns} stands: its state, progress so far and, once it has ended, its
  * outcome. An open-type friendly value (strings and numbers), so jconsole and Jolokia read it as plain data.
  * <ul>
- *   <li>state: {@value #QUEUED} (waiting for a run thread), {@value #RUNNING}, {@value #SUCCEEDED}, {@value #FAILED}, or
- *   {@value #REFUSED} (never started: the flow was already running, the input was not valid, or too many runs
- *   were waiting);</li>
+ *   <li>state: {@value #QUEUED} (waiting for a run thread), {@value #RUNNING}, {@value #SUCCEEDED}, {@value #FAILED},
+ *   {@value #CANCELLED} (stopped by cancelRun between pages: what it exported is saved, and running the same interval
+ *   again resumes it), or {@value #REFUSED} (never started: the flow was already running, the input was not valid,
+ *   a backfill was larger than lake.backfill.confirm-days without confirm, or too many runs were waiting);</li>
  *   <li>records: records written so far (the final count once ended);</li>
  *   <li>daysDone / daysTotal: for a backfill, days exported of how many (0 / 0 for other runs);</li>
  *   <li>started: ISO-8601 instant the run was accepted; elapsedMillis: since then, or its whole length once ended;</li>
- *   <li>summary: what the run came to (the flow's own summary, or why it failed or was refused); blank while it runs.</li>
+ *   <li>summary: what the run came to (the flow's own summary, or why it failed, was cancelled or was refused); blank
+ *   while it runs, unless a cancel was asked for and it is finishing the page in hand.</li>
  * </ul>
  */
 public final class FlowRunStatus {
@@ -22,6 +24,7 @@ public final class FlowRunStatus {
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
     public static final String REFUSED = "refused";
+    public static final String CANCELLED = "cancelled";
 
     private final String runId;
     private final String flow;

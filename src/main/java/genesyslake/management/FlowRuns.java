@@ -1,6 +1,7 @@
 package genesyslake.management;
 
 import genesyslake.lake.ExportRun;
+import genesyslake.lake.RunCancel;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -27,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  * bounded pool owned by this Camel service, and remembers the last runs for {@code runStatus} / {@code recentRuns}.
  * A trigger for a flow that is running or waiting to run is refused at once, in the status it returns, rather than
  * queued behind it; the flow's route policy ({@link OneRunAtATime}) still guards against any other trigger (a timer).
+ * A run can be cancelled ({@link #cancel}): a queued one never starts, a running one stops at its route's next page
+ * or day boundary.
  */
 public final class FlowRuns extends ServiceSupport {
 
@@ -114,6 +117,23 @@ public final class FlowRuns extends ServiceSupport {
         return r == null ? null : r.status();
     }
 
+    /**
+     * Asks a run to stop: a queued run ends cancelled at once; a running one is told through the {@link RunCancel} its
+     * exchange carries and stops at its route's next page or day boundary (its state turns cancelled then); an ended
+     * run is left as it is. Answers the run's status now, or null when no run of that id is remembered.
+     */
+    public FlowRunStatus cancel(String runId) {
+        Run r;
+        synchronized (this) {
+            r = runs.get(runId == null ? "" : runId.trim());
+        }
+        if (r == null) {
+            return null;
+        }
+        r.cancel();
+        return r.status();
+    }
+
     /** The remembered runs, newest first. */
     public synchronized List<FlowRunStatus> recent() {
         List<FlowRunStatus> out = new ArrayList<>();
@@ -175,16 +195,26 @@ public final class FlowRuns extends ServiceSupport {
         return run.status();
     }
 
-    /** What a run reports while it runs: the flow exchange in flight (for its live record count) and backfill days. */
+    /**
+     * What a run reports while it runs: the flow exchange in flight (for its live record count) and backfill days; and
+     * the run's stop request, which each exchange it sends carries.
+     */
     public static final class Progress {
+        private final RunCancel cancel = new RunCancel();
         private volatile Exchange current;
         private volatile long recordsBefore;
         private volatile int daysDone;
         private volatile int daysTotal;
 
-        /** The exchange of the flow run now in flight (one per chunk of a backfill). */
+        /** The exchange of the flow run now in flight (one per chunk of a backfill); it carries the stop request. */
         public void exchange(Exchange exchange) {
+            exchange.setProperty(RunCancel.PROPERTY, cancel);
             this.current = exchange;
+        }
+
+        /** Whether cancelRun asked this run to stop. */
+        public boolean cancelled() {
+            return cancel.isRequested();
         }
 
         /** A backfill of this many days. */
@@ -225,7 +255,12 @@ public final class FlowRuns extends ServiceSupport {
         }
 
         void execute(Work work) {
-            state = FlowRunStatus.RUNNING;
+            synchronized (this) {
+                if (ended.getCount() == 0) {
+                    return; // cancelled while it waited for a thread
+                }
+                state = FlowRunStatus.RUNNING;
+            }
             FlowOutcome o;
             try {
                 o = work.run(progress);
@@ -234,7 +269,7 @@ public final class FlowRuns extends ServiceSupport {
                 o = new FlowOutcome(id, flow, false, progress.records(), elapsed(), FlowRunner.failure(e));
             }
             end(o, null);
-            LOG.info("Run {} ({}) ended: {}", id, operation, o);
+            LOG.info("Run {} ({}) ended {}: {}", id, operation, state, o);
         }
 
         synchronized void end(FlowOutcome o, String why) {
@@ -243,8 +278,20 @@ public final class FlowRuns extends ServiceSupport {
             }
             millis = elapsed();
             outcome = o != null ? o : new FlowOutcome(id, flow, false, progress.records(), millis, why);
-            state = outcome.isSuccess() ? FlowRunStatus.SUCCEEDED : FlowRunStatus.FAILED;
+            state = outcome.isSuccess() ? FlowRunStatus.SUCCEEDED
+                    : progress.cancelled() ? FlowRunStatus.CANCELLED : FlowRunStatus.FAILED;
             ended.countDown();
+        }
+
+        synchronized void cancel() {
+            if (ended.getCount() == 0) {
+                return;
+            }
+            progress.cancel.request();
+            if (FlowRunStatus.QUEUED.equals(state)) {
+                end(null, "cancelled before it started");
+            }
+            LOG.info("Run {} ({}): cancel requested", id, operation);
         }
 
         Run refuse(String why) {
@@ -268,8 +315,10 @@ public final class FlowRuns extends ServiceSupport {
             FlowOutcome o = outcome;
             long ms = millis >= 0 ? millis : elapsed();
             long records = o != null ? o.getRecords() : progress.records();
+            String summary = o != null ? o.getSummary() : progress.cancelled()
+                    ? "cancel requested: the run stops after the page in hand is written and saved" : "";
             return new FlowRunStatus(id, flow, operation, state, records, progress.daysDone, progress.daysTotal,
-                    started.toString(), ms, o == null ? "" : o.getSummary());
+                    started.toString(), ms, summary);
         }
     }
 }

@@ -18,9 +18,11 @@ import java.util.Map;
 
 /**
  * The JMX face of {@link FlowRunner}: triggers with optional interval, and backfills in chunks. Every run goes through
- * {@link FlowRuns} (its own thread, a run id, progress for runStatus); the start* operations answer at once, the run*
- * operations and backfill wait for the outcome: as long as it takes for Java callers ({@code --backfill}), at most
- * the sync timeout for the view registered over JMX ({@link #timeBoxed(Duration)}).
+ * {@link FlowRuns} (its own thread, a run id, progress for runStatus, cancelRun); the start* operations answer at
+ * once, the run* operations and backfill wait for the outcome: as long as it takes for Java callers
+ * ({@code --backfill}), at most the sync timeout for the view registered over JMX ({@link #timeBoxed(Duration)}).
+ * A backfill longer than lake.backfill.confirm-days runs only when confirmed ({@link #backfillTooLarge}: the one rule
+ * for the command line's --yes and the MBean's confirm argument).
  */
 public final class Flows implements FlowsMXBean {
 
@@ -28,20 +30,29 @@ public final class Flows implements FlowsMXBean {
 
     public static final String OBJECT_NAME = "genesyslake:type=Flows";
 
+    /** The setting above which a backfill must be confirmed (--yes, or confirm=true over JMX). */
+    public static final String CONFIRM_DAYS = "lake.backfill.confirm-days";
+    /** How long cancelRun waits for the run to reach its next page when no sync timeout is set. */
+    private static final Duration CANCEL_WAIT = Duration.ofSeconds(30);
+
     private final FlowRunner runner;
     private final Watermarks watermarks;
     private final int detailsDaysPerChunk;
+    private final long confirmDays;
     private final FlowRuns runs;
     private final Duration syncWait;
 
-    public Flows(FlowRunner runner, Watermarks watermarks, int detailsDaysPerChunk, FlowRuns runs) {
-        this(runner, watermarks, detailsDaysPerChunk, runs, null);
+    /** @param confirmDays lake.backfill.confirm-days: a longer backfill runs only when confirmed */
+    public Flows(FlowRunner runner, Watermarks watermarks, int detailsDaysPerChunk, long confirmDays, FlowRuns runs) {
+        this(runner, watermarks, detailsDaysPerChunk, confirmDays, runs, null);
     }
 
-    private Flows(FlowRunner runner, Watermarks watermarks, int detailsDaysPerChunk, FlowRuns runs, Duration syncWait) {
+    private Flows(FlowRunner runner, Watermarks watermarks, int detailsDaysPerChunk, long confirmDays, FlowRuns runs,
+                  Duration syncWait) {
         this.runner = runner;
         this.watermarks = watermarks;
         this.detailsDaysPerChunk = Math.max(1, detailsDaysPerChunk);
+        this.confirmDays = confirmDays;
         this.runs = runs;
         this.syncWait = syncWait;
     }
@@ -51,7 +62,7 @@ public final class Flows implements FlowsMXBean {
      * running" (the run goes on): what a JMX or HTTP caller gets, so no request holds a thread for a whole run.
      */
     public Flows timeBoxed(Duration wait) {
-        return new Flows(runner, watermarks, detailsDaysPerChunk, runs, wait);
+        return new Flows(runner, watermarks, detailsDaysPerChunk, confirmDays, runs, wait);
     }
 
     @Override
@@ -119,7 +130,12 @@ public final class Flows implements FlowsMXBean {
 
     @Override
     public FlowOutcome backfill(String flow, String from, String to) {
-        return sync(backfillRun("backfill", flow, from, to));
+        return sync(backfillRun("backfill", flow, from, to, false, viaJmx(flow, from, to)));
+    }
+
+    @Override
+    public FlowOutcome backfillConfirmed(String flow, String from, String to, boolean confirm) {
+        return sync(backfillRun("backfillConfirmed", flow, from, to, confirm, viaJmx(flow, from, to)));
     }
 
     @Override
@@ -139,13 +155,55 @@ public final class Flows implements FlowsMXBean {
 
     @Override
     public FlowRunStatus startBackfill(String flow, String from, String to) {
-        return backfillRun("startBackfill", flow, from, to);
+        return backfillRun("startBackfill", flow, from, to, false, viaJmx(flow, from, to));
+    }
+
+    @Override
+    public FlowRunStatus startBackfillConfirmed(String flow, String from, String to, boolean confirm) {
+        return backfillRun("startBackfillConfirmed", flow, from, to, confirm, viaJmx(flow, from, to));
+    }
+
+    /**
+     * Starts a backfill for a Java caller (the command line): as startBackfill, {@code confirm} for a backfill longer
+     * than lake.backfill.confirm-days, and {@code howToConfirm} ending the refusal otherwise (e.g. "Add --yes").
+     */
+    public FlowRunStatus startBackfill(String flow, String from, String to, boolean confirm, String howToConfirm) {
+        return backfillRun("backfill", flow, from, to, confirm, howToConfirm);
+    }
+
+    /** The outcome of a run started here, once it ends (at once for a refused one). */
+    public FlowOutcome outcome(FlowRunStatus started) {
+        return sync(started);
     }
 
     @Override
     public FlowRunStatus runStatus(String runId) {
         FlowRunStatus s = runs.status(runId);
-        return s != null ? s : new FlowRunStatus(String.valueOf(runId), "-", "-", "unknown", 0, 0, 0, "", 0,
+        return s != null ? s : unknown(runId);
+    }
+
+    @Override
+    public FlowRunStatus cancelRun(String runId) {
+        FlowRunStatus now = runs.cancel(runId);
+        if (now == null) {
+            return unknown(runId);
+        }
+        if (now.active()) {
+            // Give the run the time to reach its next page, so the answer is usually its final status.
+            Duration wait = syncWait != null ? syncWait : CANCEL_WAIT;
+            try {
+                runs.await(now, wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            FlowRunStatus later = runs.status(now.getRunId());
+            now = later != null ? later : now;
+        }
+        return now;
+    }
+
+    private static FlowRunStatus unknown(String runId) {
+        return new FlowRunStatus(String.valueOf(runId), "-", "-", "unknown", 0, 0, 0, "", 0,
                 "no run " + runId + " is remembered (the last runs are kept until a restart)");
     }
 
@@ -154,8 +212,29 @@ public final class Flows implements FlowsMXBean {
         return runs.recent();
     }
 
-    private FlowRunStatus backfillRun(String op, String flow, String from, String to) {
-        String operation = op + "(" + flow + ", " + from + ", " + to + ")";
+    /** How an operator confirms a backfill over JMX or Jolokia. */
+    private static String viaJmx(String flow, String from, String to) {
+        return "To run it, confirm: startBackfillConfirmed(" + flow + ", " + from + ", " + to + ", true) (or "
+                + "backfillConfirmed to wait for it); cancelRun(runId) stops it between pages.";
+    }
+
+    /**
+     * The size guard, one rule for the command line and JMX: why a backfill over {@code whole} must be confirmed (it is
+     * longer than lake.backfill.confirm-days: hundreds of chunks and hours of the org's API budget), or null.
+     */
+    public String backfillTooLarge(Interval whole) {
+        long days = days(whole);
+        if (days <= confirmDays) {
+            return null;
+        }
+        return "The backfill " + whole.startDate() + ".." + whole.lastDate().plusDays(1) + " is " + days
+                + " days, more than " + CONFIRM_DAYS + "=" + confirmDays + ": it runs in chunks and uses the org's API "
+                + "budget for a long time.";
+    }
+
+    private FlowRunStatus backfillRun(String op, String flow, String from, String to, boolean confirm,
+                                      String howToConfirm) {
+        String operation = op + "(" + flow + ", " + from + ", " + to + (confirm ? ", confirmed" : "") + ")";
         if (!runner.flows().contains(flow)) {
             return runs.refused(flow, operation, "no such flow; known flows: " + runner.flows());
         }
@@ -164,6 +243,10 @@ public final class Flows implements FlowsMXBean {
             whole = Interval.parse(from + "/" + to, Clock.systemUTC());
         } catch (IllegalArgumentException e) {
             return runs.refused(flow, operation, "backfill range " + from + ".." + to + " is not valid: " + e.getMessage());
+        }
+        String tooLarge = backfillTooLarge(whole);
+        if (tooLarge != null && !confirm) {
+            return runs.refused(flow, operation, tooLarge + " " + howToConfirm);
         }
         List<Interval> chunks = chunks(flow, whole);
         return runs.start(flow, operation, progress -> backfill(flow, whole, chunks, progress));
@@ -195,6 +278,13 @@ public final class Flows implements FlowsMXBean {
             millis += o.getMillis();
             if (!o.isSuccess()) {
                 progress.chunkDone(records, days);
+                if (progress.cancelled()) {
+                    // The chunk's saved job and spool stay: the same backfill run again resumes inside this chunk.
+                    return new FlowOutcome(o.getRunId(), flow, false, records, millis, "backfill cancelled in " + chunk
+                            + " after " + done + " of " + chunks.size() + " chunks (" + days + " of " + totalDays
+                            + " days published, " + records + " records read): " + o.getSummary()
+                            + "; start the same backfill again to resume it");
+                }
                 return new FlowOutcome(o.getRunId(), flow, false, records, millis, "backfill stopped at " + chunk + " after "
                         + done + " of " + chunks.size() + " chunks: " + o.getSummary());
             }
@@ -237,7 +327,9 @@ public final class Flows implements FlowsMXBean {
             try {
                 Interval asked = Interval.parse(interval, Clock.systemUTC());
                 if (days(asked) > detailsDaysPerChunk) {
-                    return backfillRun(op, flow, asked.startDate().toString(), asked.lastDate().plusDays(1).toString());
+                    String from = asked.startDate().toString();
+                    String to = asked.lastDate().plusDays(1).toString();
+                    return backfillRun(op, flow, from, to, false, viaJmx(flow, from, to));
                 }
             } catch (IllegalArgumentException e) {
                 // reported below, naming the input
@@ -250,7 +342,7 @@ public final class Flows implements FlowsMXBean {
             try {
                 Interval.parse(interval, Clock.systemUTC());
             } catch (IllegalArgumentException e) {
-                return runs.refused(flow, operation, "interval '" + interval + "' is not valid: " + e.getMessage());
+                return runs.refused(flow, operation, e.getMessage()); // names the interval
             }
             headers.put(UsageExport.INTERVAL_HEADER, interval.trim());
         }

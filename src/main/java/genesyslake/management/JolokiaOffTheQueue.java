@@ -21,12 +21,16 @@ import java.util.List;
  * mounts Jolokia with {@code new BlockingHandlerDecorator(handler, true)}: ordered, so every request of the server's
  * context (health, /metrics, other Jolokia calls) waits in one queue behind a JMX operation that runs a flow; a 24 s
  * trigger made health answer in 22 s and 50 triggers ran one after another. This replaces that route, once the server
- * has started, with the same handler run unordered ({@code blockingHandler(handler, false)}). The authentication hook
- * ({@link ManagementSecurity}) is a separate, earlier route and still runs first.
+ * has started, with the same handler ({@link GuardedJolokia}'s, which checks Origin and credentials itself) run
+ * unordered ({@code blockingHandler(handler, false)}), and a POST body capped at {@value #MAX_BODY} bytes (Camel's
+ * has no cap; above it Vert.x answers 413). The port-wide Host check ({@link ManagementSecurity}) is a separate,
+ * earlier route and still runs first.
  */
 public final class JolokiaOffTheQueue implements ExtendedStartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(JolokiaOffTheQueue.class);
+    /** A bulk request of a few thousand reads fits; the project's own calls are a few hundred bytes. */
+    static final long MAX_BODY = 1024 * 1024;
 
     private JolokiaOffTheQueue() {
     }
@@ -69,7 +73,7 @@ public final class JolokiaOffTheQueue implements ExtendedStartupListener {
         @SuppressWarnings("unchecked")
         Handler<RoutingContext> handler = (Handler<RoutingContext>) jolokia.getHandler();
         router.route(path + "*").method(HttpMethod.GET).method(HttpMethod.POST)
-                .handler(BodyHandler.create(false))
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
                 .blockingHandler(handler, false);
         theirs.get(0).remove();
         LOG.info("Jolokia on {} runs on worker threads in parallel: a long operation holds up no other request", path);

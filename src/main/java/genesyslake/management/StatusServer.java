@@ -3,7 +3,6 @@ package genesyslake.management;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -21,14 +20,14 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Serves the status page on the management port: {@code /} (HTML), {@code /status.json} (the same model), and the
  * page's script and style under {@code /status/}. Routes are added to the management server's own Vert.x router, as
  * camel-micrometer-prometheus adds {@code /metrics}: a platform-http route would go to the main HTTP server (another
- * port), not this one. GET only, read-only; like Jolokia, only a Host naming the management host is answered (a web
- * page elsewhere cannot read it through DNS rebinding). Jolokia's own guard ({@link ManagementSecurity}) is untouched.
+ * port), not this one. GET only, read-only. Like everything on the port, it answers only a Host naming the management
+ * host (a web page elsewhere cannot read it through DNS rebinding): {@link ManagementSecurity} checks that for the
+ * whole port before any route.
  */
 public final class StatusServer implements ExtendedStartupListener {
 
@@ -67,29 +66,16 @@ public final class StatusServer implements ExtendedStartupListener {
             LOG.warn("No status page: the management server's router was not found");
             return;
         }
-        Set<String> hosts = ManagementSecurity.hosts(server);
         // Blocking handlers, unordered: building the page reads files and lists the manifests.
-        router.route("/").method(HttpMethod.GET).blockingHandler(guard(hosts, ctx ->
-                send(ctx, "text/html; charset=utf-8", StatusHtml.render(page.build()))), false);
-        router.route("/status.json").method(HttpMethod.GET).blockingHandler(guard(hosts, ctx ->
-                send(ctx, "application/json", json(page.build()))), false);
+        router.route("/").method(HttpMethod.GET).blockingHandler(ctx ->
+                send(ctx, "text/html; charset=utf-8", StatusHtml.render(page.build())), false);
+        router.route("/status.json").method(HttpMethod.GET).blockingHandler(ctx ->
+                send(ctx, "application/json", json(page.build())), false);
         ASSETS.forEach((path, type) -> {
             String body = resource(path.substring(1));
-            router.route(path).method(HttpMethod.GET).handler(guard(hosts, ctx -> send(ctx, type, body)));
+            router.route(path).method(HttpMethod.GET).handler(ctx -> send(ctx, type, body));
         });
         LOG.info("Status page on the management port: http://{}:{}/", server.getHost(), server.getPort());
-    }
-
-    private static Handler<RoutingContext> guard(Set<String> hosts, Handler<RoutingContext> then) {
-        return ctx -> {
-            String host = ctx.request().host();
-            if (host == null || !hosts.contains(ManagementSecurity.hostName(host))) {
-                ctx.response().setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-                        .end("Host " + host + " is not the management host\n");
-                return;
-            }
-            then.handle(ctx);
-        };
     }
 
     private static void send(RoutingContext ctx, String type, String body) {

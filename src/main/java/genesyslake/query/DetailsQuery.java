@@ -45,27 +45,43 @@ public record DetailsQuery(Path file, Kind kind, ObjectNode body) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A detail query file of the shipped query folder (queries/); the daemon uses {@link QueryFiles#details}. */
     public static DetailsQuery load(Path file, Kind kind) {
-        ObjectNode body = QueryFileException.readObject(file, "the JSON object copied from the Analytics Query Builder");
+        return load(QueryFiles.SHIPPED, file, kind);
+    }
+
+    /**
+     * Reads and checks a detail query file of the given folder. A fault names the field (in our vocabulary), where it
+     * is and what is allowed, never the value it holds: failure messages reach health and the status page.
+     */
+    static DetailsQuery load(QueryFiles folder, Path file, Kind kind) {
+        QueryFiles.Source source = folder.read(file, "the JSON object copied from the Analytics Query Builder");
+        ObjectNode body = source.root();
         Kind other = kind == Kind.CONVERSATIONS ? Kind.USERS : Kind.CONVERSATIONS;
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!kind.fields.contains(f)) {
-                String hint = other.fields.contains(f) ? " (that is a " + other.path + " detail query field: is this the "
-                        + other.path + " query file?)" : "";
-                throw new QueryFileException(file, f, "is not a field of a " + kind.path + " detail query" + hint
-                        + "; allowed: " + kind.fields.stream().sorted().toList());
+                String allowed = "; allowed: " + kind.fields.stream().sorted().toList();
+                if (other.fields.contains(f)) {
+                    throw source.fault(f, "is not a field of a " + kind.path + " detail query (that is a " + other.path
+                            + " detail query field: is this the " + other.path + " query file?)" + allowed);
+                }
+                if (UsageQuery.FIELDS.contains(f)) {
+                    throw source.fault(f, "is not a field of a " + kind.path + " detail query (an aggregate or usage "
+                            + "query field?)" + allowed);
+                }
+                throw source.unnamedFault(f, "a field that is not one of a " + kind.path + " detail query" + allowed);
             }
         }
         if (body.has("interval")) {
             try {
                 Interval.parse(body.get("interval").asText(), java.time.Clock.systemUTC());
             } catch (IllegalArgumentException e) {
-                throw new QueryFileException(file, "interval", e.getMessage(), e);
+                throw source.fault("interval", QueryFiles.INTERVAL_EXPECTED);
             }
         }
         if (body.has("order") && !Set.of("asc", "desc", "unordered").contains(body.get("order").asText())) {
-            throw new QueryFileException(file, "order", "must be asc, desc or unordered, was " + body.get("order"));
+            throw source.fault("order", "must be asc, desc or unordered");
         }
         for (String f : kind.filterFields) {
             JsonNode filters = body.get(f);
@@ -73,19 +89,19 @@ public record DetailsQuery(Path file, Kind kind, ObjectNode body) {
                 continue;
             }
             if (!filters.isArray()) {
-                throw new QueryFileException(file, f, "must be an array of filters");
+                throw source.fault(f, "must be an array of filters");
             }
             for (int i = 0; i < filters.size(); i++) {
-                checkFilter(file, f + "[" + i + "]", filters.get(i));
+                checkFilter(source, f + "[" + i + "]", filters.get(i));
             }
         }
         return new DetailsQuery(file, kind, body);
     }
 
-    private static void checkFilter(Path file, String at, JsonNode filter) {
+    private static void checkFilter(QueryFiles.Source source, String at, JsonNode filter) {
         String type = filter.path("type").asText("");
         if (!FILTER_TYPES.contains(type)) {
-            throw new QueryFileException(file, at + ".type", "must be and or or, was '" + type + "'");
+            throw source.fault(at + ".type", "must be and or or");
         }
         JsonNode predicates = filter.path("predicates");
         for (int i = 0; i < predicates.size(); i++) {
@@ -93,21 +109,19 @@ public record DetailsQuery(Path file, Kind kind, ObjectNode body) {
             String pAt = at + ".predicates[" + i + "]";
             String pType = p.path("type").asText("dimension");
             if (!PREDICATE_TYPES.contains(pType)) {
-                throw new QueryFileException(file, pAt + ".type", "unknown predicate type '" + pType + "' (allowed: "
-                        + PREDICATE_TYPES.stream().sorted().toList() + ")");
+                throw source.fault(pAt + ".type", "must be one of " + PREDICATE_TYPES.stream().sorted().toList());
             }
             String op = p.path("operator").asText("matches");
             if (!OPERATORS.contains(op)) {
-                throw new QueryFileException(file, pAt + ".operator", "unknown predicate operator '" + op + "' (allowed: "
-                        + OPERATORS.stream().sorted().toList() + ")");
+                throw source.fault(pAt + ".operator", "must be one of " + OPERATORS.stream().sorted().toList());
             }
             if (!p.hasNonNull(pType) && !p.hasNonNull("dimension")) {
-                throw new QueryFileException(file, pAt, "names no " + pType);
+                throw source.fault(pAt, "names no " + pType); // one of PREDICATE_TYPES: our word, not the file's
             }
         }
         JsonNode clauses = filter.path("clauses");
         for (int i = 0; i < clauses.size(); i++) {
-            checkFilter(file, at + ".clauses[" + i + "]", clauses.get(i));
+            checkFilter(source, at + ".clauses[" + i + "]", clauses.get(i));
         }
     }
 

@@ -20,8 +20,14 @@ import java.util.Locale;
  */
 public record Interval(Instant start, Instant end) {
 
+    // uuuu (proleptic year), not yyyy (year of era): with yyyy year 0 prints as 0001, so a day of year 0 would be
+    // asked of Genesys and written to the lake as a day of year 1.
     private static final DateTimeFormatter ISO_MILLIS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter LABEL = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
+    /** The years an interval given by a user may touch: ISO-8601's four-digit years, as Genesys and the lake's keys take them. */
+    public static final int MIN_YEAR = 1;
+    public static final int MAX_YEAR = 9999;
 
     public Interval {
         if (!end.isAfter(start)) {
@@ -31,7 +37,7 @@ public record Interval(Instant start, Instant end) {
 
     public static Interval parse(String text, Clock clock) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("interval is empty");
+            throw new IllegalArgumentException("interval '" + (text == null ? "" : text) + "' is empty");
         }
         String relative = text.trim().toLowerCase(Locale.ROOT).replace('-', ' ').replace('_', ' ').replaceAll("\\s+", " ");
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
@@ -60,12 +66,19 @@ public record Interval(Instant start, Instant end) {
             throw new IllegalArgumentException("interval '" + text + "' is not 'start/end' (ISO-8601) nor one of: "
                     + "last full month, last full week, last full day, yesterday, today");
         }
+        Instant start;
+        Instant end;
         try {
-            return new Interval(point(parts[0].trim()), point(parts[1].trim()));
+            start = point(text, parts[0].trim());
+            end = point(text, parts[1].trim());
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("interval '" + text + "' does not parse: " + e.getParsedString()
                     + " is not an ISO-8601 date or time", e);
         }
+        if (!end.isAfter(start)) {
+            throw new IllegalArgumentException("interval '" + text + "': its end is not after its start");
+        }
+        return new Interval(start, end);
     }
 
     public static Interval of(LocalDate startDay, LocalDate endDayExclusive) {
@@ -73,14 +86,22 @@ public record Interval(Instant start, Instant end) {
                 endDayExclusive.atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
-    private static Instant point(String s) {
-        if (s.length() == 7) {
-            return YearMonth.parse(s).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    /** One end of an explicit interval; its UTC year must be one of 1 to 9999 (ISO-8601 parses years 0 and +10000). */
+    private static Instant point(String text, String s) {
+        Instant at;
+        if (s.indexOf('T') >= 0 || s.indexOf('t') >= 0) { // ISO-8601 parses the T in either case
+            at = OffsetDateTime.parse(s).toInstant();
+        } else if (s.matches("[+-]?\\d+-\\d\\d")) {
+            at = YearMonth.parse(s).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } else {
+            at = LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
         }
-        if (s.length() == 10) {
-            return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
+        int year = at.atZone(ZoneOffset.UTC).getYear();
+        if (year < MIN_YEAR || year > MAX_YEAR) {
+            throw new IllegalArgumentException("interval '" + text + "': " + s + " is in year " + year + "; only years "
+                    + MIN_YEAR + " to " + MAX_YEAR + " are exported");
         }
-        return OffsetDateTime.parse(s).toInstant();
+        return at;
     }
 
     public LocalDate startDate() {
@@ -107,8 +128,7 @@ public record Interval(Instant start, Instant end) {
 
     /** A compact, file-name-safe label, e.g. 20261001T0000Z_20261101T0000Z. */
     public String label() {
-        DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
-        return f.format(start) + "_" + f.format(end);
+        return LABEL.format(start) + "_" + LABEL.format(end);
     }
 
     @Override

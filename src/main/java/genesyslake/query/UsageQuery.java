@@ -30,52 +30,68 @@ public record UsageQuery(Path file, String intervalExpression, String granularit
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The fields of a usage query file. */
+    static final Set<String> FIELDS = Set.of("interval", "granularity", "groupBy", "metrics");
+
+    /** A usage query file of the shipped query folder (queries/); the daemon uses {@link QueryFiles#usage}. */
     public static UsageQuery load(Path file, Clock clock) {
-        JsonNode root = QueryFileException.readObject(file, "a JSON object like {\"interval\":..., \"granularity\":...}");
+        return load(QueryFiles.SHIPPED, file, clock);
+    }
+
+    /**
+     * Reads and checks a usage query file of the given folder. A fault names the field, where it is and what is
+     * allowed, never the value it holds: failure messages reach health and the status page.
+     */
+    static UsageQuery load(QueryFiles folder, Path file, Clock clock) {
+        QueryFiles.Source source = folder.read(file, "a JSON object like {\"interval\":..., \"granularity\":...}");
+        JsonNode root = source.root();
         for (var it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!Set.of("interval", "granularity", "groupBy", "metrics").contains(f)) {
-                throw new QueryFileException(file, f, "unknown field (allowed: interval, granularity, groupBy, metrics)");
+            if (!FIELDS.contains(f)) {
+                String problem = "unknown field (allowed: granularity, groupBy, interval, metrics)";
+                throw DetailsQuery.Kind.CONVERSATIONS.fields.contains(f) || DetailsQuery.Kind.USERS.fields.contains(f)
+                        ? source.fault(f, problem + "; that is a detail query field: is this the usage query file?")
+                        : source.unnamedFault(f, "a field that is not one of a usage query's: " + problem);
             }
         }
         JsonNode interval = root.path("interval");
         if (!interval.isTextual() || interval.asText().isBlank()) {
-            throw new QueryFileException(file, "interval", "is required, e.g. \"last full month\" or \"2026-10-01/2026-11-01\"");
+            throw source.fault("interval", "is required, e.g. \"last full month\" or \"2026-10-01/2026-11-01\"");
         }
         try {
             Interval.parse(interval.asText(), clock);
         } catch (IllegalArgumentException e) {
-            throw new QueryFileException(file, "interval", e.getMessage(), e);
+            throw source.fault("interval", QueryFiles.INTERVAL_EXPECTED);
         }
         String granularity = "Month";
         if (root.has("granularity") && !root.get("granularity").asText().isEmpty()) {
-            granularity = canonical(file, "granularity", root.get("granularity"), GRANULARITIES);
+            granularity = canonical(source, "granularity", root.get("granularity"), GRANULARITIES);
         }
-        return new UsageQuery(file, interval.asText(), granularity, values(file, "groupBy", root.path("groupBy"), GROUP_BY),
-                values(file, "metrics", root.path("metrics"), METRICS));
+        return new UsageQuery(file, interval.asText(), granularity, values(source, "groupBy", root.path("groupBy"), GROUP_BY),
+                values(source, "metrics", root.path("metrics"), METRICS));
     }
 
-    private static List<String> values(Path file, String field, JsonNode node, Set<String> allowed) {
+    private static List<String> values(QueryFiles.Source source, String field, JsonNode node, Set<String> allowed) {
         List<String> out = new ArrayList<>();
         if (node.isMissingNode() || node.isNull()) {
             return out;
         }
         if (!node.isArray()) {
-            throw new QueryFileException(file, field, "must be an array of " + sorted(allowed));
+            throw source.fault(field, "must be an array of " + sorted(allowed));
         }
-        for (JsonNode v : node) {
-            out.add(canonical(file, field, v, allowed));
+        for (int i = 0; i < node.size(); i++) {
+            out.add(canonical(source, field + "[" + i + "]", node.get(i), allowed));
         }
         return List.copyOf(out);
     }
 
-    private static String canonical(Path file, String field, JsonNode v, Set<String> allowed) {
+    private static String canonical(QueryFiles.Source source, String field, JsonNode v, Set<String> allowed) {
         for (String a : allowed) {
-            if (a.equalsIgnoreCase(v.asText())) {
+            if (v.isTextual() && a.equalsIgnoreCase(v.asText())) {
                 return a;
             }
         }
-        throw new QueryFileException(file, field, "unknown value '" + v.asText() + "' (allowed: " + sorted(allowed) + ")");
+        throw source.fault(field, "must be one of " + sorted(allowed) + " (any case)");
     }
 
     private static List<String> sorted(Set<String> s) {

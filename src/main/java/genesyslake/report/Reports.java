@@ -57,14 +57,26 @@ public final class Reports {
         String only = exchange.getIn().getHeader(REPORT_HEADER, String.class);
         List<String> wanted = only != null && !only.isBlank() ? List.of(only.trim()) : selected;
         List<Report> all = new ArrayList<>();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
         if (!Files.isDirectory(sqlDir)) {
             throw new IllegalArgumentException("Report folder " + sqlDir.toAbsolutePath() + " (athena.reports-dir) does not exist");
         }
+        Path folder = sqlDir.toRealPath();
         try (Stream<Path> files = Files.list(sqlDir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".sql")).sorted().toList()) {
                 String name = f.getFileName().toString().replaceFirst("\\.sql$", "");
                 if (wanted.isEmpty() || wanted.contains(name)) {
-                    all.add(new Report(name, f, Files.readString(f, StandardCharsets.UTF_8).trim().replaceFirst(";\\s*$", "")));
+                    // A link out of the folder is not read: its text would go to Athena, and Athena's errors quote it.
+                    Path real = f.toRealPath();
+                    if (!real.startsWith(folder) || !Files.isRegularFile(real)) {
+                        String refused = "Report " + name + " (" + f + ") not read: it is not a file inside the report "
+                                + "folder " + folder + " (athena.reports-dir)";
+                        LOG.error(refused);
+                        failures.add(refused);
+                        all.add(new Report(name, f, null)); // found, so not also "no such report"; never run
+                        continue;
+                    }
+                    all.add(new Report(name, f, Files.readString(real, StandardCharsets.UTF_8).trim().replaceFirst(";\\s*$", "")));
                 }
             }
         }
@@ -72,9 +84,9 @@ public final class Reports {
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("No such report(s) " + missing + " in " + sqlDir + " (reports are the .sql files there)");
         }
-        exchange.setProperty(FAILURES, Collections.synchronizedList(new ArrayList<String>()));
+        exchange.setProperty(FAILURES, failures);
         exchange.setProperty(RESULTS, Collections.synchronizedList(new ArrayList<String>()));
-        return all.stream().filter(this::tablesReady).toList();
+        return all.stream().filter(r -> r.sql() != null).filter(this::tablesReady).toList();
     }
 
     /** Lake tables by name, and the flow that fills each. */

@@ -3,8 +3,16 @@ package genesyslake.report;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Text renderings of result rows: an aligned table for logs, RFC 4180 lines for CSV. */
+/**
+ * Text renderings of result rows: an aligned table for logs (values as they are, one line each), RFC 4180 lines for
+ * CSV, where a cell a spreadsheet would evaluate as a formula is written as text (OWASP's CSV injection advice: a
+ * leading {@code '}), numbers aside, so that a client name such as {@code =cmd|'/C calc'!A0} stays a name.
+ */
 public final class Tables {
+
+    /** A plain number, which stays as it is even when it starts with - or +. */
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     private Tables() {
     }
@@ -14,7 +22,7 @@ public final class Tables {
         for (int i = 0; i < columns.size(); i++) {
             width[i] = columns.get(i).length();
             for (List<String> r : rows) {
-                width[i] = Math.max(width[i], String.valueOf(r.get(i)).length());
+                width[i] = Math.max(width[i], oneLine(String.valueOf(r.get(i))).length());
             }
             width[i] = Math.min(width[i], 60);
         }
@@ -32,13 +40,27 @@ public final class Tables {
 
     private static void line(StringBuilder sb, List<String> values, int[] width) {
         for (int i = 0; i < width.length; i++) {
-            String v = String.valueOf(values.get(i));
+            String v = oneLine(String.valueOf(values.get(i)));
             if (v.length() > width[i]) {
                 v = v.substring(0, width[i] - 1) + "~";
             }
             sb.append(i == 0 ? "" : " | ").append(v).append(" ".repeat(width[i] - v.length()));
         }
         sb.append('\n');
+    }
+
+    /** A value on one line of the log: line breaks and tabs as \\n, \\r, \\t, other control characters as ?. */
+    private static String oneLine(String v) {
+        StringBuilder b = new StringBuilder(v.length());
+        for (char c : v.toCharArray()) {
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> b.append(Character.isISOControl(c) ? '?' : c);
+            }
+        }
+        return b.toString();
     }
 
     public static String csvLine(List<String> values) {
@@ -90,13 +112,36 @@ public final class Tables {
             row.add(field.toString());
             rows.add(row);
         }
+        rows.replaceAll(r -> r.stream().map(Tables::asWritten).collect(Collectors.toList()));
         return rows;
     }
 
-    private static String csvField(String v) {
-        if (v == null) {
+    /**
+     * Whether a spreadsheet would evaluate the cell: it starts (after any leading quotes, so that a value that
+     * itself starts with ' reads back exactly) with = + - @, a tab or a carriage return, and is not a plain number.
+     */
+    private static boolean formulaLike(String v) {
+        int i = 0;
+        while (i < v.length() && v.charAt(i) == '\'') {
+            i++;
+        }
+        if (i == v.length()) {
+            return false;
+        }
+        char c = v.charAt(i);
+        return (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') && !NUMBER.matcher(v).matches();
+    }
+
+    /** The value a CSV cell of ours holds: the leading ' that {@link #csvLine} added is taken off again. */
+    private static String asWritten(String cell) {
+        return cell.startsWith("'") && formulaLike(cell.substring(1)) ? cell.substring(1) : cell;
+    }
+
+    private static String csvField(String value) {
+        if (value == null) {
             return "";
         }
+        String v = formulaLike(value) ? "'" + value : value;
         return v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")
                 ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }

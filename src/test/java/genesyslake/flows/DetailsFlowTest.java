@@ -250,7 +250,7 @@ class DetailsFlowTest {
         Path file = dir.resolve("pasted.json");
         java.nio.file.Files.writeString(file, "{\"interval\":\"2026-01-01T00:00:00.000Z/2026-01-02T00:00:00.000Z\","
                 + "\"order\":\"asc\",\"orderBy\":\"conversationStart\"}");
-        daemon = LocalDaemon.start(Map.of("conversations.query-file", file.toString()));
+        daemon = LocalDaemon.start(Map.of("conversations.query-file", file.toString(), "lake.queries-dir", dir.toString()));
         try (var logs = new genesyslake.ops.LogCapture()) {
             LocalDate other = DAY.minusDays(1);
             assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", other + "/" + DAY)).success());

@@ -1,6 +1,6 @@
 package genesyslake.flows;
 
-import genesyslake.genesys.GenesysHeaders;
+import genesyslake.genesys.GenesysConstants;
 import genesyslake.genesys.GenesysPage;
 import genesyslake.genesys.UsageExport;
 import genesyslake.lake.DeadLetters;
@@ -78,17 +78,17 @@ class DetailsFlowWiringTest {
             day.add(data.conversation(DAY, i));
         }
         context.getEndpoint("mock:genesys:details-availability", MockEndpoint.class).whenAnyExchangeReceived(e ->
-                e.getIn().setHeader(GenesysHeaders.DATA_AVAILABILITY_DATE, Instant.now().toString()));
+                e.getIn().setHeader(GenesysConstants.DATA_AVAILABILITY_DATE, Instant.now().toString()));
         MockEndpoint submit = MockEndpoint.resolve(context, "mock:genesys:details-job");
-        submit.whenAnyExchangeReceived(e -> e.getIn().setHeader(GenesysHeaders.JOB_ID, "job-1"));
+        submit.whenAnyExchangeReceived(e -> e.getIn().setHeader(GenesysConstants.JOB_ID, "job-1"));
         AtomicInteger polls = new AtomicInteger();
         MockEndpoint status = MockEndpoint.resolve(context, "mock:genesys:details-job-status");
-        status.whenAnyExchangeReceived(e -> e.getIn().setHeader(GenesysHeaders.JOB_STATE,
+        status.whenAnyExchangeReceived(e -> e.getIn().setHeader(GenesysConstants.JOB_STATE,
                 polls.incrementAndGet() < 3 ? "PENDING" : "FULFILLED"));
         List<String> cursorsAsked = new ArrayList<>();
         MockEndpoint results = MockEndpoint.resolve(context, "mock:genesys:details-job-results");
         results.whenAnyExchangeReceived(e -> {
-            String cursor = e.getIn().getHeader(GenesysHeaders.CURSOR, String.class);
+            String cursor = e.getIn().getHeader(GenesysConstants.CURSOR, String.class);
             cursorsAsked.add(String.valueOf(cursor));
             e.getIn().setBody(cursor == null ? page(day.subList(0, 2), "c-1") : page(day.subList(2, 3), null));
         });

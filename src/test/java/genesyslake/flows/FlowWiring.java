@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.config.MillisFunction;
 import genesyslake.genesys.GenesysComponent;
 import genesyslake.genesys.GenesysEndpoints;
-import genesyslake.genesys.GenesysHeaders;
+import genesyslake.genesys.GenesysConstants;
 import genesyslake.genesys.GenesysHttp;
 import genesyslake.genesys.RateGovernor;
 import genesyslake.genesys.RetryPolicy;
@@ -102,11 +102,11 @@ final class FlowWiring {
         Path results = Files.createTempFile("usage-results", ".ndjson");
         Files.write(results, RECORDS);
         context.getEndpoint("mock:genesys:usage-query", MockEndpoint.class).whenAnyExchangeReceived(
-                e -> e.getIn().setHeader(GenesysHeaders.EXECUTION_ID, "exec-1"));
+                e -> e.getIn().setHeader(GenesysConstants.EXECUTION_ID, "exec-1"));
         AtomicInteger polls = new AtomicInteger();
         context.getEndpoint("mock:genesys:usage-results", MockEndpoint.class).whenAnyExchangeReceived(e -> {
             boolean done = polls.incrementAndGet() > running;
-            e.getIn().setHeader(GenesysHeaders.QUERY_STATUS, done ? "Complete" : "Running");
+            e.getIn().setHeader(GenesysConstants.QUERY_STATUS, done ? "Complete" : "Running");
             e.getIn().setBody(done ? results.toFile() : null);
         });
     }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.config.MillisFunction;
 import genesyslake.genesys.GenesysComponent;
 import genesyslake.genesys.GenesysEndpoints;
-import genesyslake.genesys.GenesysHeaders;
+import genesyslake.genesys.GenesysConstants;
 import genesyslake.genesys.GenesysHttp;
 import genesyslake.genesys.RateGovernor;
 import genesyslake.genesys.RetryPolicy;

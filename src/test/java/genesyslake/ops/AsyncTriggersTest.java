@@ -143,6 +143,47 @@ class AsyncTriggersTest {
     }
 
     @Test
+    void aLongBackfillNeedsConfirmOverJolokiaAndCancelRunStopsIt() throws Exception {
+        JsonNode refused = exec("startBackfill", "conversation-details", "1926-01-01", "2026-01-01");
+        assertEquals("refused", refused.path("state").asText(), refused.toString());
+        assertTrue(refused.path("summary").asText().contains("36525 days, more than lake.backfill.confirm-days=92"),
+                refused.toString());
+        JsonNode started = exec("startBackfillConfirmed", "conversation-details", "1926-01-01", "2026-01-01", "true");
+        String runId = started.path("runId").asText();
+        assertTrue(List.of("queued", "running").contains(started.path("state").asText()), started.toString());
+        JsonNode cancelled = exec("cancelRun", runId);
+        assertEquals("cancelled", cancelled.path("state").asText(), cancelled.toString());
+        assertEquals("cancelled", awaitEnd(runId).path("state").asText());
+        assertEquals(36525, cancelled.path("daysTotal").asInt(), cancelled.toString());
+        assertTrue(daemon.lake().keys("_manifests/conversation-details/1926").isEmpty(), "nothing of it was published");
+    }
+
+    @Test
+    void aUsageRunCancelledWhileItsQueryRunsPublishesNothingAndARerunExportsItOnce() throws Exception {
+        assertTrue(Ops.await(() -> !usageRunning(), 60_000), "no usage run in flight");
+        String month = "granularity=month/usage_20250601T0000Z_20250701T0000Z";
+        var genesys = daemon.local().genesys().stats();
+        long polls = genesys.count("GET /api/v2/usage/query/{executionId}/results");
+        JsonNode started = exec("startUsageExportFor", "2025-06-01/2025-07-01", "Month");
+        String runId = started.path("runId").asText();
+        assertTrue(Ops.await(() -> genesys.count("GET /api/v2/usage/query/{executionId}/results") > polls, 10_000),
+                "the run polls its query");
+        JsonNode cancelled = exec("cancelRun", runId);
+        assertEquals("cancelled", cancelled.path("state").asText(), "stopped while Genesys still ran the query: "
+                + cancelled);
+        assertTrue(cancelled.path("summary").asText().contains("cancelled while usage query execution"), cancelled.toString());
+        assertTrue(daemon.lake().keys(month).isEmpty(), "no object of the cancelled run");
+        assertTrue(daemon.lake().keys("_manifests/usage-export/20250601T0000Z_20250701T0000Z").isEmpty(), "nor its manifest");
+
+        JsonNode rerun = awaitEnd(exec("startUsageExportFor", "2025-06-01/2025-07-01", "Month").path("runId").asText());
+        assertEquals("succeeded", rerun.path("state").asText(), rerun.toString());
+        List<String> keys = daemon.lake().keys(month);
+        assertEquals(1, keys.size(), keys.toString());
+        assertEquals(rerun.path("records").asLong(), daemon.lake().lines(keys.get(0), true).size(),
+                "the rerun's records, once");
+    }
+
+    @Test
     void badInputAndUnknownRunsAnswerAtOnce() throws Exception {
         JsonNode bad = exec("startFlowFor", "user-details", "2025-13-01/nope");
         assertEquals("refused", bad.path("state").asText(), bad.toString());
@@ -150,6 +191,13 @@ class AsyncTriggersTest {
         JsonNode unknownFlow = exec("startFlow", "no-such-flow");
         assertEquals("refused", unknownFlow.path("state").asText(), unknownFlow.toString());
         assertEquals("unknown", exec("runStatus", "nosuchid").path("state").asText());
+        assertEquals("unknown", exec("cancelRun", "nosuchid").path("state").asText());
+        JsonNode year0 = exec("startBackfill", "user-details", "0000-01-01", "0000-01-02");
+        assertEquals("refused", year0.path("state").asText(), year0.toString());
+        assertTrue(year0.path("summary").asText().contains("0000-01-01 is in year 0"), year0.toString());
+        JsonNode year10000 = exec("startUsageExportFor", "9999-12-01T00:00:00Z/+10000-01-01T00:00:00Z", "Month");
+        assertEquals("refused", year10000.path("state").asText(), year10000.toString());
+        assertTrue(year10000.path("summary").asText().contains("is in year 10000"), year10000.toString());
     }
 
     private boolean usageRunning() {

@@ -66,7 +66,8 @@ class FlowHealthTest {
             throws Exception {
         Path query = tmp.resolve("user-details.json");
         Files.copy(Path.of("queries/user-details.json"), query);
-        try (LocalDaemon daemon = start(tmp.resolve("data"), Map.of("users.query-file", query.toString()))) {
+        try (LocalDaemon daemon = start(tmp.resolve("data"), Map.of("users.query-file", query.toString(),
+                "lake.queries-dir", tmp.toString()))) {
             String base = base(daemon);
             List<String> flows = FlowRunner.flows(daemon.context());
 
@@ -174,7 +175,7 @@ class FlowHealthTest {
         Files.writeString(query, "not json");
         // The user-details timer fires 10 s after start; no trigger of ours is involved.
         try (LocalDaemon daemon = start(tmp.resolve("data"), Map.of("users.query-file", query.toString(),
-                "lake.schedule.enabled", "true"))) {
+                "lake.queries-dir", tmp.toString(), "lake.schedule.enabled", "true"))) {
             String url = base(daemon) + "/observe/health?exposureLevel=full";
             assertTrue(Ops.await(() -> {
                 try {

@@ -89,4 +89,49 @@ class FlowRunsTest {
         assertEquals(3, recent.size(), recent.toString());
         assertEquals(null, runs.status(failing.getRunId()), "the oldest ended run is forgotten");
     }
+    @Test
+    void aQueuedRunCancelledNeverStartsAndIsCancelled() throws Exception {
+        runs.start("a", "startFlow(a)", p -> blocked("a")); // holds the one thread
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        FlowRunStatus queued = runs.start("b", "startFlow(b)", p -> {
+            ran.set(true);
+            return new FlowOutcome("lake-run", "b", true, 1, 1, "done");
+        });
+        assertEquals(FlowRunStatus.QUEUED, queued.getState(), queued.toString());
+        FlowRunStatus cancelled = runs.cancel(queued.getRunId());
+        assertEquals(FlowRunStatus.CANCELLED, cancelled.getState(), cancelled.toString());
+        assertTrue(cancelled.getSummary().contains("before it started"), cancelled.toString());
+        release.countDown();
+        FlowRunStatus next = runs.start("c", "startFlow(c)", p -> new FlowOutcome("lake-run", "c", true, 1, 1, "done"));
+        runs.await(next, null); // the pool has taken b from its queue and passed it by by now
+        assertFalse(ran.get(), "a run cancelled while queued never runs");
+        assertEquals(FlowRunStatus.CANCELLED, runs.status(queued.getRunId()).getState());
+        assertEquals(null, runs.cancel("nosuchid"), "an unknown run");
+    }
+
+    @Test
+    void aRunningRunIsAskedThroughTheFlagItsExchangesCarryAndEndsCancelled() throws Exception {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(context);
+        CountDownLatch sawIt = new CountDownLatch(1);
+        FlowRunStatus running = runs.start("x", "startBackfill(x, ...)", p -> {
+            p.exchange(exchange); // as FlowRunner hands it each exchange it sends
+            genesyslake.lake.RunCancel cancel = exchange.getProperty(genesyslake.lake.RunCancel.PROPERTY,
+                    genesyslake.lake.RunCancel.class);
+            while (!cancel.isRequested()) { // what the routes' filters read between pages
+                Thread.sleep(10);
+            }
+            sawIt.countDown();
+            return new FlowOutcome("lake-run", "x", false, 3, 1, "cancelled after page 2");
+        });
+        assertTrue(Ops.await(() -> FlowRunStatus.RUNNING.equals(runs.status(running.getRunId()).getState()), 5000));
+        FlowRunStatus asked = runs.cancel(running.getRunId());
+        assertTrue(sawIt.await(10, TimeUnit.SECONDS), "the run saw the request on its exchange");
+        runs.await(running, null);
+        FlowRunStatus ended = runs.status(running.getRunId());
+        assertEquals(FlowRunStatus.CANCELLED, ended.getState(), asked + " then " + ended);
+        assertEquals(3, ended.getRecords());
+        assertEquals("cancelled after page 2", ended.getSummary());
+        assertEquals(FlowRunStatus.CANCELLED, runs.cancel(running.getRunId()).getState(), "an ended run stays as it is");
+        assertFalse(ended.active());
+    }
 }

@@ -60,6 +60,15 @@ class FlowsMBeanInfoTest {
         assertEquals(List.of("flow", "from", "to"), names(operation(info, "startBackfill")));
         assertEquals(List.of("flow", "interval"), names(operation(info, "startFlowFor")));
         assertEquals(List.of("runId"), names(operation(info, "runStatus")));
+        // The confirmed backfills and cancelRun: own names (Jolokia needs a signature to call an overloaded operation).
+        assertEquals(List.of("flow", "from", "to", "confirm"), names(operation(info, "startBackfillConfirmed")));
+        assertEquals(List.of("flow", "from", "to", "confirm"), names(operation(info, "backfillConfirmed")));
+        assertEquals("boolean", operation(info, "startBackfillConfirmed").getSignature()[3].getType());
+        assertTrue(operation(info, "startBackfillConfirmed").getSignature()[3].getDescription()
+                .contains("lake.backfill.confirm-days"));
+        assertEquals(List.of("runId"), names(operation(info, "cancelRun")));
+        assertEquals(1, Arrays.stream(info.getOperations()).filter(o -> o.getName().equals("startBackfill")).count(),
+                "startBackfill is not overloaded, so Jolokia calls it by name");
         for (MBeanOperationInfo op : info.getOperations()) {
             assertDescribed(op);
         }

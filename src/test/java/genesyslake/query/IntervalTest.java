@@ -38,4 +38,17 @@ class IntervalTest {
         assertThrows(IllegalArgumentException.class, () -> Interval.parse("last fortnight", clock));
         assertThrows(IllegalArgumentException.class, () -> Interval.parse("2021-02-01/2021-01-01", clock));
     }
+
+    @Test
+    void yearsBeforeOneAndAfter9999AreRefusedNamingTheInputNeverRunAsAnotherYear() {
+        for (String text : new String[] {"0000-01-01/0000-01-02", "0000-12/0001-01", "0000-12-31T00:00:00Z/0001-01-02T00:00:00Z",
+                "0001-01-01T00:30:00+01:00/0001-01-02", "9999-12-31/+10000-01-02", "9999-12-01T00:00:00Z/+10000-01-01T00:00:00Z"}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> Interval.parse(text, clock), text);
+            assertTrue(e.getMessage().contains("'" + text + "'") && e.getMessage().matches(".* is in year (0|10000); .*"),
+                    e.getMessage());
+        }
+        // The first and last days there are: written with four digits, as Genesys and the lake's keys take them.
+        assertEquals("0001-01-01T00:00:00.000Z/0001-01-02T00:00:00.000Z", Interval.parse("0001-01-01/0001-01-02", clock).toGenesys());
+        assertEquals("99991231T0000Z_99991231T2359Z", Interval.parse("9999-12-31/9999-12-31T23:59:00Z", clock).label());
+    }
 }

@@ -6,7 +6,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Ensures report rows render as aligned tables and valid CSV, and that CSV reads back to the same rows. */
+/**
+ * Ensures report rows render as aligned tables and valid CSV, that CSV reads back to the same rows, and that a cell
+ * a spreadsheet would run as a formula is written as text (OWASP CSV injection) while numbers stay numbers.
+ */
 class TablesTest {
 
     @Test
@@ -29,5 +32,20 @@ class TablesTest {
         rows.forEach(r -> csv.append(Tables.csvLine(r)));
         assertEquals(rows, Tables.parseCsv(csv.toString()));
         assertEquals(List.of(List.of("a", "b"), List.of("c", "d")), Tables.parseCsv("a,b\nc,d"), "LF and no final break");
+    }
+
+    @Test
+    void cellsASpreadsheetWouldRunAsFormulasAreWrittenAsTextAndNumbersStayNumbers() {
+        List<String> row = List.of("=cmd|'/C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "-3", "-0.5", "+7",
+                "1e-3", "-1.5E+3", "plain", "'=quoted", "-", "");
+        assertEquals("'=cmd|'/C calc'!A0,'+1+1,'-2+3,'@SUM(A1),'\tx,\"'\rx\",-3,-0.5,+7,1e-3,-1.5E+3,plain,''=quoted,'-,\r\n",
+                Tables.csvLine(row));
+        assertEquals(List.of(row), Tables.parseCsv(Tables.csvLine(row)), "our own reader gets the values back");
+    }
+
+    @Test
+    void theLoggedTableShowsValuesAsTheyAreButOnOneLineEach() {
+        String t = Tables.render(List.of("client"), List.of(List.of("=cmd|'/C calc'!A0"), List.of("two\nlines")));
+        assertEquals("client\n-----------------\n=cmd|'/C calc'!A0\ntwo\\nlines\n", t.replaceAll(" +\n", "\n"));
     }
 }
