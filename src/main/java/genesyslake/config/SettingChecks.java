@@ -168,6 +168,8 @@ public final class SettingChecks {
             optional("camel.metrics.path", pattern("/[A-Za-z0-9/_.-]*", "a URL path that starts with /")),
             optional("lake.management.user", TEXT),
             secret("lake.management.password", TEXT),
+            // Host names checked by ManagementSecurity itself (a bad entry refuses the start naming this key).
+            optional("lake.management.allowed-hosts", TEXT),
             optional("lake.management.run-threads", wholeNumber(1, MAX, null)),
             optional("lake.management.sync-timeout", POSITIVE_DURATION),
             optional("lake.status.refresh", DURATION_OR_ZERO),
