@@ -55,7 +55,10 @@ public final class LocalStack extends ServiceSupport {
         LocalAws aws = listening(s, "local.aws.port", started, () -> new LocalAws(new LocalAwsSettings(
                 s.integer("local.aws.port", 0), s3.root(),
                 s.string("glue.database"), s.string("glue.crawler"), s.string("athena.workgroup"), results,
-                LakeTables.crawlerTargets(source), s.string("local.s3.access-key"), s.string("local.s3.secret-key"))).start());
+                LakeTables.crawlerTargets(source), s.string("local.s3.access-key"), s.string("local.s3.secret-key"),
+                s.duration("local.athena.query-timeout", LocalAwsSettings.DEFAULT_QUERY_TIMEOUT),
+                s.integer("local.athena.max-result-mb", (int) (LocalAwsSettings.DEFAULT_MAX_RESULT_BYTES >> 20))
+                        * (1L << 20))).start());
         try (S3Client client = AwsClients.local(s.string("aws.region"), s3.endpoint(), aws.endpoint(),
                 s.string("local.s3.access-key"), s.string("local.s3.secret-key")).s3()) {
             for (String bucket : new String[] {source, results}) {

@@ -5,23 +5,25 @@ import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,17 +33,33 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The local Athena: query executions run by DuckDB on worker threads, CSV results written into the S3Proxy store. */
+/**
+ * The local Athena: query executions run by DuckDB on worker threads, each on a fresh connection, their results
+ * spooled as CSV objects into the S3Proxy store and paged from there. A query runs at most local.athena.query-timeout
+ * and its result holds at most local.athena.max-result-mb; StopQueryExecution cancels one.
+ */
 final class LocalAthena implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalAthena.class);
     private static final int MAX_PAGE = 1000;
+    /** Queries running at once; the others wait in submission order (a running one ends at its time limit). */
+    private static final int WORKERS = 4;
+    /** Queued and running queries at once, as Athena's active-query quota: one more is TooManyRequestsException. */
+    static final int MAX_ACTIVE = 100;
     private static final int MAX_EXECUTIONS = 500;
+    /** Finished executions are also forgotten once their query texts add up to this many characters. */
+    private static final long MAX_RETAINED_QUERY_CHARS = 16L << 20;
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    /** Why a worker is told to stop a query. */
+    private static final String TIMEOUT = "timeout";
+    private static final String USER = "user";
+    private static final String CLOSED = "closed";
 
     record ColumnMeta(String name, String type, int precision, int scale) {
     }
@@ -55,35 +73,36 @@ final class LocalAthena implements AutoCloseable {
         final String catalog;
         final String workGroup;
         final String outputLocation;
+        /** The result object in the S3Proxy store. */
+        final Path resultFile;
         final String statementType;
         final Instant submitted = Instant.now();
         volatile String state = "QUEUED";
         volatile String reason;
+        volatile int errorCategory;
+        volatile int errorType;
         volatile Instant started;
         volatile Instant completed;
         volatile List<ColumnMeta> columns = List.of();
-        volatile List<List<String>> rows = List.of();
         volatile Statement running;
+        /** Set (once) when the worker must stop: TIMEOUT, USER or CLOSED. */
+        volatile String stop;
 
         Execution(String query, AthenaSql.Checked checked, String database, String catalog, String workGroup,
-                String outputPrefix) {
+                String outputPrefix, Path s3Root) {
             this.query = query;
             this.checked = checked;
             this.database = database;
             this.catalog = catalog;
             this.workGroup = workGroup;
             this.outputLocation = outputPrefix + id + ".csv";
+            this.resultFile = storePath(s3Root, outputLocation);
             this.statementType = statementType(query);
         }
     }
 
     /** s3://bucket/prefix/ with a valid bucket name. */
     private static final Pattern S3_OUTPUT = Pattern.compile("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[^\\\\]*");
-    private static final Pattern CREATE_DATABASE = Pattern.compile(
-            "(?is)^CREATE\\s+(?:DATABASE|SCHEMA)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?[`\"]?(\\w+)[`\"]?\\s*$");
-    private static final Pattern CREATE_EXTERNAL_TABLE = Pattern.compile(
-            "(?is)^CREATE\\s+EXTERNAL\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:[`\"]?(\\w+)[`\"]?\\.)?[`\"]?(\\w+)[`\"]?"
-                    + ".*?PARTITIONED\\s+BY\\s*\\(\\s*[`\"]?(\\w+)[`\"]?.*?LOCATION\\s+'([^']+)'.*");
 
     private static final Pattern PARQUET_TABLE = Pattern.compile(
             "(?is)\\bSTORED\\s+AS\\s+PARQUET\\b|'org\\.apache\\.hadoop\\.hive\\.ql\\.io\\.parquet\\.serde\\.ParquetHiveSerDe'");
@@ -94,19 +113,25 @@ final class LocalAthena implements AutoCloseable {
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Instant created = Instant.now();
     private final AtomicInteger threadCount = new AtomicInteger();
-    private final ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "local-athena-" + threadCount.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS, r -> daemon(r,
+            "local-athena-" + threadCount.incrementAndGet()));
+    private final ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1,
+            r -> daemon(r, "local-athena-deadlines"));
 
     LocalAthena(LocalAwsSettings settings, DuckDBConnection root, LocalGlue glue) {
         this.settings = settings;
         this.root = root;
         this.glue = glue;
+        deadlines.setRemoveOnCancelPolicy(true);
     }
 
-    Object handle(String op, JsonNode in) {
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    Object handle(String op, JsonNode in) throws SQLException {
         return switch (op) {
             case "StartQueryExecution" -> Map.of("QueryExecutionId", start(in));
             case "GetQueryExecution" -> Map.of("QueryExecution", describe(require(in.path("QueryExecutionId").asText())));
@@ -142,12 +167,15 @@ final class LocalAthena implements AutoCloseable {
         return e;
     }
 
-    private String start(JsonNode in) {
+    private String start(JsonNode in) throws SQLException {
         String query = in.path("QueryString").asText("");
         if (query.isBlank()) {
             throw new AwsServiceException("InvalidRequestException", "QueryString must not be empty");
         }
-        AthenaSql.Checked checked = AthenaSql.check(query);
+        AthenaSql.Checked checked;
+        try (Connection parser = root.duplicate()) {
+            checked = AthenaSql.check(query, parser);
+        }
         String workGroup = requireWorkGroup(in.path("WorkGroup").asText("primary"));
         String output = in.path("ResultConfiguration").path("OutputLocation").asText("");
         if (output.isEmpty()) {
@@ -162,71 +190,204 @@ final class LocalAthena implements AutoCloseable {
         }
         JsonNode context = in.path("QueryExecutionContext");
         Execution e = new Execution(query, checked, context.path("Database").asText(null),
-                context.path("Catalog").asText("AwsDataCatalog"), workGroup, output);
-        executions.put(e.id, e);
-        forgetOldest();
+                context.path("Catalog").asText("AwsDataCatalog"), workGroup, output, settings.s3Root());
+        synchronized (executions) {
+            if (executions.values().stream().filter(x -> x.completed == null).count() >= MAX_ACTIVE) {
+                throw new AwsServiceException("TooManyRequestsException", "You have exceeded the limit for the number "
+                        + "of queries you can run concurrently (" + MAX_ACTIVE + " queued or running in the local "
+                        + "Athena). Please reduce the number of concurrent queries submitted.");
+            }
+            executions.put(e.id, e);
+            forgetOldest();
+        }
         workers.submit(() -> run(e));
         return e.id;
     }
 
     /** Keeps memory bounded in a long-running local daemon: the oldest finished executions are forgotten. */
     private void forgetOldest() {
-        int excess = executions.size() - MAX_EXECUTIONS;
-        if (excess > 0) {
-            executions.values().stream().filter(x -> x.completed != null)
-                    .sorted(java.util.Comparator.comparing((Execution x) -> x.submitted)).limit(excess)
-                    .forEach(x -> executions.remove(x.id));
+        List<Execution> finished = executions.values().stream().filter(x -> x.completed != null)
+                .sorted(Comparator.comparing((Execution x) -> x.submitted)).toList();
+        long chars = executions.values().stream().mapToLong(x -> x.query.length()).sum();
+        int size = executions.size();
+        for (Execution x : finished) {
+            if (size <= MAX_EXECUTIONS && chars <= MAX_RETAINED_QUERY_CHARS) {
+                break;
+            }
+            executions.remove(x.id);
+            size--;
+            chars -= x.query.length();
         }
     }
 
     private void run(Execution e) {
-        if (!e.state.equals("QUEUED")) {
-            return;
-        }
-        e.started = Instant.now();
-        e.state = "RUNNING";
-        try (var conn = root.duplicate(); Statement st = conn.createStatement()) {
-            e.running = st;
-            // As Trino, the context database is only where unqualified names resolve: one that does not exist fails
-            // a query that needs it, not one that names "db"."table" (the seed's command passes Database=genesyscloud).
-            if (e.database != null && !e.database.isEmpty() && schemaExists(st, e.database)) {
-                st.execute("USE " + LocalAws.CATALOG + "." + LocalAws.quote(e.database.toLowerCase(Locale.ROOT)));
-            } else {
-                // As Athena: without a context the current database is "default", and "db"."table" names resolve.
-                st.execute("USE " + LocalAws.CATALOG + "." + LocalAws.quote(LocalAws.DEFAULT_DATABASE));
+        synchronized (e) {
+            if (!e.state.equals("QUEUED")) {
+                return;
             }
-            String sql = e.checked.sql();
-            List<ColumnMeta> columns = new ArrayList<>();
-            List<List<String>> rows = new ArrayList<>();
-            if (e.checked.kind() == AthenaSql.Kind.SYNTAX_ERROR) {
-                throw new SQLException(AthenaSql.syntaxError(sql));
-            } else if (e.checked.kind() != AthenaSql.Kind.QUERY) {
-                hiveDdl(st, e.checked);
-                LOG.debug("Local Athena applied DDL {}", e.id);
-            } else if (st.execute(sql)) {
-                try (ResultSet rs = st.getResultSet()) {
-                    ResultSetMetaData md = rs.getMetaData();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        columns.add(athenaColumn(label(md.getColumnLabel(i), i - 1), md.getColumnTypeName(i)));
-                    }
-                    while (rs.next()) {
-                        List<String> row = new ArrayList<>(columns.size());
-                        for (int i = 1; i <= columns.size(); i++) {
-                            row.add(format(rs.getObject(i)));
-                        }
-                        rows.add(row);
-                    }
+            e.started = Instant.now();
+            e.state = "RUNNING";
+        }
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> interrupt(e, TIMEOUT),
+                settings.queryTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        Path spool = null;
+        try (DuckDBConnection conn = root.duplicate(); Statement st = conn.createStatement()) {
+            try {
+                e.running = st;
+                if (e.stop != null) {
+                    throw new SQLException("stopped before it started");
+                }
+                use(st, e);
+                if (e.checked.kind() == AthenaSql.Kind.SYNTAX_ERROR) {
+                    throw new SQLException(e.checked.error());
+                }
+                Files.createDirectories(e.resultFile.getParent());
+                spool = Files.createTempFile(e.resultFile.getParent(), ".athena-", ".tmp");
+                List<ColumnMeta> columns = e.checked.kind() == AthenaSql.Kind.QUERY ? query(conn, st, e, spool)
+                        : List.of();
+                if (e.checked.kind() != AthenaSql.Kind.QUERY) {
+                    hiveDdl(st, e.checked);
+                    LOG.debug("Local Athena applied DDL {}", e.id);
+                }
+                Files.move(spool, e.resultFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                spool = null;
+                e.columns = List.copyOf(columns);
+                finish(e, "SUCCEEDED", null, 0, 0);
+            } finally {
+                e.running = null;
+            }
+        } catch (ResultCsv.TooLarge ex) {
+            finish(e, "FAILED", "Query cancelled! : Result size limit was exceeded (" + ex.getMessage() + " of CSV; "
+                    + "local.athena.max-result-mb allows " + settings.maxResultBytes() + " bytes)", 2, 1000);
+        } catch (OutOfMemoryError ex) {
+            // One value too large for the heap (a single huge allocation that failed): this query fails, nothing else.
+            finish(e, "FAILED", "Query exhausted resources at this scale factor (a value too large for the local "
+                    + "Athena's memory)", 1, 0);
+        } catch (Exception ex) {
+            String why = e.stop;
+            if (TIMEOUT.equals(why)) {
+                finish(e, "FAILED", "Query timeout: the query ran longer than " + human(settings.queryTimeout())
+                        + ", the local Athena's limit (local.athena.query-timeout)", 1, 206);
+            } else if (CLOSED.equals(why)) {
+                finish(e, "FAILED", "The local Athena stopped while the query ran", 1, 100);
+            } else {
+                LOG.debug("Local Athena query {} failed", e.id, ex);
+                finish(e, "FAILED", ex.getMessage(), 2, 1000);
+            }
+        } finally {
+            deadline.cancel(false);
+            if (spool != null) {
+                try {
+                    Files.deleteIfExists(spool);
+                } catch (IOException ex) {
+                    LOG.warn("Local Athena cannot delete its spool file {}: {}", spool, ex.getMessage());
                 }
             }
-            writeCsv(e, columns, rows);
-            e.columns = List.copyOf(columns);
-            e.rows = rows;
-            finish(e, "SUCCEEDED", null);
-        } catch (Exception ex) {
-            LOG.debug("Local Athena query {} failed", e.id, ex);
-            finish(e, "FAILED", ex.getMessage());
+        }
+    }
+
+    /**
+     * Runs a checked query and spools its rows into {@code spool} as they stream from DuckDB. The query runs in a
+     * transaction that is rolled back, so even a statement that slipped past the checks could not change the catalog.
+     */
+    private List<ColumnMeta> query(DuckDBConnection conn, Statement st, Execution e, Path spool) throws Exception {
+        conn.setAutoCommit(false);
+        try {
+            List<ColumnMeta> columns = new ArrayList<>();
+            boolean rows;
+            try {
+                rows = st.execute(e.checked.sql());
+            } catch (SQLException streamed) {
+                throw e.stop != null ? streamed : streamingError(conn, e, streamed);
+            }
+            if (!rows) {
+                ResultCsv.write(spool, null, () -> null, settings.maxResultBytes(), () -> e.stop != null);
+                return columns;
+            }
+            try (ResultSet rs = st.getResultSet()) {
+                ResultSetMetaData md = rs.getMetaData();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    columns.add(athenaColumn(label(md.getColumnLabel(i), i - 1), md.getColumnTypeName(i)));
+                }
+                // As Athena: a SELECT's CSV starts with the header row; SHOW and DESCRIBE give rows only.
+                List<String> header = e.statementType.equals("DML") && !columns.isEmpty()
+                        ? columns.stream().map(ColumnMeta::name).toList() : null;
+                int n = columns.size();
+                ResultCsv.write(spool, header, () -> {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    List<String> row = new ArrayList<>(n);
+                    for (int i = 1; i <= n; i++) {
+                        row.add(format(rs.getObject(i)));
+                    }
+                    return row;
+                }, settings.maxResultBytes(), () -> e.stop != null);
+            } catch (SQLException streamed) {
+                throw e.stop != null ? streamed : streamingError(conn, e, streamed);
+            }
+            return columns;
         } finally {
-            e.running = null;
+            try {
+                conn.rollback();
+            } catch (SQLException ex) {
+                LOG.debug("Local Athena rollback after {}", e.id, ex);
+            }
+        }
+    }
+
+    /**
+     * DuckDB JDBC 2.0 reports an error raised while rows stream (a failed cast, error(), sequence() past its limit) as
+     * "Invalid result set". EXPLAIN ANALYZE runs the query again, discarding its rows, and fails with DuckDB's own
+     * message; it runs under the same time limit and stop.
+     */
+    private static SQLException streamingError(Connection conn, Execution e, SQLException streamed) {
+        if (!String.valueOf(streamed.getMessage()).contains("Invalid result set") || !e.statementType.equals("DML")) {
+            return streamed;
+        }
+        try {
+            conn.rollback();
+        } catch (SQLException ex) {
+            return streamed;
+        }
+        try (Statement again = conn.createStatement()) {
+            e.running = again;
+            if (e.stop == null) {
+                again.execute("EXPLAIN ANALYZE " + e.checked.sql());
+            }
+            return streamed;
+        } catch (SQLException real) {
+            return e.stop != null || String.valueOf(real.getMessage()).startsWith("Parser Error") ? streamed : real;
+        }
+    }
+
+    /**
+     * As Trino, the context database is only where unqualified names resolve: one that does not exist fails a query
+     * that needs it, not one that names "db"."table" (the seed's command passes Database=genesyscloud). Without a
+     * context the current database is "default", as in Athena.
+     */
+    private static void use(Statement st, Execution e) throws SQLException {
+        if (e.database != null && !e.database.isEmpty() && schemaExists(st, e.database)) {
+            st.execute("USE " + LocalAws.CATALOG + "." + LocalAws.quote(e.database.toLowerCase(Locale.ROOT)));
+        } else {
+            st.execute("USE " + LocalAws.CATALOG + "." + LocalAws.quote(LocalAws.DEFAULT_DATABASE));
+        }
+    }
+
+    /** Tells the worker to stop the query: a flag it reads between rows, and DuckDB's interrupt while it executes. */
+    private static void interrupt(Execution e, String why) {
+        synchronized (e) {
+            if (e.stop == null) {
+                e.stop = why;
+            }
+        }
+        Statement st = e.running;
+        if (st != null) {
+            try {
+                st.cancel();
+            } catch (SQLException ignored) {
+                // The query may have finished between the check and the cancel.
+            }
         }
     }
 
@@ -239,35 +400,27 @@ final class LocalAthena implements AutoCloseable {
         String sql = ddl.sql();
         switch (ddl.kind()) {
             case MSCK_REPAIR, ADD_PARTITION -> {
-                return;
+                // nothing to do
             }
             case DROP_TABLE -> {
                 String[] target = AthenaSql.dropTarget(sql);
                 requireLakeDatabase(target[0]);
                 glue.dropTable(target[1]);
-                return;
             }
-            default -> {
-                // below
+            case CREATE_DATABASE -> st.execute("CREATE SCHEMA IF NOT EXISTS " + LocalAws.CATALOG + "."
+                    + LocalAws.quote(AthenaSql.createdDatabase(sql).toLowerCase(Locale.ROOT)));
+            case CREATE_EXTERNAL_TABLE -> {
+                String[] table = AthenaSql.externalTable(sql);
+                requireLakeDatabase(table[0]);
+                // Athena's two spellings of a Parquet table: STORED AS PARQUET, or the Parquet SerDe named.
+                LocalGlue.Storage storage = PARQUET_TABLE.matcher(sql).find() ? LocalGlue.Storage.PARQUET
+                        : LocalGlue.Storage.JSON;
+                if (!glue.defineTable(table[1], table[3], table[2], storage)) {
+                    LOG.info("Local Athena: table {} has no data under {} yet; it will be defined when the DDL runs "
+                            + "again", table[1], table[3]);
+                }
             }
-        }
-        Matcher db = CREATE_DATABASE.matcher(sql);
-        if (db.matches()) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + LocalAws.CATALOG + "."
-                    + LocalAws.quote(db.group(1).toLowerCase(Locale.ROOT)));
-            return;
-        }
-        Matcher table = CREATE_EXTERNAL_TABLE.matcher(sql);
-        if (!table.matches()) {
-            throw new SQLException("The local Athena supports CREATE DATABASE [IF NOT EXISTS] name and CREATE EXTERNAL "
-                    + "TABLE ... PARTITIONED BY (...) ... LOCATION 's3://...' only");
-        }
-        requireLakeDatabase(table.group(1));
-        // Athena's two spellings of a Parquet table: STORED AS PARQUET, or the Parquet SerDe named.
-        LocalGlue.Storage storage = PARQUET_TABLE.matcher(sql).find() ? LocalGlue.Storage.PARQUET : LocalGlue.Storage.JSON;
-        if (!glue.defineTable(table.group(2), table.group(4), table.group(3), storage)) {
-            LOG.info("Local Athena: table {} has no data under {} yet; it will be defined when the DDL runs again",
-                    table.group(2), table.group(4));
+            default -> throw new SQLException("Not catalog DDL: " + ddl.kind());
         }
     }
 
@@ -278,13 +431,17 @@ final class LocalAthena implements AutoCloseable {
         }
     }
 
-    private static synchronized void finish(Execution e, String state, String reason) {
-        if (e.state.equals("CANCELLED")) {
-            return;
+    private static void finish(Execution e, String state, String reason, int category, int type) {
+        synchronized (e) {
+            if (e.state.equals("CANCELLED")) {
+                return;
+            }
+            e.reason = reason;
+            e.errorCategory = category;
+            e.errorType = type;
+            e.completed = Instant.now();
+            e.state = state;
         }
-        e.reason = reason;
-        e.completed = Instant.now();
-        e.state = state;
     }
 
     private static boolean schemaExists(Statement st, String database) throws SQLException {
@@ -296,57 +453,30 @@ final class LocalAthena implements AutoCloseable {
         }
     }
 
-    /** Writes Athena's CSV (every value quoted, nulls empty) into the store, atomically so S3 never serves half a file. */
-    private void writeCsv(Execution e, List<ColumnMeta> columns, List<List<String>> rows) throws IOException {
-        String rest = e.outputLocation.substring("s3://".length());
+    /** Where an s3:// location lives in the S3Proxy store; never outside its bucket's folder. */
+    static Path storePath(Path s3Root, String location) {
+        String rest = location.substring("s3://".length());
         int slash = rest.indexOf('/');
-        Path root = settings.s3Root().toAbsolutePath().normalize();
-        Path target = root.resolve(rest.substring(0, slash)).resolve(rest.substring(slash + 1)).normalize();
-        if (!target.startsWith(root)) {
-            throw new IOException("OutputLocation outside the local S3 store: " + e.outputLocation);
+        Path root = s3Root.toAbsolutePath().normalize();
+        Path bucket = root.resolve(rest.substring(0, slash)).normalize();
+        Path target = bucket.resolve(rest.substring(slash + 1)).normalize();
+        if (!bucket.getParent().equals(root) || !target.startsWith(bucket) || target.equals(bucket)) {
+            throw new AwsServiceException("InvalidRequestException", "OutputLocation is not a valid S3 location: "
+                    + location);
         }
-        Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), ".athena-", ".tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-            if (!columns.isEmpty()) {
-                w.write(csvLine(columns.stream().map(ColumnMeta::name).toList()));
-            }
-            for (List<String> row : rows) {
-                w.write(csvLine(row));
-            }
-        }
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static String csvLine(List<String> values) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            String v = values.get(i);
-            if (v != null) {
-                sb.append('"').append(v.replace("\"", "\"\"")).append('"');
-            }
-        }
-        return sb.append('\n').toString();
+        return target;
     }
 
     private Map<String, Object> stop(Execution e) {
-        synchronized (LocalAthena.class) {
+        synchronized (e) {
             if (e.state.equals("QUEUED") || e.state.equals("RUNNING")) {
                 e.state = "CANCELLED";
                 e.reason = "Query cancelled by user";
                 e.completed = Instant.now();
             }
         }
-        Statement st = e.running;
-        if (st != null) {
-            try {
-                st.cancel();
-            } catch (SQLException ignored) {
-                // The query may have finished between the check and the cancel.
-            }
+        if (e.state.equals("CANCELLED")) {
+            interrupt(e, USER);
         }
         return Map.of();
     }
@@ -378,8 +508,8 @@ final class LocalAthena implements AutoCloseable {
         if (e.reason != null) {
             status.put("StateChangeReason", e.reason);
             if (state.equals("FAILED")) {
-                status.put("AthenaError", Map.of("ErrorCategory", 2, "ErrorType", 1000, "Retryable", false,
-                        "ErrorMessage", e.reason));
+                status.put("AthenaError", Map.of("ErrorCategory", e.errorCategory, "ErrorType", e.errorType,
+                        "Retryable", false, "ErrorMessage", e.reason));
             }
         }
         Map<String, Object> context = new LinkedHashMap<>();
@@ -419,19 +549,27 @@ final class LocalAthena implements AutoCloseable {
         if (max < 1 || max > MAX_PAGE) {
             throw new AwsServiceException("InvalidRequestException", "MaxResults must be between 1 and " + MAX_PAGE);
         }
-        boolean header = !e.columns.isEmpty() && e.statementType.equals("DML");
-        int total = e.rows.size() + (header ? 1 : 0);
-        int from;
+        long from;
+        String token = in.path("NextToken").asText("");
         try {
-            from = in.hasNonNull("NextToken") ? Integer.parseInt(in.path("NextToken").asText()) : 0;
+            from = token.isEmpty() ? 0 : token.matches("[0-9]{1,18}") ? Long.parseLong(token) : -1;
         } catch (NumberFormatException ex) {
-            throw new AwsServiceException("InvalidRequestException", "Invalid NextToken");
+            from = -1;
         }
-        int to = Math.min(total, from + max);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            List<String> values = header && i == 0 ? e.columns.stream().map(ColumnMeta::name).toList()
-                    : e.rows.get(i - (header ? 1 : 0));
+        ResultCsv.Page page;
+        try {
+            page = ResultCsv.read(e.resultFile, from, max);
+        } catch (IllegalArgumentException ex) {
+            throw new AwsServiceException("InvalidRequestException", "Invalid NextToken");
+        } catch (NoSuchFileException ex) {
+            throw new AwsServiceException("InvalidRequestException", "The result of query " + e.id
+                    + " is no longer at " + e.outputLocation);
+        } catch (IOException ex) {
+            throw new AwsServiceException("InvalidRequestException", "The result of query " + e.id + " at "
+                    + e.outputLocation + " cannot be read: " + ex.getMessage());
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(page.rows().size());
+        for (List<String> values : page.rows()) {
             rows.add(Map.of("Data", values.stream()
                     .map(v -> v == null ? Map.of() : Map.of("VarCharValue", v)).toList()));
         }
@@ -444,8 +582,8 @@ final class LocalAthena implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ResultSet", resultSet);
         out.put("UpdateCount", 0);
-        if (to < total) {
-            out.put("NextToken", Integer.toString(to));
+        if (page.next() >= 0) {
+            out.put("NextToken", Long.toString(page.next()));
         }
         return out;
     }
@@ -536,8 +674,22 @@ final class LocalAthena implements AutoCloseable {
         return value.toString();
     }
 
+    private static String human(Duration d) {
+        return d.toString().substring(2).toLowerCase(Locale.ROOT);
+    }
+
+    /** Stops the running queries (DuckDB would run them on after the daemon's context is gone) and the workers. */
     @Override
     public void close() {
         workers.shutdownNow();
+        executions.values().stream().filter(e -> e.completed == null).forEach(e -> interrupt(e, CLOSED));
+        deadlines.shutdownNow();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("Local Athena: a query did not stop within 10 s of closing");
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

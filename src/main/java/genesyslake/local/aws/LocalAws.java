@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,12 @@ public final class LocalAws implements AutoCloseable {
             "from_unixtime(x) AS to_timestamp(x)",
             "to_unixtime(t) AS epoch(t)",
             "json_extract_scalar(j, p) AS json_extract_string(j, p)",
-            "regexp_like(s, p) AS regexp_matches(s, p)");
+            "regexp_like(s, p) AS regexp_matches(s, p)",
+            // Trino's sequence(), with its limit of 10 000 entries (a list is built whole in memory).
+            "sequence(a, b) AS CASE WHEN abs(b - a) >= 10000 THEN error('result of sequence function must not have "
+                    + "more than 10000 entries') ELSE generate_series(a, b) END, (a, b, s) AS CASE WHEN s = 0 OR "
+                    + "abs((b - a) / s) >= 10000 THEN error('result of sequence function must not have more than "
+                    + "10000 entries') ELSE generate_series(a, b, s) END");
 
     private final LocalAwsSettings settings;
     private final SigV4 sigV4;
@@ -66,7 +72,10 @@ public final class LocalAws implements AutoCloseable {
     /** Opens DuckDB, restores the catalog from the files on disk and starts listening on 127.0.0.1. */
     public LocalAws start() {
         try {
-            duck = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+            // Streamed results: a query's rows reach Java a chunk at a time instead of being materialised first.
+            java.util.Properties properties = new java.util.Properties();
+            properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+            duck = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
             try (Statement st = duck.createStatement()) {
                 st.execute("SET GLOBAL TimeZone = 'UTC'");
                 // Trino divides integers as integers (7/2 = 3); DuckDB's default would give 3.5.
@@ -117,6 +126,11 @@ public final class LocalAws implements AutoCloseable {
 
     public LocalAwsSettings settings() {
         return settings;
+    }
+
+    /** A new connection to the sandboxed DuckDB, as each query gets one (tests show the sandbox beneath the checks). */
+    java.sql.Connection connection() throws SQLException {
+        return duck.duplicate();
     }
 
     private void serve(HttpServerRequest req) {

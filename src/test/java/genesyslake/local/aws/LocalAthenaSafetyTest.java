@@ -157,7 +157,25 @@ class LocalAthenaSafetyTest {
                 "CREATE MACRO m() AS 1",
                 "CREATE SECRET s (TYPE s3)",
                 "DELETE FROM gc_usage_api_source",
-                "CALL pragma_version()");
+                "CALL pragma_version()",
+                // DuckDB's parser decides; these are SELECTs to DuckDB, but not Athena's SQL or not over the catalog
+                "SELECT 1; SELECT 2",
+                "FROM gc_usage_api_source",
+                "SUMMARIZE gc_usage_api_source",
+                "SHOW allowed_directories",
+                "SELECT * FROM range(1000000000)",
+                "SELECT * FROM duckdb_settings()",
+                "SELECT * FROM duckdb_settings",
+                "SELECT * FROM main.duckdb_secrets",
+                "SELECT * FROM system.main.duckdb_settings",
+                "SELECT * FROM pg_catalog.pg_settings",
+                "SELECT view_definition FROM information_schema.views",
+                "SELECT * FROM json_execute_serialized_sql('{}')",
+                "SELECT getenv('HOME')",
+                "SELECT main.current_setting('memory_limit')",
+                "SELECT * FROM 'data.csv'",
+                "DESCRIBE SELECT * FROM read_text('" + f + "')",
+                "SELECT * FROM (SELECT 1) PIVOT (count(*) FOR x IN (1))");
         for (String sql : refused) {
             InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> start(sql, null),
                     "must be refused: " + sql);
@@ -176,14 +194,57 @@ class LocalAthenaSafetyTest {
     }
 
     @Test
-    void evenAQueryThePreCheckAllowsCannotReadAFileOutsideTheLake() throws Exception {
-        // A quoted identifier ending in .csv is DuckDB's "replacement scan" of that file: past the statement check, it
-        // is DuckDB's sandbox (enable_external_access=false, allowed_directories = the S3 store) that refuses it.
+    void aQuotedFileNameIsRefusedAndDuckDbsOwnSandboxWouldRefuseItToo() throws Exception {
+        // A quoted identifier ending in .csv is DuckDB's "replacement scan" of that file: the statement check refuses a
+        // table name that is not an identifier, and beneath it DuckDB's sandbox (enable_external_access=false,
+        // allowed_directories = the S3 store) refuses the read on the very connections queries run on.
         Path csv = outside.resolve("host-secret.csv");
         Files.writeString(csv, "secret\nhost-secret-value\n");
-        QueryExecution q = run("SELECT * FROM \"" + csv + "\"", null);
-        assertEquals(QueryExecutionState.FAILED, q.status().state());
-        assertFalse(String.valueOf(q.status().stateChangeReason()).contains("host-secret-value"));
+        assertThrows(InvalidRequestException.class, () -> start("SELECT * FROM \"" + csv + "\"", null));
+        try (java.sql.Connection c = aws.connection(); java.sql.Statement st = c.createStatement()) {
+            java.sql.SQLException e = assertThrows(java.sql.SQLException.class,
+                    () -> st.executeQuery("SELECT * FROM \"" + csv + "\"").next());
+            assertFalse(String.valueOf(e.getMessage()).contains("host-secret-value"));
+        }
+    }
+
+    @Test
+    void escapeStringsCannotSmuggleAStatementPastTheCheck() throws Exception {
+        // The adversarial run's three payloads: after E'\'' a hand-written lexer thinks it is still inside a string.
+        Path pwned = s3Root.resolve(SOURCE + "/pwned.csv");
+        List<String> payloads = List.of(
+                "SELECT E'\\'' AS x; COPY (SELECT 'injected' AS a) TO '" + pwned + "'; SELECT 1 --'",
+                "SELECT E'\\'' AS x; CREATE OR REPLACE VIEW awsdatacatalog.genesysclouddb.gc_usage_api_source AS "
+                        + "SELECT 'FAKE' clientid, 'Evil Corp' clientname, 99999 status429, 'month' granularity; SELECT 1 --'",
+                "SELECT E'\\'' AS x; USE memory; DETACH awsdatacatalog; SELECT 1 --'",
+                "SELECT E'\\'' AS x; SET VARIABLE v = 1; SELECT 1 --'",
+                "SELECT E'\\'' AS x; ATTACH ':memory:' AS other; SELECT 1 --'");
+        for (String sql : payloads) {
+            assertThrows(InvalidRequestException.class, () -> start(sql, null), "must be refused: " + sql);
+        }
+        assertFalse(Files.exists(pwned), "nothing written into the lake");
+        QueryExecution seed = run(SEED_SQL, null);
+        assertEquals(QueryExecutionState.SUCCEEDED, seed.status().state(), seed.status().stateChangeReason());
+        List<List<String>> rows = rows(seed);
+        assertFalse(rows.toString().contains("Evil Corp") || rows.toString().contains("FAKE"), rows::toString);
+        assertEquals(11, rows.size(), "the seed's report still reads the lake: " + rows);
+    }
+
+    @Test
+    void theCatalogDdlCarriesExactlyOneStatement() {
+        List<String> refused = List.of(
+                "MSCK REPAIR TABLE gc_usage_api_source E'\\''; COPY (SELECT 1) TO 'x.csv' --'",
+                "CREATE DATABASE IF NOT EXISTS x; DROP TABLE gc_usage_api_source",
+                "DROP TABLE IF EXISTS no_such_table; SELECT 1",
+                "ALTER TABLE gc_usage_api_source ADD PARTITION (granularity='x'); SELECT 1",
+                "CREATE EXTERNAL TABLE IF NOT EXISTS t (a string) PARTITIONED BY (p string) ROW FORMAT SERDE "
+                        + "'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://" + SOURCE + "/t/' "
+                        + "TBLPROPERTIES ('x' = E'\\''); DROP TABLE gc_usage_api_source --')",
+                "CREATE EXTERNAL TABLE IF NOT EXISTS t (a string) PARTITIONED BY (p string) ROW FORMAT SERDE "
+                        + "'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://" + SOURCE + "/../../'");
+        for (String sql : refused) {
+            assertThrows(InvalidRequestException.class, () -> start(sql, "genesysclouddb"), "must be refused: " + sql);
+        }
     }
 
     @Test
