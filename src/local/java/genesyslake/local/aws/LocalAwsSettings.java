@@ -1,5 +1,7 @@
 package genesyslake.local.aws;
 
+import genesyslake.catalog.CrawlerTarget;
+
 import java.nio.file.Path;
 import java.util.List;
 
