@@ -20,7 +20,6 @@ import genesyslake.lake.ParquetConverter;
 import genesyslake.lake.LakeLock;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.Watermarks;
-import genesyslake.local.LocalStack;
 import genesyslake.management.FlowHealth;
 import genesyslake.management.FlowHistory;
 import genesyslake.management.FlowRunner;
@@ -35,6 +34,7 @@ import genesyslake.management.OneRunAtATime;
 import genesyslake.management.RouteReloadGuard;
 import genesyslake.management.StatusPage;
 import genesyslake.management.StatusServer;
+import genesyslake.mode.StandIns;
 import genesyslake.query.DetailsQuery;
 import genesyslake.query.QueryFiles;
 import genesyslake.report.Reports;
@@ -82,11 +82,13 @@ public class LakeConfiguration implements CamelConfiguration {
             // Local mode with genesys.api-url set keeps the lake local but talks to that Genesys (a real org, or a
             // local Genesys that outlives the daemon).
             boolean ownGenesys = s.optional("genesys.api-url").isEmpty();
-            LocalStack local = LocalStack.start(s, ownGenesys);
+            StandIns.Running local = StandIns.required(s.optional("lake.mode").isEmpty()).start(new StandIns.Needs(s,
+                    ownGenesys, LakeTables.crawlerTargets(s.string("lake.source-bucket")),
+                    java.util.List.of(s.string("lake.source-bucket"), s.string("lake.results-bucket"))));
             context.addService(local, true, true);
             registry.bind("localStack", local);
             if (ownGenesys) {
-                URI url = URI.create(local.genesys().baseUrl());
+                URI url = local.genesysUrl().orElseThrow();
                 genesysEndpoints = new GenesysEndpoints(url, url);
                 clientId = s.string("local.genesys.client-id");
                 clientSecret = s.string("local.genesys.client-secret");
@@ -96,7 +98,7 @@ public class LakeConfiguration implements CamelConfiguration {
                 clientId = s.string("genesys.client-id");
                 clientSecret = s.string("genesys.client-secret");
             }
-            aws = AwsClients.local(s.string("aws.region"), local.s3().endpoint(), local.aws().endpoint(),
+            aws = AwsClients.local(s.string("aws.region"), local.s3Endpoint().toString(), local.awsEndpoint().toString(),
                     s.string("local.s3.access-key"), s.string("local.s3.secret-key"));
         } else {
             genesysEndpoints = GenesysEndpoints.resolve(s.string("genesys.region", ""), s.string("genesys.api-url", ""),

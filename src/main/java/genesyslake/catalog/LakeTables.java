@@ -1,7 +1,6 @@
 package genesyslake.catalog;
 
 import genesyslake.lake.FlatFormat;
-import genesyslake.local.aws.CrawlerTarget;
 
 import java.util.ArrayList;
 import java.util.List;

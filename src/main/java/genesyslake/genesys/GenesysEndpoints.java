@@ -1,18 +1,44 @@
 package genesyslake.genesys;
 
-import com.mypurecloud.sdk.v2.PureCloudRegionHosts;
 import genesyslake.config.Settings;
 
 import java.net.URI;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Where an org's API and login servers are: from a region (SDK region name or host domain) or explicit URLs. */
+/** Where an org's API and login servers are: from a region (region name or host domain) or explicit URLs. */
 public record GenesysEndpoints(URI apiUrl, URI loginUrl) {
 
     /**
-     * @param region   "mypurecloud.ie", "usw2.pure.cloud", or an SDK region name such as "eu_west_1"
+     * Genesys Cloud's regions: name (as the Genesys SDK names them) to host domain (API {@code api.<domain>}, login
+     * {@code login.<domain>}). The list of the SDK 198's PureCloudRegionHosts, which only the tests and the stand-ins
+     * carry now (GenesysEndpointsTest holds this table equal to it).
+     */
+    private static final Map<String, String> REGIONS = regions(
+            "us_east_1", "mypurecloud.com",
+            "eu_west_1", "mypurecloud.ie",
+            "ap_southeast_2", "mypurecloud.com.au",
+            "ap_northeast_1", "mypurecloud.jp",
+            "eu_central_1", "mypurecloud.de",
+            "us_west_2", "usw2.pure.cloud",
+            "ca_central_1", "cac1.pure.cloud",
+            "ap_northeast_2", "apne2.pure.cloud",
+            "eu_west_2", "euw2.pure.cloud",
+            "ap_south_1", "aps1.pure.cloud",
+            "us_east_2", "use2.us-gov-pure.cloud",
+            "sa_east_1", "sae1.pure.cloud",
+            "me_central_1", "mec1.pure.cloud",
+            "ap_northeast_3", "apne3.pure.cloud",
+            "eu_central_2", "euc2.pure.cloud");
+
+    /** Region name to host domain, in the SDK's order. */
+    public static Map<String, String> regions() {
+        return REGIONS;
+    }
+
+    /**
+     * @param region   "mypurecloud.ie", "usw2.pure.cloud", or a region name such as "eu_west_1"
      * @param apiUrl   optional override of the API base URL
      * @param loginUrl optional override of the login base URL
      */
@@ -28,27 +54,29 @@ public record GenesysEndpoints(URI apiUrl, URI loginUrl) {
 
     /**
      * Only regions Genesys has: a typo ("mypurecloud.cm") would otherwise surface minutes later as connection
-     * errors after every retry. A region newer than the SDK's list is reached with genesys.api-url/login-url.
+     * errors after every retry. A region newer than this list is reached with genesys.api-url/login-url.
      */
     private static String domainOf(String region) {
         if (blank(region)) {
             throw new Settings.SettingsException("genesys.region", "is required (e.g. mypurecloud.com)");
         }
         String r = region.trim();
-        for (PureCloudRegionHosts host : PureCloudRegionHosts.values()) {
-            String domain = domain(host);
-            if (host.name().equalsIgnoreCase(r.replace('-', '_')) || domain.equalsIgnoreCase(r)) {
-                return domain;
+        for (Map.Entry<String, String> e : REGIONS.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(r.replace('-', '_')) || e.getValue().equalsIgnoreCase(r)) {
+                return e.getValue();
             }
         }
         throw new Settings.SettingsException("genesys.region", "must be a Genesys Cloud region host ("
-                + Arrays.stream(PureCloudRegionHosts.values()).map(GenesysEndpoints::domain).collect(Collectors.joining(", "))
-                + ") or an SDK region name such as eu_west_1, was '" + region + "' (for a region not listed, set "
-                + "genesys.api-url and genesys.login-url)");
+                + String.join(", ", REGIONS.values()) + ") or a region name such as eu_west_1, was '" + region
+                + "' (for a region not listed, set genesys.api-url and genesys.login-url)");
     }
 
-    private static String domain(PureCloudRegionHosts host) {
-        return host.getApiHost().replaceFirst("^https://api\\.", "").toLowerCase(Locale.ROOT);
+    private static Map<String, String> regions(String... nameThenDomain) {
+        Map<String, String> regions = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenDomain.length; i += 2) {
+            regions.put(nameThenDomain[i], nameThenDomain[i + 1]);
+        }
+        return Collections.unmodifiableMap(regions);
     }
 
     private static boolean blank(String s) {

@@ -1,7 +1,7 @@
 package genesyslake.management;
 
 import genesyslake.config.Settings;
-import genesyslake.local.LocalStack;
+import genesyslake.mode.StandIns;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -17,8 +17,6 @@ import java.nio.file.Path;
 public final class StartupBanner extends EventNotifierSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupBanner.class);
-    /** The shipped local S3 secret: public in the repository, so a banner may print it. */
-    private static final String SHIPPED_LOCAL_SECRET = "local-secret-key";
 
     private final CamelContext context;
     private final Settings settings;
@@ -51,24 +49,11 @@ public final class StartupBanner extends EventNotifierSupport {
             b.append("  Jolokia (JMX, HTTP)   : ").append(base).append("/observe/jolokia/  (operations: lake.management.user)\n");
         }
         b.append("  JMX                   : genesyslake:type=Flows (jconsole, or any JMX client)\n");
-        LocalStack local = context.getRegistry().lookupByNameAndType("localStack", LocalStack.class);
-        String source = settings.string("lake.source-bucket");
+        StandIns.Running local = context.getRegistry().lookupByNameAndType("localStack", StandIns.Running.class);
         if (local != null) {
-            if (local.genesys() != null) {
-                b.append("  Local Genesys Cloud   : ").append(local.genesys().baseUrl()).append('\n');
-            }
-            b.append("  Local S3              : ").append(local.s3().endpoint()).append("  (data in ").append(local.s3().root())
-                    .append(")\n");
-            b.append("  Local Glue + Athena   : ").append(local.aws().endpoint()).append('\n');
-            String secret = settings.string("local.s3.secret-key");
-            String secretArg = SHIPPED_LOCAL_SECRET.equals(secret) ? secret
-                    : "\"$(sed -n 's/^local.s3.secret-key=//p' application.properties)\"";
-            b.append("  Browse the lake       : AWS_ACCESS_KEY_ID=").append(settings.string("local.s3.access-key"))
-                    .append(" AWS_SECRET_ACCESS_KEY=").append(secretArg).append(" AWS_DEFAULT_REGION=")
-                    .append(settings.string("aws.region")).append(" aws --endpoint-url ").append(local.s3().endpoint())
-                    .append(" s3 ls --recursive s3://").append(source).append("/\n");
+            local.banner().forEach((label, value) -> b.append(String.format("  %-22s: %s\n", label, value)));
         } else {
-            b.append("  Lake                  : s3://").append(source).append("/ (AWS mode)\n");
+            b.append("  Lake                  : s3://").append(settings.string("lake.source-bucket")).append("/ (AWS mode)\n");
         }
         b.append("  Reports (CSV)         : ").append(Path.of(settings.string("lake.reports-dir")).toAbsolutePath()).append('\n');
         b.append("  Flows                 : ").append(FlowRunner.flows(context)).append('\n');

@@ -1,5 +1,6 @@
 package genesyslake.genesys;
 
+import com.mypurecloud.sdk.v2.PureCloudRegionHosts;
 import genesyslake.config.Settings;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.Test;
@@ -7,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +18,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures genesys.region accepts only regions Genesys has, and a typo fails at start-up naming the setting. */
 class GenesysEndpointsTest {
+
+    /** The product's region table is its own (the SDK stays out of the production jar), and says what the SDK says. */
+    @Test
+    void theRegionTableIsTheGenesysSdks() {
+        Map<String, String> sdk = new LinkedHashMap<>();
+        Arrays.stream(PureCloudRegionHosts.values()).forEach(h -> sdk.put(h.name(), h.getApiHost()));
+        Map<String, String> ours = new LinkedHashMap<>();
+        GenesysEndpoints.regions().forEach((name, domain) -> ours.put(name, "https://api." + domain));
+        assertEquals(sdk, ours);
+        sdk.forEach((name, api) -> assertEquals(URI.create(api), GenesysEndpoints.resolve(name, "", "").apiUrl(), name));
+    }
 
     @Test
     void knownRegionHostsAndSdkNamesResolve() {

@@ -1,5 +1,6 @@
 package genesyslake.local.aws;
 
+import genesyslake.catalog.CrawlerTarget;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package genesyslake.local.aws;
 
+import genesyslake.catalog.CrawlerTarget;
 import genesyslake.config.Settings;
 
 import java.nio.file.Path;

@@ -1,8 +1,11 @@
-package genesyslake.local.aws;
+package genesyslake.catalog;
 
 import java.util.List;
 
-/** One S3 target of the local crawler: {@code s3://bucket/} or {@code s3://bucket/prefix/}, with Glue exclusion globs. */
+/**
+ * One S3 target of the lake's crawler (Glue's, or local mode's stand-in): {@code s3://bucket/} or
+ * {@code s3://bucket/prefix/}, with Glue exclusion globs.
+ */
 public record CrawlerTarget(String path, List<String> exclusions) {
 
     public CrawlerTarget {
