@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -92,8 +93,9 @@ public final class LakeLock extends ServiceSupport {
     }
 
     /**
-     * Takes the lake lock before anything else starts, as a context service released on stop. If a lease is lost
-     * (another writer took it over), the context stops: two writers must never write.
+     * Takes the folder locks (and the local lake's) now, before anything else starts, and the source bucket's lease
+     * (AWS mode) when the context starts, before its routes; both are context services released on stop. If a lease is
+     * lost (another writer took it over), the context stops: two writers must never write.
      *
      * @param mode local or aws (which lake: the local S3 folder, or the source bucket)
      */
@@ -154,6 +156,11 @@ public final class LakeLock extends ServiceSupport {
         }
         try {
             context.addService(lock, true, true);
+            if (lake != null) {
+                // The bucket's lease when the context starts (before any route, so before any write), after the
+                // settings are checked: a bad setting is named before S3 is asked anything.
+                context.addService(lock.new LakeLease(), true, false);
+            }
         } catch (Exception | Error e) {
             lock.stop();
             throw e;
@@ -186,30 +193,8 @@ public final class LakeLock extends ServiceSupport {
         folders.retainAll(distinct.values());
         long deadline = System.nanoTime() + wait.toNanos();
         boolean announced = false;
-        while (true) {
-            Blocked blocked = tryFolders();
-            if (blocked == null) {
-                if (lake == null) {
-                    break;
-                }
-                JsonNode holder;
-                try {
-                    holder = lake.acquire(deadline);
-                } catch (SdkException | IllegalStateException e) {
-                    releaseFolders();
-                    throw new LakeLockedException("Cannot take the lake lock " + lake.where() + ": " + e.getMessage()
-                            + " (check lake.source-bucket, aws.region and aws.endpoint-override, and that this process may "
-                            + "s3:GetObject and s3:PutObject there)");
-                } catch (InterruptedException | RuntimeException | Error e) {
-                    releaseFolders();
-                    throw e;
-                }
-                if (holder == null) {
-                    break;
-                }
-                releaseFolders();
-                blocked = new Blocked("lake s3://" + lake.bucket() + " (lock object " + LOCK_KEY + ")", holder, null);
-            }
+        Blocked blocked;
+        while ((blocked = tryFolders()) != null) {
             if (System.nanoTime() - deadline >= 0) {
                 throw new LakeLockedException(refusal(blocked));
             }
@@ -219,10 +204,54 @@ public final class LakeLock extends ServiceSupport {
             }
             Thread.sleep(RETRY_MILLIS);
         }
-        if (lake != null) {
-            lake.startRenewing(onLost);
-        }
         LOG.debug("Holding the lake lock: {}", folders.stream().map(FolderLock::lockFile).toList());
+    }
+
+    /** The source bucket's lease (AWS mode): taken when the context starts, renewed while it runs, released on stop. */
+    final class LakeLease extends ServiceSupport {
+
+        @Override
+        protected void doStart() throws Exception {
+            long deadline = System.nanoTime() + wait.toNanos();
+            boolean announced = false;
+            while (true) {
+                JsonNode holder;
+                try {
+                    holder = lake.acquire(deadline);
+                } catch (SdkClientException e) {
+                    // S3 not reachable (yet): with lake.lock.wait, keep trying until the wait is over.
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw new LakeLockedException("Cannot take the lake lock " + lake.where() + ": " + e.getMessage()
+                                + " (check aws.region, aws.endpoint-override and the network; lake.lock.wait waits for S3)");
+                    }
+                    if (!announced) {
+                        LOG.info("Waiting up to {} for S3 to take the lake lock {}: {}", wait, lake.where(), e.getMessage());
+                        announced = true;
+                    }
+                    Thread.sleep(1000);
+                    continue;
+                } catch (SdkException | IllegalStateException e) {
+                    throw new LakeLockedException("Cannot take the lake lock " + lake.where() + ": " + e.getMessage()
+                            + " (check lake.source-bucket, aws.region and aws.endpoint-override, and that this process may "
+                            + "s3:GetObject and s3:PutObject there)");
+                }
+                if (holder != null) {
+                    throw new LakeLockedException(refusal(new Blocked("lake s3://" + lake.bucket() + " (lock object "
+                            + LOCK_KEY + ")", holder, null)));
+                }
+                lake.startRenewing(onLost);
+                return;
+            }
+        }
+
+        @Override
+        protected void doStop() {
+            try {
+                lake.release();
+            } finally {
+                closeClient();
+            }
+        }
     }
 
     /** All folder locks or none: the first one held elsewhere, or null when every one is now ours. */
@@ -257,12 +286,11 @@ public final class LakeLock extends ServiceSupport {
     @Override
     protected void doStop() {
         try {
-            if (lake != null) {
-                lake.release();
-            }
-        } finally {
             releaseFolders();
-            closeClient();
+        } finally {
+            if (lake == null) {
+                closeClient();
+            }
         }
     }
 
@@ -324,7 +352,25 @@ public final class LakeLock extends ServiceSupport {
         h.put("role", role);
         // The main class/jar and its arguments only: JVM options (-D...) may carry secrets.
         h.put("command", System.getProperty("sun.java.command", "?"));
+        // What tells, on this host, that the holder is gone (LeaseLock#goneFromThisHost).
+        ProcessHandle.current().info().startInstant().ifPresent(t -> h.put("started", t.toString()));
+        machine().forEach(h::put);
         return h;
+    }
+
+    /**
+     * This machine's boot and this process's pid namespace (Linux): with the host name, they say whether a pid in a
+     * holder record is a process this one can see. Empty where they are not known.
+     */
+    static Map<String, String> machine() {
+        Map<String, String> m = new LinkedHashMap<>();
+        try {
+            m.put("bootId", Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim());
+            m.put("pidNamespace", Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString());
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return m;
     }
 
     /**

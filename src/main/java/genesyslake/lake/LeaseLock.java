@@ -116,8 +116,12 @@ final class LeaseLock {
             Duration age = seen.age() != null ? seen.age() : Duration.ofNanos(now - watchedSince);
             Duration holderLease = r.hasNonNull("leaseSeconds") ? Duration.ofSeconds(r.get("leaseSeconds").asLong()) : lease;
             boolean expired = age.compareTo(holderLease) >= 0;
-            if (released || ourGroup || expired) {
-                if (expired && !released && !ourGroup) {
+            boolean gone = !released && !ourGroup && !expired && goneFromThisHost(r);
+            if (released || ourGroup || expired || gone) {
+                if (gone) {
+                    LOG.warn("Taking over the lake lock {} from {}: that process is gone from this host (killed?)", where(),
+                            LakeLock.describe(r));
+                } else if (expired && !released && !ourGroup) {
                     LOG.warn("Taking over the lake lock {} from {}: its lease ({}) ran out {} ago without a renewal "
                             + "(killed?)", where(), LakeLock.describe(r), holderLease, age.minus(holderLease).withNanos(0));
                 }
@@ -137,6 +141,30 @@ final class LeaseLock {
             }
             Thread.sleep(poll.toMillis());
         }
+    }
+
+    /**
+     * Whether the record's holder ran on this machine, in a pid namespace this process sees, and is no longer there
+     * (no such pid, or a pid reused by a later process): then nobody will renew its lease, and waiting for the lease to
+     * run out would only delay the restart after a SIGKILL. Never true where that cannot be known for sure (another
+     * host, another container, another OS).
+     */
+    static boolean goneFromThisHost(JsonNode r) {
+        java.util.Map<String, String> here = LakeLock.machine();
+        if (here.isEmpty() || !r.hasNonNull("pid") || !r.hasNonNull("started")) {
+            return false;
+        }
+        for (var e : here.entrySet()) {
+            if (!e.getValue().equals(r.path(e.getKey()).asText(null))) {
+                return false;
+            }
+        }
+        var process = ProcessHandle.of(r.get("pid").asLong());
+        if (process.isEmpty()) {
+            return true;
+        }
+        var started = process.get().info().startInstant();
+        return started.isPresent() && !started.get().toString().equals(r.get("started").asText());
     }
 
     /** Renews the lease every third of it from now on; {@code onLost} runs (once) if the lock is lost. */

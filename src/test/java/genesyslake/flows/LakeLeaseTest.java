@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Ensures one writer per bucket in AWS mode, against moto (whose conditional puts answer as S3's do): a second writer
  * on the same bucket, with folders of its own, is refused naming the holder; a clean stop releases the lease object;
- * a lease nobody renews (its holder was killed) is taken over; and a holder that finds its lease taken stops.
+ * a lease nobody renews (its holder was killed) is taken over, at once when its holder is known to be gone from this
+ * host; and a holder that finds its lease taken stops.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LakeLeaseTest {
@@ -130,6 +131,28 @@ class LakeLeaseTest {
             assertEquals(ProcessHandle.current().pid(), held.path("pid").asLong(), held.toString());
             assertNotNull(logs.await(l -> l.startsWith("WARN") && l.contains("Taking over the lake lock s3://lease-expired/"
                     + LakeLock.LOCK_KEY + " from held by the daemon, pid 999999 on host killed-host"), 1000), logs.lines().toString());
+        }
+    }
+
+    @Test
+    void aHolderKilledOnThisHostIsTakenOverAtOnceWithoutWaitingForItsLease(@TempDir Path data) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(Path.of("/proc/self/ns/pid")), "Linux");
+        s3.createBucket(b -> b.bucket("lease-killed-here"));
+        // A genesys-lake killed on this machine: its record names a pid that no longer runs.
+        Process killed = new ProcessBuilder("sleep", "60").start();
+        var record = JSON.createObjectNode().put("pid", killed.pid()).put("host", "this-host").put("role", "daemon")
+                .put("since", Instant.now().toString()).put("command", "genesyslake.GenesysLake").put("token", "killed")
+                .put("leaseSeconds", 600).put("released", false)
+                .put("started", killed.toHandle().info().startInstant().orElseThrow().toString())
+                .put("bootId", java.nio.file.Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim())
+                .put("pidNamespace", java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString());
+        killed.destroyForcibly().waitFor();
+        s3.putObject(b -> b.bucket("lease-killed-here").key(LakeLock.LOCK_KEY), RequestBody.fromString(record.toString()));
+        // Its lease (10 minutes) has not run out: only the restart's knowing it is gone lets it start now.
+        try (LogCapture logs = new LogCapture(); LocalDaemon restarted = aws(data, "lease-killed-here", "10m")) {
+            assertEquals(ProcessHandle.current().pid(), lockObject("lease-killed-here").path("pid").asLong());
+            assertNotNull(logs.await(l -> l.startsWith("WARN") && l.contains("pid " + killed.pid() + " on host this-host")
+                    && l.contains("that process is gone from this host"), 1000), logs.lines().toString());
         }
     }
 
