@@ -18,6 +18,7 @@ public final class DurationChecks {
     static final List<String> POSITIVE = List.of("usage.poll.delay", "usage.poll.max-wait", "details.job.poll.delay",
             "details.job.poll.max-wait", "glue.poll.delay", "glue.max-wait", "genesys.retry.initial-backoff",
             "genesys.retry.max-backoff", "genesys.http.timeout", "lake.management.sync-timeout", "lake.health.max-lag",
+            "lake.lock.lease",
             // The shipped per-flow ones; another lake.health.max-lag.<flow> that is not a duration makes that flow's
             // health check DOWN naming it (flows are known only once the routes are loaded).
             "lake.health.max-lag.usage-export", "lake.health.max-lag.usage-aggregates");

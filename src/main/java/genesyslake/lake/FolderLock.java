@@ -79,10 +79,23 @@ final class FolderLock {
         return new FolderLock(folder, what, true);
     }
 
-    /** Creates the folder if needed and finds its lock file by the folder's real path; returns that lock file. */
+    /**
+     * Finds the lock file by the folder's real path and returns it. A folder locked beside it that does not exist yet is
+     * not created (nothing the writer would make is made before its settings are checked): its parent's real path
+     * names it, as the folder's own will once it is made.
+     */
     Path resolve() throws IOException {
-        OwnerOnly.createDirectories(folder);
-        Path real = folder.toRealPath();
+        Path real;
+        if (beside && !Files.exists(folder)) {
+            Path abs = folder.toAbsolutePath().normalize();
+            if (abs.getParent() == null) {
+                throw new IOException("cannot lock " + abs + ": it has no parent folder to hold the lock file");
+            }
+            real = OwnerOnly.createDirectories(abs.getParent()).toRealPath().resolve(abs.getFileName());
+        } else {
+            OwnerOnly.createDirectories(folder);
+            real = folder.toRealPath();
+        }
         if (beside && real.getParent() == null) {
             throw new IOException("cannot lock " + real + ": it has no parent folder to hold the lock file");
         }

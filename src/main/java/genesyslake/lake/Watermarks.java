@@ -67,8 +67,8 @@ public final class Watermarks {
         try {
             w = Instant.parse(state.get("watermark").asText());
         } catch (java.time.format.DateTimeParseException e) {
-            throw new StateFileException("State file " + file(flow) + " has a watermark that is not a UTC time such as "
-                    + "2026-11-28T00:00:00Z (was it edited?): fix it, or " + remedy(flow));
+            throw new StateFileException("State file " + file(flow) + " is unreadable (its watermark is not a UTC time "
+                    + "such as 2026-11-28T00:00:00Z; was it edited?): fix it, or " + remedy(flow));
         }
         Instant now = clock.instant();
         if (w.isAfter(now.plus(CLOCK_SKEW))) {
@@ -136,26 +136,26 @@ public final class Watermarks {
         try {
             bytes = Files.readAllBytes(f);
         } catch (IOException e) {
-            throw new StateFileException("State file " + f + " cannot be read (" + e.getClass().getSimpleName()
+            throw new StateFileException("State file " + f + " is unreadable (" + e.getClass().getSimpleName()
                     + "): fix its permissions, or " + remedy(flow));
         }
         String problem;
         if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
-            problem = "is empty";
+            problem = "it is empty";
         } else {
             try {
                 if (JSON.readTree(bytes) instanceof ObjectNode state) {
                     return state;
                 }
-                problem = "is not a JSON object";
+                problem = "it is not a JSON object";
             } catch (IOException e) {
                 // Where, never what: the parser's message quotes the file's content.
                 var at = e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getLocation() : null;
-                problem = "is not valid JSON" + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+                problem = "it is not valid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
             }
         }
-        throw new StateFileException("State file " + f + " " + problem + " (was the disk full, or was it edited?): "
-                + remedy(flow));
+        throw new StateFileException("State file " + f + " is unreadable (" + problem + "; was the disk full, or was it "
+                + "edited?): " + remedy(flow));
     }
 
     /** What an operator can do about a flow's unreadable state file. */

@@ -101,20 +101,20 @@ class WatermarksTest {
     @Test
     void anEmptyStateFileIsRefusedNamingItAndWhatToDoWithoutAClassCastException() throws Exception {
         String why = refusalOf("conversation-details", "");
-        assertTrue(why.contains(" is empty (was the disk full"), why);
+        assertTrue(why.contains(" is unreadable (it is empty; was the disk full"), why);
         assertTrue(why.contains("flow conversation-details then starts over as on its first run (the details flows from "
                 + "details.initial-lookback-days back), and a job it had in flight is submitted again"), why);
-        assertTrue(refusalOf("usage-export", "  \n").contains(" is empty"), "blank is empty too");
+        assertTrue(refusalOf("usage-export", "  \n").contains("(it is empty;"), "blank is empty too");
     }
 
     @Test
     void aStateFileThatIsNotJsonIsRefusedSayingWhereNeverQuotingIt() throws Exception {
         String why = refusalOf("user-details", "{\"watermark\": secret-token-1234");
-        assertTrue(why.contains(" is not valid JSON (line 1, column "), why);
+        assertTrue(why.contains(" is unreadable (it is not valid JSON at line 1, column "), why);
         assertFalse(why.contains("secret-token"), "the file's content is never echoed: " + why);
-        assertTrue(refusalOf("user-details", "[1, 2]").contains(" is not a JSON object"));
+        assertTrue(refusalOf("user-details", "[1, 2]").contains("(it is not a JSON object;"));
         String time = refusalOf("user-details", "{\"watermark\": \"yesterday-secret\"}");
-        assertTrue(time.contains("has a watermark that is not a UTC time"), time);
+        assertTrue(time.contains(" is unreadable (its watermark is not a UTC time"), time);
         assertFalse(time.contains("yesterday-secret"), time);
     }
 

@@ -29,7 +29,7 @@ class CorruptStateFileTest {
             FlowOutcome failed = daemon.run("user-details", Map.of());
             assertFalse(failed.success(), failed.toString());
             String why = failed.getSummary();
-            assertTrue(why.startsWith("State file " + file + " is empty (was the disk full"), why);
+            assertTrue(why.startsWith("State file " + file + " is unreadable (it is empty; was the disk full"), why);
             assertTrue(why.contains("restore it from a backup, or delete it: flow user-details then starts over"), why);
             assertFalse(why.contains("\n"), why);
 
