@@ -155,6 +155,9 @@ public final class GenesysLake {
                     m.getCamelContext().resolvePropertyPlaceholders("{{usage.api}}")));
         }
         main.run();
+        if (LakeLock.lost(main.getCamelContext())) {
+            return 1; // stopped because another writer took the lake over: a supervisor should see a failure
+        }
         return exit.get() != 0 ? exit.get() : main.getExitCode();
     }
 

@@ -65,7 +65,7 @@ public class LakeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings s = Settings.of(context.getPropertiesComponent());
-        LakeLock.takeFor(context, s); // first, before any server starts: one writer per lake folder
+        LakeLock.takeFor(context, s, mode(s)); // first, before any server starts: one writer per lake and per folder
         SettingChecks.check(s); // every setting, in one line naming the key, before any server starts
         ManagementPort.checkFree(s); // before any server starts, so a refusal leaves nothing listening
         FlatFormat flatFormat = FlatFormat.parse(s.string(FlatFormat.SETTING, "parquet"));

@@ -86,6 +86,7 @@ public final class SettingChecks {
                     "a whole number of bytes from 5242880 (5 MiB) to 5368709120 (5 GiB)")),
             required("lake.dead-letter.replay-period", TIMER_PERIOD),
             optional("lake.lock.wait", DURATION_OR_ZERO),
+            optional("lake.lock.lease", POSITIVE_DURATION),
             required("lake.schedule.enabled", BOOLEAN),
             required("lake.queries-dir", PATH),
             required("usage.query-files", PATHS),

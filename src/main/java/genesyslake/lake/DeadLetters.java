@@ -37,6 +37,8 @@ public final class DeadLetters {
     private final String bucket;
 
     private volatile Watermarks watermarks;
+    /** Letters whose meta.json is unreadable, reported once each. */
+    private final java.util.Set<Path> unreadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DeadLetters(Path dir, S3Client s3, String bucket) {
         this.dir = dir;
@@ -75,7 +77,10 @@ public final class DeadLetters {
                 meta.put("completeUntil", run.completeUntil().toString());
                 run.deadLettered(object.key());
             }
-            JSON.writerWithDefaultPrettyPrinter().writeValue(OwnerOnly.newOutputStream(letter.resolve("meta.json")), meta);
+            // Whole or absent (written aside, then moved): a letter without a readable meta.json cannot be replayed.
+            Path tmp = letter.resolve("meta.json.tmp");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(OwnerOnly.newOutputStream(tmp), meta);
+            Files.move(tmp, letter.resolve("meta.json"), StandardCopyOption.ATOMIC_MOVE);
             LOG.error("Upload of s3://{}/{} failed after retries ({}); kept {} records in {} for replay",
                     bucketOf(object), object.key(), cause, object.records(), letter);
         } catch (IOException e) {
@@ -92,12 +97,21 @@ public final class DeadLetters {
         }
         try (Stream<Path> letters = Files.list(dir)) {
             for (Path letter : letters.sorted().toList()) {
-                Path metaFile = letter.resolve("meta.json");
                 Path object = letter.resolve("object");
-                if (!Files.exists(metaFile) || !Files.exists(object)) {
+                if (!Files.isDirectory(letter) || !Files.exists(object)) {
                     continue;
                 }
-                JsonNode meta = JSON.readTree(metaFile.toFile());
+                JsonNode meta = meta(letter);
+                if (meta == null) {
+                    // A letter being written right now has no meta.json yet: only an older one is reported.
+                    boolean settled = Files.getLastModifiedTime(letter).toInstant().isBefore(Instant.now().minusSeconds(60));
+                    if (settled && unreadable.add(letter)) {
+                        LOG.warn("Dead letter {} has no readable meta.json (was the disk full?): it is kept, not replayed. "
+                                + "Its records are in {}: restore meta.json from a backup, or upload that file to its key "
+                                + "by hand and delete the letter", letter, object);
+                    }
+                    continue;
+                }
                 String key = meta.path("key").asText();
                 String in = meta.path("bucket").asText(bucket);
                 if (newerInLake(in, key, Instant.parse(meta.path("keptAt").asText()))) {
@@ -119,18 +133,32 @@ public final class DeadLetters {
         LakeObject object = exchange.getProperty(OBJECT_PROPERTY, LakeObject.class);
         LOG.info("Replayed dead letter s3://{}/{} ({} records)", bucketOf(object), object.key(), object.records());
         Path letter = object.file().getParent();
-        JsonNode meta = Files.exists(letter.resolve("meta.json")) ? JSON.readTree(letter.resolve("meta.json").toFile()) : null;
+        JsonNode meta = meta(letter);
         LakeRuns.deleteTree(letter);
         if (meta != null && meta.hasNonNull("runId") && meta.hasNonNull("manifestKey") && !hasLettersOf(meta.get("runId").asText())) {
             completeRun(bucketOf(object), meta);
         }
     }
 
+    /** A letter's meta.json, or null when it is missing, empty, not JSON, or lacks the key and the time it was kept. */
+    private static JsonNode meta(Path letter) {
+        try {
+            JsonNode meta = JSON.readTree(letter.resolve("meta.json").toFile());
+            if (meta == null || !meta.isObject() || !meta.hasNonNull("key") || !meta.hasNonNull("keptAt")) {
+                return null;
+            }
+            Instant.parse(meta.get("keptAt").asText());
+            return meta;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private boolean hasLettersOf(String runId) throws IOException {
         try (Stream<Path> letters = Files.list(dir)) {
             for (Path l : letters.toList()) {
-                Path m = l.resolve("meta.json");
-                if (Files.exists(m) && runId.equals(JSON.readTree(m.toFile()).path("runId").asText())) {
+                JsonNode m = meta(l);
+                if (m != null && runId.equals(m.path("runId").asText())) {
                     return true;
                 }
             }

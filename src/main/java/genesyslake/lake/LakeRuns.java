@@ -297,9 +297,14 @@ public final class LakeRuns {
             }
         }
         curated.quiesce(run);
-        boolean resumable = watermarks.inFlight(run.stateKey())
-                .map(s -> run.dir().toAbsolutePath().toString().equals(s.path("runDir").asText()))
-                .orElse(false);
+        boolean resumable;
+        try {
+            resumable = watermarks.inFlight(run.stateKey())
+                    .map(s -> run.dir().toAbsolutePath().toString().equals(s.path("runDir").asText()))
+                    .orElse(false);
+        } catch (Watermarks.StateFileException e) {
+            resumable = true; // its state file is unreadable: keep the work folder, it may be all that is left of the run
+        }
         if (!resumable) {
             deleteTree(run.dir());
         }

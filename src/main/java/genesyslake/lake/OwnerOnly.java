@@ -43,6 +43,11 @@ public final class OwnerOnly {
         }
     }
 
+    /** Creates the file 0600; fails with FileAlreadyExistsException if it exists (atomically: one creator wins). */
+    public static Path createNew(Path file) throws IOException {
+        return Files.createFile(file, FILE);
+    }
+
     /** Opens the file for writing from the start (created 0600 if absent, truncated if present). */
     public static OutputStream newOutputStream(Path file) throws IOException {
         return Channels.newOutputStream(Files.newByteChannel(file, EnumSet.of(StandardOpenOption.CREATE,

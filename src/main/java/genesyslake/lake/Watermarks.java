@@ -63,7 +63,13 @@ public final class Watermarks {
         if (!state.hasNonNull("watermark")) {
             return Optional.empty();
         }
-        Instant w = Instant.parse(state.get("watermark").asText());
+        Instant w;
+        try {
+            w = Instant.parse(state.get("watermark").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new StateFileException("State file " + file(flow) + " is unreadable (its watermark is not a UTC time "
+                    + "such as 2026-11-28T00:00:00Z; was it edited?): fix it, or " + remedy(flow));
+        }
         Instant now = clock.instant();
         if (w.isAfter(now.plus(CLOCK_SKEW))) {
             if (reported.add(flow + "@" + w)) {
@@ -117,13 +123,60 @@ public final class Watermarks {
         return dir.resolve(flow + ".json");
     }
 
+    /**
+     * The state, or empty when the flow has none yet. A file that is empty, not JSON or not a JSON object (a full disk,
+     * a hand edit) fails the call with one line naming it and what to do; it is never overwritten (a backup may restore it).
+     */
     private ObjectNode read(String flow) {
         Path f = file(flow);
+        if (!Files.exists(f)) {
+            return JSON.createObjectNode();
+        }
+        byte[] bytes;
         try {
-            return Files.exists(f) ? (ObjectNode) JSON.readTree(f.toFile()) : JSON.createObjectNode();
-        } catch (IOException | ClassCastException e) {
-            throw new IllegalStateException("State file " + f + " is unreadable: " + e.getMessage()
-                    + " (fix or delete it; deleting restarts the flow from its configured start)", e);
+            bytes = Files.readAllBytes(f);
+        } catch (IOException e) {
+            throw new StateFileException("State file " + f + " is unreadable (" + e.getClass().getSimpleName()
+                    + "): fix its permissions, or " + remedy(flow));
+        }
+        String problem;
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            problem = "it is empty";
+        } else {
+            try {
+                if (JSON.readTree(bytes) instanceof ObjectNode state) {
+                    return state;
+                }
+                problem = "it is not a JSON object";
+            } catch (IOException e) {
+                // Where, never what: the parser's message quotes the file's content.
+                var at = e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getLocation() : null;
+                problem = "it is not valid JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr());
+            }
+        }
+        throw new StateFileException("State file " + f + " is unreadable (" + problem + "; was the disk full, or was it "
+                + "edited?): " + remedy(flow));
+    }
+
+    /** What an operator can do about a flow's unreadable state file. */
+    private static String remedy(String key) {
+        String start = "restore it from a backup, or delete it: ";
+        int backfill = key.indexOf("-backfill-");
+        if (backfill > 0) { // a backfill's progress (Flows): which chunks are done
+            return start + "that backfill of " + key.substring(0, backfill) + " then starts again from its first chunk";
+        }
+        if (key.endsWith("-backfill")) { // the in-flight job of a run with an interval of its own (LakeRuns)
+            return start + "a run of " + key.substring(0, key.length() - "-backfill".length()) + " with an interval of its "
+                    + "own (a backfill chunk, a trigger with lakeInterval) that was in flight is exported again when next run";
+        }
+        return start + "flow " + key + " then starts over as on its first run (the details flows from "
+                + "details.initial-lookback-days back), and a job it had in flight is submitted again";
+    }
+
+    /** A state file that cannot be used: the one-line message names it and what to do; only its flow fails. */
+    public static final class StateFileException extends IllegalStateException {
+        public StateFileException(String message) {
+            super(message);
         }
     }
 

@@ -77,7 +77,9 @@ class AwsModeTest {
 
     @AfterAll
     void stop() {
-        daemon.closeAndDelete();
+        if (daemon != null) {
+            daemon.closeAndDelete();
+        }
         genesys.close();
         s3.close();
     }
@@ -131,6 +133,9 @@ class AwsModeTest {
                     .storageDescriptor(sd -> sd.location("s3://gc-usage-api-source/user_presence/")
                             .serdeInfo(si -> si.serializationLibrary("org.openx.data.jsonserde.JsonSerDe")))));
         }
+        // One writer per bucket: the projection-mode daemon replaces the class's (this test runs last).
+        daemon.closeAndDelete();
+        daemon = null;
         LocalDaemon projection = LocalDaemon.start(Map.of(
                 "lake.mode", "aws",
                 "glue.mode", "projection",

@@ -23,21 +23,40 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Ensures one writer per lake across processes (the adversarial run that tore an object): while a long
- * {@code --once conversation-details} runs, a second one on the same data folder (other ports) is refused at once
- * with one line naming the holder, and the first finishes with whole objects that match its manifest.
+ * Ensures one writer per lake across processes (the adversarial runs that tore an object, and that rewrote a day with
+ * only lake.state-dir changed): while a long {@code --once conversation-details} runs, a second one with another
+ * state folder, and a third on the same data folder through a symlink with folders of its own, are refused at once
+ * with one line naming the holder, and the first finishes with whole objects that match its one manifest.
  */
 class OneWriterProcessTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static Process once(Path data, Path log) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    private static Process once(Path data, Path log, String... settings) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
                 "-Dlake.mode=local", "-Dlocal.data-dir=" + data, "-Dlocal.genesys.port=0", "-Dlocal.s3.port=0",
-                "-Dlocal.aws.port=0", "-Dlocal.genesys.conversations-per-day=150000",
-                "genesyslake.GenesysLake", "--once", "conversation-details");
+                "-Dlocal.aws.port=0", "-Dlocal.genesys.conversations-per-day=150000"));
+        cmd.addAll(List.of(settings));
+        cmd.addAll(List.of("genesyslake.GenesysLake", "--once", "conversation-details"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** A second run beside the first ends by itself, refused in one line naming the first; returns that line. */
+    private static String refused(Process second, Path log, Process first) throws Exception {
+        assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the second run ends by itself");
+        String out = Files.readString(log);
+        assertEquals(1, second.exitValue(), out);
+        List<String> refusal = out.lines().filter(l -> l.contains("Another genesys-lake is using")).toList();
+        assertEquals(1, refusal.size(), out);
+        String line = refusal.get(0);
+        assertTrue(line.contains("held by a --once run, pid " + first.pid() + " on host "), line);
+        assertTrue(line.contains(" since 20"), line);
+        assertTrue(line.contains("another local.data-dir"), line);
+        assertFalse(line.contains("(or lake.state-dir)"), "never a folder setting alone: " + line);
+        assertFalse(out.lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")), "no stack trace:\n" + out);
+        assertFalse(out.contains("submitted job") || out.contains("Running flow"), "the second never ran the flow");
+        return line;
     }
 
     @Test
@@ -52,19 +71,19 @@ class OneWriterProcessTest {
             }
             assertTrue(first.isAlive(), "the first run is exporting");
 
-            Process second = once(data, tmp.resolve("second.log"));
-            assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the second run ends by itself");
-            String out = Files.readString(tmp.resolve("second.log"));
-            assertEquals(1, second.exitValue(), out);
-            List<String> refusal = out.lines().filter(l -> l.contains("Another genesys-lake is using")).toList();
-            assertEquals(1, refusal.size(), out);
-            String line = refusal.get(0);
-            assertTrue(line.contains("held by a --once run, pid " + first.pid() + " on host "), line);
-            assertTrue(line.contains(" since 20"), line);
-            assertTrue(line.contains("local.data-dir"), line);
-            assertFalse(out.lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")), "no stack trace:\n" + out);
-            assertFalse(out.contains("submitted job") || out.contains("Running flow"), "the second never ran the flow");
-            assertTrue(first.isAlive(), "the refusal did not disturb the first run");
+            // The adversarial run: only lake.state-dir changed (it rewrote the first's objects before the lake was
+            // locked); and the same data folder through a symlink, with folders of its own.
+            Process second = once(data, tmp.resolve("second.log"), "-Dlake.state-dir=" + tmp.resolve("other-state"));
+            Path link = Files.createSymbolicLink(tmp.resolve("link"), data);
+            Path own = tmp.resolve("own");
+            Process third = once(link, tmp.resolve("third.log"), "-Dlake.state-dir=" + own.resolve("state"),
+                    "-Dlake.work-dir=" + own.resolve("work"), "-Dlake.dead-letter-dir=" + own.resolve("dead-letter"),
+                    "-Dlake.reports-dir=" + own.resolve("reports"));
+            assertTrue(refused(second, tmp.resolve("second.log"), first).contains("the work folder (lake.work-dir) "
+                    + data.resolve("work")));
+            assertTrue(refused(third, tmp.resolve("third.log"), first).contains("the lake (the local S3 folder "
+                    + "local.data-dir/s3) " + link.resolve("s3")));
+            assertTrue(first.isAlive(), "the refusals did not disturb the first run");
 
             assertTrue(first.waitFor(300, TimeUnit.SECONDS), "the first run finished");
             assertEquals(0, first.exitValue(), Files.readString(tmp.resolve("first.log")));

@@ -75,11 +75,33 @@ class ResumeAtEveryPointTest {
                 "-Dconversations.trailing-window=0h",
                 // Slow enough (10 requests/s) that each point lasts long enough to be seen and killed at.
                 "-Dgenesys.rate-limit.requests-per-minute=600",
+                // S3 is down for the upload point: the lake lock's lease must outlive that (a killed holder is still
+                // taken over at once by the restart on this host).
+                "-Dlake.lock.lease=5m",
                 "genesyslake.GenesysLake", "--once", flow);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(data.resolve("daemon-" + System.nanoTime() + ".log").toFile());
         pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "local-access-key", "AWS_SECRET_ACCESS_KEY", "local-secret-key"));
         return pb.start();
+    }
+
+    /**
+     * For the upload point, stops S3 once the daemon holds the lake lock (a lease object in the bucket) and exports (its
+     * flow saved a job in flight); returns null then.
+     */
+    private static LocalS3 downOnceLocked(KillPoint point, LocalS3 s3, Path s3Root, Path state, Process daemon)
+            throws Exception {
+        if (point != KillPoint.DURING_UPLOAD) {
+            return s3;
+        }
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (inFlight(state, new String[1]).isEmpty() && daemon.isAlive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(Files.exists(s3Root.resolve(BUCKET).resolve(genesyslake.lake.LakeLock.LOCK_KEY)), "the lake is locked");
+        assertFalse(inFlight(state, new String[1]).isEmpty(), "the daemon is exporting");
+        s3.close();
+        return null;
     }
 
     /** The in-flight part of the flow's state file, with the first day of the run added; empty when absent. */
@@ -104,12 +126,13 @@ class ResumeAtEveryPointTest {
         Path s3Root = Files.createDirectories(data.resolve("s3/" + BUCKET)).getParent();
         LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults()).start();
         int s3Port = genesyslake.ops.Ops.freePort();
-        // Killed during the upload: S3 is down until then, so the uploads are being retried when the kill comes.
-        LocalS3 s3 = point == KillPoint.DURING_UPLOAD ? null : new LocalS3(s3Root, s3Port, "local-access-key",
-                "local-secret-key").start();
+        // Killed during the upload: S3 is down from when the daemon holds the lake lock (a lease object in the bucket)
+        // until then, so the uploads are being retried when the kill comes.
+        LocalS3 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
         try {
             Process first = daemon(data, genesys, s3Port);
             Path state = data.resolve("state/conversation-details.json");
+            s3 = downOnceLocked(point, s3, s3Root, state, first);
             String[] firstDay = {null};
             long deadline = System.currentTimeMillis() + 90_000;
             while (!point.reached.test(inFlight(state, firstDay)) && first.isAlive()
@@ -232,13 +255,13 @@ class ResumeAtEveryPointTest {
         Path s3Root = Files.createDirectories(data.resolve("s3/" + BUCKET)).getParent();
         LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults()).start();
         int s3Port = genesyslake.ops.Ops.freePort();
-        LocalS3 s3 = point == KillPoint.DURING_UPLOAD ? null : new LocalS3(s3Root, s3Port, "local-access-key",
-                "local-secret-key").start();
+        LocalS3 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
         try {
             // 40 users a day at 5 a page: eight pages a day, so the mid-page point (pages 3 to 7 of the first day) lasts
             // about half a second at 10 requests/s, long enough to be seen on a loaded CI machine.
             Process first = daemon(data, genesys, s3Port, "user-details", 5);
             Path state = data.resolve("state/user-details.json");
+            s3 = downOnceLocked(point, s3, s3Root, state, first);
             String[] firstDay = {null};
             long deadline = System.currentTimeMillis() + 90_000;
             while (!point.reached.test(inFlight(state, firstDay)) && first.isAlive()

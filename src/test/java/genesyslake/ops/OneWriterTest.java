@@ -4,16 +4,24 @@ import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Ensures one writer per lake folder in one JVM: a second daemon on the same folder is refused, naming the holder. */
+/**
+ * Ensures one writer per lake in one JVM, whatever the settings: a second daemon sharing any folder of the first, or
+ * its lake by any path, is refused in one line naming the holder and only what is safe, and the first's objects are
+ * untouched.
+ */
 class OneWriterTest {
 
     @Test
@@ -67,6 +75,87 @@ class OneWriterTest {
             assertTrue(second.context().isStarted());
         } finally {
             stopper.join();
+        }
+    }
+
+    /** Every file of the local lake (data/s3) with its size and modification time. */
+    private static Map<String, String> lakeFiles(Path data) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> s = Files.walk(data.resolve("s3"))) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                out.put(data.resolve("s3").relativize(f).toString(), Files.size(f) + " " + Files.getLastModifiedTime(f));
+            }
+        }
+        return out;
+    }
+
+    /** The refusal of a second daemon started with these settings: one line, naming the holder, suggesting only what is safe. */
+    private static String refusedBeside(LocalDaemon first, Path data, Map<String, String> settings) {
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> LocalDaemon.start(data, settings),
+                "a second writer with " + settings);
+        String why = rootMessage(refused);
+        assertTrue(why.startsWith("Another genesys-lake is using the "), why);
+        assertTrue(why.contains("held by the daemon, pid " + ProcessHandle.current().pid() + " on host "), why);
+        assertTrue(why.contains("give this one a lake of its own: another local.data-dir, with lake.state-dir, "
+                + "lake.work-dir, lake.dead-letter-dir and lake.reports-dir"), why);
+        assertFalse(why.contains("(or lake.state-dir)"), "never a folder setting alone: " + why);
+        assertFalse(why.contains("\n"), "one line: " + why);
+        assertTrue(first.context().isStarted());
+        return why;
+    }
+
+    @Test
+    void anotherStateOrWorkFolderAloneDoesNotMakeASecondWriterOfTheSameLake(@TempDir Path data, @TempDir Path elsewhere)
+            throws Exception {
+        try (LocalDaemon first = LocalDaemon.start(data, Map.of())) {
+            assertTrue(first.run("user-details", Map.of()).success());
+            Map<String, String> before = lakeFiles(data);
+            assertFalse(before.isEmpty());
+
+            // The adversarial run: only lake.state-dir changed, everything else (work, s3, reports) shared.
+            assertTrue(refusedBeside(first, data, Map.of("lake.state-dir", elsewhere.resolve("state").toString()))
+                    .contains("the work folder (lake.work-dir) " + data.resolve("work")), "the work folder is in use");
+            assertTrue(refusedBeside(first, data, Map.of("lake.work-dir", elsewhere.resolve("work").toString()))
+                    .contains("the state folder (lake.state-dir) " + data.resolve("state")));
+            // Every folder of its own, but the same lake: refused on the lake itself.
+            assertTrue(refusedBeside(first, data, Map.of("lake.state-dir", elsewhere.resolve("state").toString(),
+                    "lake.work-dir", elsewhere.resolve("work").toString(),
+                    "lake.dead-letter-dir", elsewhere.resolve("dead-letter").toString(),
+                    "lake.reports-dir", elsewhere.resolve("reports").toString()))
+                    .contains("the lake (the local S3 folder local.data-dir/s3) " + data.resolve("s3")));
+            // A folder of the first given to the second in another role is the same lock.
+            assertTrue(refusedBeside(first, elsewhere, Map.of("lake.work-dir", data.resolve("state").toString()))
+                    .contains("the work folder (lake.work-dir) " + data.resolve("state")));
+
+            assertEquals(before, lakeFiles(data), "the first daemon's objects are untouched");
+            assertTrue(first.run("user-details", Map.of()).success(), "the first still works");
+        }
+    }
+
+    @Test
+    void theSameDataFolderReachedByAnotherPathIsTheSameLake(@TempDir Path tmp) throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), data);
+        Files.createDirectories(tmp.resolve("x"));
+        try (LocalDaemon first = LocalDaemon.start(data, Map.of())) {
+            for (Path other : List.of(link, tmp.resolve("x/../data"), Path.of("").toAbsolutePath().relativize(data))) {
+                refusedBeside(first, other, Map.of());
+            }
+            // Its own folders, the lake through the symlink: still the first's lake.
+            Path own = tmp.resolve("own");
+            assertTrue(refusedBeside(first, link, Map.of("lake.state-dir", own.resolve("state").toString(),
+                    "lake.work-dir", own.resolve("work").toString(), "lake.dead-letter-dir", own.resolve("dl").toString(),
+                    "lake.reports-dir", own.resolve("reports").toString())).contains("the lake (the local S3 folder"));
+        }
+    }
+
+    @Test
+    void twoSettingsNamingOneFolderTakeOneLock(@TempDir Path data) {
+        // The work folder is the state folder: one lock, not a refusal of itself.
+        try (LocalDaemon d = LocalDaemon.start(data, Map.of("lake.work-dir", data.resolve("state").toString()))) {
+            assertTrue(d.context().isStarted());
+            String why = rootMessage(assertThrows(IllegalStateException.class, () -> LocalDaemon.start(data, Map.of())));
+            assertTrue(why.contains("the state folder (lake.state-dir) " + data.resolve("state")), why);
         }
     }
 
