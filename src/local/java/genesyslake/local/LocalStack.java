@@ -56,7 +56,9 @@ public final class LocalStack extends ServiceSupport implements StandIns.Running
                 s.string("local.genesys.client-id"), s.string("local.genesys.client-secret"),
                 s.integer("local.genesys.oauth-clients", 40), s.integer("local.genesys.conversations-per-day", 500),
                 s.integer("local.genesys.users", 40), s.integer("local.genesys.running-polls", 2),
-                s.integer("local.genesys.rate-limit.requests-per-minute", 0), 42L)).start());
+                s.integer("local.genesys.rate-limit.requests-per-minute", 0), 42L,
+                s.duration("local.genesys.job-latency", java.time.Duration.ZERO),
+                s.integer("local.genesys.max-running-jobs", 0))).start());
         LocalS3 s3 = listening(s, "local.s3.port", genesys == null ? List.of() : List.of(genesys::close),
                 () -> new LocalS3(dataDir.resolve("s3"), s.integer("local.s3.port", 0),
                 s.string("local.s3.access-key"), s.string("local.s3.secret-key")).start());

@@ -88,6 +88,7 @@ public final class LocalGenesys implements AutoCloseable {
         final DetailsRequest request;
         final String errorMessage;
         final Instant submitted = Instant.now();
+        final long submittedNanos = System.nanoTime();
         final AtomicInteger polls = new AtomicInteger();
         final AtomicInteger pages = new AtomicInteger();
 
@@ -507,8 +508,32 @@ public final class LocalGenesys implements AutoCloseable {
     private void postJob(HttpServerRequest req, JsonNode body, boolean users) {
         DetailsRequest q = users ? DetailsRequest.users(body, true) : DetailsRequest.conversations(body, true);
         String id = nextId();
-        jobs.put(id, new Job(id, users, q, faults.takeJobFailure()));
+        // The org's limit on jobs running at once counts both kinds; checked and taken under one lock.
+        synchronized (jobs) {
+            int max = settings.maxRunningJobs();
+            if (max > 0 && runningJobs() >= max) {
+                stats.jobsRefused.incrementAndGet();
+                error(req.response(), 429, "too.many.requests",
+                        "Too many analytics details jobs running for this organization (limit " + max
+                                + "); wait for one to finish before submitting another");
+                return;
+            }
+            jobs.put(id, new Job(id, users, q, faults.takeJobFailure()));
+            stats.jobSubmitted(runningJobs());
+        }
         send(req.response(), 202, MAPPER.createObjectNode().put("jobId", id));
+    }
+
+    /** Jobs of the org QUEUED or PENDING now (neither finished nor deleted). */
+    int runningJobs() {
+        int n = 0;
+        for (Job job : jobs.values()) {
+            String state = state(job, false);
+            if (state.equals("QUEUED") || state.equals("PENDING")) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private Job job(String id, boolean users) {
@@ -529,6 +554,15 @@ public final class LocalGenesys implements AutoCloseable {
             return "EXPIRED";
         }
         int polls = poll ? job.polls.getAndIncrement() : job.polls.get();
+        long latency = settings.jobLatency().toNanos();
+        if (latency > 0) {
+            // A job takes its time whatever the polls: QUEUED the first half, PENDING the second.
+            long age = System.nanoTime() - job.submittedNanos;
+            if (job.errorMessage != null) {
+                return age < latency ? "QUEUED" : "FAILED";
+            }
+            return age < latency / 2 ? "QUEUED" : age < latency ? "PENDING" : "FULFILLED";
+        }
         int n = settings.runningPolls();
         if (job.errorMessage != null) {
             return polls < n ? "QUEUED" : "FAILED";

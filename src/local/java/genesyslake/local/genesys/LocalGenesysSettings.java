@@ -12,15 +12,32 @@ package genesyslake.local.genesys;
  * @param runningPolls        polls answered Running (usage) or QUEUED then PENDING (jobs, each) before completion
  * @param requestsPerMinute   per-token limit over a sliding 60 s window; 0 = unlimited
  * @param seed                seed of all generated data
+ * @param jobLatency          time from submission until an analytics details job is FULFILLED (QUEUED the first
+ *                            half, PENDING the second); zero keeps the poll count ({@code runningPolls}) instead
+ * @param maxRunningJobs      analytics details jobs the org may have QUEUED or PENDING at once; a submission beyond
+ *                            them answers 429 as Genesys does; 0 = no limit
  */
 public record LocalGenesysSettings(int port, String clientId, String clientSecret, int oauthClients,
-        int conversationsPerDay, int users, int runningPolls, int requestsPerMinute, long seed) {
+        int conversationsPerDay, int users, int runningPolls, int requestsPerMinute, long seed,
+        java.time.Duration jobLatency, int maxRunningJobs) {
 
     public LocalGenesysSettings {
         if (port < 0 || oauthClients < 0 || conversationsPerDay < 0 || users < 0 || runningPolls < 0
-                || requestsPerMinute < 0) {
+                || requestsPerMinute < 0 || maxRunningJobs < 0 || jobLatency == null || jobLatency.isNegative()) {
             throw new IllegalArgumentException("local Genesys settings must not be negative");
         }
+    }
+
+    /** Jobs fulfilled after {@code runningPolls} polls, no limit on jobs at once (as before the two settings). */
+    public LocalGenesysSettings(int port, String clientId, String clientSecret, int oauthClients,
+            int conversationsPerDay, int users, int runningPolls, int requestsPerMinute, long seed) {
+        this(port, clientId, clientSecret, oauthClients, conversationsPerDay, users, runningPolls, requestsPerMinute,
+                seed, java.time.Duration.ZERO, 0);
+    }
+
+    public LocalGenesysSettings withJobs(java.time.Duration latency, int maxRunning) {
+        return new LocalGenesysSettings(port, clientId, clientSecret, oauthClients, conversationsPerDay, users,
+                runningPolls, requestsPerMinute, seed, latency, maxRunning);
     }
 
     public static LocalGenesysSettings defaults() {
@@ -29,21 +46,21 @@ public record LocalGenesysSettings(int port, String clientId, String clientSecre
 
     public LocalGenesysSettings withPort(int newPort) {
         return new LocalGenesysSettings(newPort, clientId, clientSecret, oauthClients, conversationsPerDay, users,
-                runningPolls, requestsPerMinute, seed);
+                runningPolls, requestsPerMinute, seed, jobLatency, maxRunningJobs);
     }
 
     public LocalGenesysSettings withConversationsPerDay(int perDay) {
         return new LocalGenesysSettings(port, clientId, clientSecret, oauthClients, perDay, users, runningPolls,
-                requestsPerMinute, seed);
+                requestsPerMinute, seed, jobLatency, maxRunningJobs);
     }
 
     public LocalGenesysSettings withRunningPolls(int polls) {
         return new LocalGenesysSettings(port, clientId, clientSecret, oauthClients, conversationsPerDay, users, polls,
-                requestsPerMinute, seed);
+                requestsPerMinute, seed, jobLatency, maxRunningJobs);
     }
 
     public LocalGenesysSettings withOauthClients(int clients) {
         return new LocalGenesysSettings(port, clientId, clientSecret, clients, conversationsPerDay, users,
-                runningPolls, requestsPerMinute, seed);
+                runningPolls, requestsPerMinute, seed, jobLatency, maxRunningJobs);
     }
 }

@@ -14,6 +14,22 @@ public final class RequestStats {
     private final AtomicLong serverErrors = new AtomicLong();
     private final AtomicLong unauthorized = new AtomicLong();
     private final Map<String, LongAdder> perEndpoint = new ConcurrentHashMap<>();
+    /** Details job submissions refused by the org's limit on jobs at once, and the most ever running together. */
+    final AtomicLong jobsRefused = new AtomicLong();
+    private final AtomicLong mostJobsRunning = new AtomicLong();
+
+    void jobSubmitted(int runningNow) {
+        mostJobsRunning.accumulateAndGet(runningNow, Math::max);
+    }
+
+    /** How many analytics details jobs were QUEUED or PENDING together at most (counted at each submission). */
+    public long mostJobsRunning() {
+        return mostJobsRunning.get();
+    }
+
+    public long jobsRefused() {
+        return jobsRefused.get();
+    }
 
     void request(String endpoint) {
         total.incrementAndGet();
