@@ -112,6 +112,7 @@ public final class SettingChecks {
             required("details.job.poll.max-wait", POSITIVE_DURATION),
             required("details.initial-lookback-days", wholeNumber(1, MAX, null)),
             required("details.max-days-per-run", wholeNumber(1, MAX, null)),
+            required("details.jobs.max-in-flight", wholeNumber(1, MAX, null)),
             optional("lake.backfill.confirm-days", wholeNumber(1, MAX, null)),
             // Genesys pages at most 100 000 results of one synchronous query.
             required("details.query.max-results", wholeNumber(1, 100_000, null)),

@@ -64,6 +64,21 @@ public final class DetailsExport {
         void afterPage(String jobId, int page) throws IOException;
     }
 
+    private static final String JOBS = "lakeDetailsJobs";
+    private static final String PLAN = "lakeDetailsPlan";
+
+    /**
+     * Where a details run stands, as saved in data/state/&lt;flow&gt;.json ("inFlight"): the day being exported, its job,
+     * cursor and page, and every job submitted for a day not yet paged ({@code jobs}, day to job id; the day being
+     * exported among them), so a restarted daemon polls those jobs again instead of submitting a second one.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+    public record Progress(String runId, String interval, String runDir, String day, String jobId, String cursor,
+            int page, boolean paged, long records, long pages, PartitionSpool.Checkpoint dayStart,
+            PartitionSpool.Checkpoint checkpoint, java.util.Map<String, String> jobs) {
+    }
+
     /** One day of a run: exported by an async job (data available) or by the synchronous query (recent data). */
     public record Day(LocalDate date, boolean byJob, ObjectNode resume) {
         @Override
@@ -146,6 +161,14 @@ public final class DetailsExport {
             run.records().set(state.path("records").asLong());
             run.pages().set(state.path("pages").asLong());
             LocalDate resumeDay = LocalDate.parse(state.get("day").asText());
+            Progress saved = JSON.treeToValue(state, Progress.class);
+            if (saved.jobs() != null) {
+                saved.jobs().forEach((d, job) -> {
+                    if (LocalDate.parse(d).isAfter(resumeDay)) {
+                        jobs(exchange).put(d, job); // submitted ahead before the kill: polled again, never resubmitted
+                    }
+                });
+            }
             boolean paged = state.path("paged").asBoolean(false);
             LOG.info("{}: resuming run {} for {} from day {} (job {}, {}; {} records so far)", flow, run.runId(), interval,
                     resumeDay, state.path("jobId").asText("-"), paged ? "all its pages were read" : "page "
@@ -166,6 +189,8 @@ public final class DetailsExport {
         ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
         run.query(query.file().toString(), query.hash());
         noteChangedQuery(flow, query, days);
+        exchange.setProperty(PLAN, List.copyOf(days));
+        jobs(exchange); // one map for the whole run: the days' exchanges are copies of this one
         return days;
     }
 
@@ -237,6 +262,9 @@ public final class DetailsExport {
         ObjectNode resume = day.resume();
         if (resume != null) {
             in.setHeader(GenesysConstants.JOB_ID, resume.path("jobId").asText(null));
+            if (resume.hasNonNull("jobId")) {
+                jobs(exchange).put(day.date().toString(), resume.get("jobId").asText());
+            }
             in.setHeader(GenesysConstants.CURSOR, resume.hasNonNull("cursor") ? resume.get("cursor").asText() : null);
             exchange.setProperty(PAGE, resume.path("page").asInt());
             exchange.setProperty(DAY_START, JSON.treeToValue(resume.get("dayStart"), PartitionSpool.Checkpoint.class));
@@ -337,23 +365,79 @@ public final class DetailsExport {
         Message in = exchange.getIn();
         String cursor = in.getHeader(GenesysConstants.CURSOR, String.class);
         int page = exchange.getProperty(PAGE, 0, Integer.class);
-        ObjectNode s = JSON.createObjectNode();
-        s.put("runId", run.runId());
-        s.put("interval", run.interval().toGenesys());
-        s.put("runDir", run.dir().toAbsolutePath().toString());
-        s.put("day", in.getHeader(DAY, String.class));
-        s.put("jobId", in.getHeader(GenesysConstants.JOB_ID, String.class));
-        s.put("cursor", cursor);
-        s.put("page", page);
-        // After the last page the cursor is null again, as before the first: only this flag tells them apart.
-        s.put("paged", page > 0 && cursor == null);
-        s.put("records", run.records().get());
-        s.put("pages", run.pages().get());
-        s.set("dayStart", JSON.valueToTree(exchange.getProperty(DAY_START, PartitionSpool.Checkpoint.class)));
-        run.spool().checkpoint(committed -> {
-            s.set("checkpoint", JSON.valueToTree(committed));
-            runs.watermarks().saveInFlight(run.stateKey(), s);
-        });
+        String day = in.getHeader(DAY, String.class);
+        String jobId = in.getHeader(GenesysConstants.JOB_ID, String.class);
+        java.util.Map<String, String> jobs = new java.util.TreeMap<>(jobs(exchange));
+        long records = run.records().get();
+        long pages = run.pages().get();
+        PartitionSpool.Checkpoint dayStart = exchange.getProperty(DAY_START, PartitionSpool.Checkpoint.class);
+        run.spool().checkpoint(committed -> runs.watermarks().saveInFlight(run.stateKey(), JSON.valueToTree(
+                // After the last page the cursor is null again, as before the first: only "paged" tells them apart.
+                new Progress(run.runId(), run.interval().toGenesys(), run.dir().toAbsolutePath().toString(), day, jobId,
+                        cursor, page, page > 0 && cursor == null, records, pages, dayStart, committed, jobs))));
+    }
+
+    /** The jobs submitted in this run for days not yet paged (day to job id), shared by the run's exchanges. */
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, String> jobs(Exchange exchange) {
+        java.util.Map<String, String> jobs = exchange.getProperty(JOBS, java.util.Map.class);
+        if (jobs == null) {
+            jobs = new java.util.concurrent.ConcurrentSkipListMap<>();
+            exchange.setProperty(JOBS, jobs);
+        }
+        return jobs;
+    }
+
+    /**
+     * The days whose jobs to submit now (each a GenesysInterval), so that up to {@code maxInFlight} jobs are in flight:
+     * this day (header lakeDay) and the next days of the plan exported by job, in the plan's order, that have none yet.
+     * The route submits them one by one ({@link #jobSubmitted} records each before anything polls it).
+     */
+    public List<String> jobsToSubmit(Exchange exchange, int maxInFlight) {
+        java.util.Map<String, String> jobs = jobs(exchange);
+        @SuppressWarnings("unchecked")
+        List<Day> plan = exchange.getProperty(PLAN, List.of(), List.class);
+        String today = exchange.getIn().getHeader(DAY, String.class);
+        List<String> submit = new ArrayList<>();
+        int inFlight = 0;
+        boolean from = false;
+        for (Day d : plan) {
+            from |= d.date().toString().equals(today);
+            if (!from || !d.byJob()) {
+                continue;
+            }
+            if (inFlight++ >= Math.max(1, maxInFlight)) {
+                break;
+            }
+            if (!jobs.containsKey(d.date().toString()) && !(d.date().toString().equals(today)
+                    && exchange.getIn().getHeader(GenesysConstants.JOB_ID) != null)) {
+                submit.add(Interval.of(d.date(), d.date().plusDays(1)).toGenesys());
+            }
+        }
+        return submit;
+    }
+
+    /**
+     * A job was submitted for the day of the header GenesysInterval (header GenesysJobId): recorded and saved before it
+     * is polled. The saved state goes on naming this day's own job (the map's entry for header lakeDay).
+     */
+    public void jobSubmitted(Exchange exchange) throws IOException {
+        Message in = exchange.getIn();
+        String day = Interval.parse(in.getHeader(GenesysConstants.INTERVAL, String.class), clock).startDate().toString();
+        java.util.Map<String, String> jobs = jobs(exchange);
+        jobs.put(day, in.getHeader(GenesysConstants.JOB_ID, String.class));
+        LOG.info("{}: submitted job {} for {} ({} job(s) in flight)", LakeRuns.flow(exchange),
+                in.getHeader(GenesysConstants.JOB_ID), day, jobs.size());
+        in.setHeader(GenesysConstants.JOB_ID, jobs.get(in.getHeader(DAY, String.class)));
+        checkpoint(exchange);
+    }
+
+    /** This day's job (header GenesysJobId) from the jobs submitted ahead, if one was. */
+    public void dayJob(Exchange exchange) {
+        String job = jobs(exchange).get(exchange.getIn().getHeader(DAY, String.class));
+        if (job != null) {
+            exchange.getIn().setHeader(GenesysConstants.JOB_ID, job);
+        }
     }
 
     /** A day's records were all read: its curated objects start converting (Parquet) while the next day pages. */
@@ -362,6 +446,7 @@ public final class DetailsExport {
         Message in = exchange.getIn();
         LakeRecordRouter.Keys keys = exchange.getProperty(ROUTER, LakeRecordRouter.class).keys(in.getHeader(LakeRuns.KEY, String.class));
         runs.curated().keysDone(run, java.util.Arrays.asList(keys.flat(), keys.flat2()));
+        jobs(exchange).remove(in.getHeader(DAY, String.class)); // paged: the saved "paged" flag covers it from here
         long records = run.records().get() - exchange.getProperty(DAY_RECORDS, 0L, Long.class);
         if (Boolean.TRUE.equals(in.getHeader(BY_JOB, Boolean.class))) {
             LOG.info("{}: day {} done by job {}: {} records in {} pages", run.flow(), in.getHeader(DAY),
@@ -380,6 +465,7 @@ public final class DetailsExport {
         ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
         run.spool().restore(exchange.getProperty(DAY_START, PartitionSpool.Checkpoint.class));
         run.records().set(exchange.getProperty(DAY_RECORDS, 0L, Long.class));
+        jobs(exchange).remove(exchange.getIn().getHeader(DAY, String.class));
         exchange.getIn().removeHeaders("Genesys(JobId|JobState|JobErrorMessage|Cursor)");
         exchange.getIn().setHeader(MORE_PAGES, true);
         exchange.setProperty(PAGE, 0);

@@ -183,6 +183,26 @@ class DetailsFlowTest {
         assertFalse(daemon.watermarks().inFlight("conversation-details-backfill").isPresent());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"conversations", "users"})
+    void jobsOfTheNextDaysAreInFlightTogetherButNeverMoreThanTheSettingOrGenesysLimit(String kind) {
+        // Jobs take 400 ms; the org runs at most 3 at once; the flow keeps 2 in flight.
+        daemon = LocalDaemon.start(Map.of("local.genesys.job-latency", "400ms", "local.genesys.max-running-jobs", "3",
+                "details.jobs.max-in-flight", "2", "details.job.poll.delay", "50ms"));
+        var genesys = daemon.local().genesys();
+        String flow = kind.equals("users") ? "user-details" : "conversation-details";
+        FlowOutcome outcome = daemon.run(flow, Map.of("lakeInterval", DAY.minusDays(5) + "/" + DAY.plusDays(1)));
+        assertTrue(outcome.success(), outcome.toString());
+        assertEquals(6, genesys.stats().count("POST /api/v2/analytics/" + kind + "/details/jobs"), "one job a day");
+        assertEquals(0, genesys.stats().jobsRefused(), "never beyond Genesys' limit");
+        assertEquals(2, genesys.stats().mostJobsRunning(), "the next day's job runs while a day pages, never a third");
+        for (int d = 0; d < 6; d++) {
+            String table = kind.equals("users") ? "user_details" : "conversations";
+            assertFalse(daemon.lake().keys(table + "/date=" + DAY.minusDays(5).plusDays(d) + "/").isEmpty(),
+                    "day " + d + " landed");
+        }
+    }
+
     @Test
     void aJobThatExpiresMidPagingIsResubmittedOnceThenReported() {
         daemon = LocalDaemon.start(Map.of("details.page-size", "40"));
