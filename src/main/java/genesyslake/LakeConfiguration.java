@@ -197,7 +197,7 @@ public class LakeConfiguration implements CamelConfiguration {
         FlowRuns flowRuns = new FlowRuns(context, oneRunAtATime, s.integer("lake.management.run-threads", 4), 50);
         context.addService(flowRuns, true, true);
         Flows flowsMBean = new Flows(flows, watermarks, s.integer("details.max-days-per-run", 7),
-                s.integer(Flows.CONFIRM_DAYS, 92), flowRuns);
+                s.integer(Flows.CONFIRM_DAYS, 92), flowRuns).order(s.string(Flows.ORDER, "oldest-first"));
         registry.bind("flowsMBean", flowsMBean);
         context.addService(new JmxRegistration(flowsMBean.timeBoxed(s.duration("lake.management.sync-timeout",
                 Duration.ofSeconds(30))), Flows.OBJECT_NAME), true, true);

@@ -114,6 +114,7 @@ public final class SettingChecks {
             required("details.max-days-per-run", wholeNumber(1, MAX, null)),
             required("details.jobs.max-in-flight", wholeNumber(1, MAX, null)),
             optional("lake.backfill.confirm-days", wholeNumber(1, MAX, null)),
+            optional("lake.backfill.order", oneOf("newest-first", "oldest-first")),
             // Genesys pages at most 100 000 results of one synchronous query.
             required("details.query.max-results", wholeNumber(1, 100_000, null)),
             // Names that go into Athena DDL and SQL: only what Glue and Athena allow unquoted.

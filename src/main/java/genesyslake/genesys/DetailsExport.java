@@ -432,11 +432,15 @@ public final class DetailsExport {
         checkpoint(exchange);
     }
 
-    /** This day's job (header GenesysJobId) from the jobs submitted ahead, if one was. */
-    public void dayJob(Exchange exchange) {
+    /**
+     * This day's job (header GenesysJobId) from the jobs submitted ahead, if one was; the state then names this day
+     * and its job before it is polled (as a submission would have saved it).
+     */
+    public void dayJob(Exchange exchange) throws IOException {
         String job = jobs(exchange).get(exchange.getIn().getHeader(DAY, String.class));
-        if (job != null) {
+        if (job != null && exchange.getIn().getHeader(GenesysConstants.JOB_ID) == null) {
             exchange.getIn().setHeader(GenesysConstants.JOB_ID, job);
+            checkpoint(exchange);
         }
     }
 

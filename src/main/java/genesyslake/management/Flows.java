@@ -62,7 +62,28 @@ public final class Flows implements FlowsMXBean {
      * running" (the run goes on): what a JMX or HTTP caller gets, so no request holds a thread for a whole run.
      */
     public Flows timeBoxed(Duration wait) {
-        return new Flows(runner, watermarks, detailsDaysPerChunk, confirmDays, runs, wait);
+        return new Flows(runner, watermarks, detailsDaysPerChunk, confirmDays, runs, wait).order(newestFirst);
+    }
+
+    public static final String ORDER = "lake.backfill.order";
+    private static final java.time.Instant EPOCH_OF_PROGRESS = java.time.Instant.EPOCH;
+    private volatile boolean newestFirst;
+
+    /**
+     * Which chunks of a backfill go first (lake.backfill.order): newest-first fills the last weeks' dashboards first
+     * while older history streams in; its progress is then the oldest chunk start reached, so a rerun resumes below it.
+     */
+    public Flows order(String order) {
+        return switch (order == null ? "" : order.trim()) {
+            case "", "oldest-first" -> order(false);
+            case "newest-first" -> order(true);
+            default -> throw new IllegalArgumentException(ORDER + " must be newest-first or oldest-first, was '" + order + "'");
+        };
+    }
+
+    private Flows order(boolean newest) {
+        this.newestFirst = newest;
+        return this;
     }
 
     @Override
@@ -260,12 +281,21 @@ public final class Flows implements FlowsMXBean {
         int days = 0;
         int done = 0;
         // Chunks a previous run of the same backfill finished are not exported again.
-        String progressKey = flow + "-backfill-" + whole.label();
+        String progressKey = flow + "-backfill-" + whole.label() + (newestFirst ? "-newest-first" : "");
         java.util.Optional<java.time.Instant> doneUntil = watermarks.watermark(progressKey);
+        boolean newest = newestFirst;
+        if (newest) {
+            chunks = new ArrayList<>(chunks);
+            java.util.Collections.reverse(chunks);
+        }
+        // Newest first: the progress key's watermark holds how far down from the end is done (whole.end() minus it).
+        java.util.Optional<java.time.Instant> doneFrom = !newest ? java.util.Optional.empty() : doneUntil.map(w ->
+                whole.end().minus(java.time.Duration.between(EPOCH_OF_PROGRESS, w)));
         long t0 = System.nanoTime();
         int ran = 0;
         for (Interval chunk : chunks) {
-            if (doneUntil.isPresent() && !chunk.end().isAfter(doneUntil.get())) {
+            if (newest ? doneFrom.isPresent() && !chunk.start().isBefore(doneFrom.get())
+                    : doneUntil.isPresent() && !chunk.end().isAfter(doneUntil.get())) {
                 done++;
                 days += days(chunk);
                 progress.chunkDone(records, days);
@@ -292,7 +322,9 @@ public final class Flows implements FlowsMXBean {
             ran++;
             days += days(chunk);
             progress.chunkDone(records, days);
-            watermarks.advance(progressKey, chunk.end());
+            // A watermark only moves forward: newest first records the distance covered down from the end instead.
+            watermarks.advance(progressKey, !newest ? chunk.end()
+                    : EPOCH_OF_PROGRESS.plus(java.time.Duration.between(chunk.start(), whole.end())));
             double perChunk = (System.nanoTime() - t0) / 1e9 / ran;
             LOG.info("Backfill of {} {}: {} of {} chunks done ({} of {} days, {} records), ETA {} s", flow, whole, done,
                     chunks.size(), days, totalDays, records, Math.round(perChunk * (chunks.size() - done)));

@@ -204,6 +204,42 @@ class DetailsFlowTest {
     }
 
     @Test
+    void aNewestFirstBackfillFillsTheNewestDaysFirstAndEndsWithTheSameObjectsAsOldestFirst() {
+        LocalDate from = DAY.minusDays(3);
+        Map<String, List<String>> byOrder = new java.util.TreeMap<>();
+        for (String order : List.of("oldest-first", "newest-first")) {
+            daemon = LocalDaemon.start(Map.of("lake.backfill.order", order, "details.max-days-per-run", "2"));
+            // Which days were in the lake when the second chunk paged its first page.
+            List<String> seenAtSecondChunk = new java.util.ArrayList<>();
+            daemon.bean("details", DetailsExport.class).setPageHook((jobId, page) -> {
+                List<String> now = daemon.lake().keys("conversations/");
+                if (seenAtSecondChunk.isEmpty() && !now.isEmpty()) {
+                    now.forEach(k -> seenAtSecondChunk.add(k.replaceAll(".*date=([0-9-]+)/.*", "$1")));
+                }
+            });
+            FlowOutcome outcome = daemon.bean("flowsMBean", genesyslake.management.Flows.class)
+                    .backfill("conversation-details", from.toString(), DAY.plusDays(1).toString());
+            assertTrue(outcome.isSuccess(), outcome.toString());
+            List<String> expectFirst = order.equals("newest-first")
+                    ? List.of(DAY.minusDays(1).toString(), DAY.toString())
+                    : List.of(from.toString(), from.plusDays(1).toString());
+            assertEquals(expectFirst, seenAtSecondChunk.stream().distinct().sorted().toList(), order + ": first chunk");
+            List<String> all = new java.util.ArrayList<>();
+            for (String table : List.of("conversations", "conversation_segments")) {
+                for (int d = 0; d < 4; d++) {
+                    List<String> lines = daemon.lake().lines(table + "/date=" + from.plusDays(d) + "/");
+                    assertFalse(lines.isEmpty(), order + ": " + table + " of day " + d);
+                    all.add(table + " " + from.plusDays(d) + " " + String.join("\n", lines).hashCode() + " " + lines.size());
+                }
+            }
+            byOrder.put(order, all);
+            daemon.closeAndDelete();
+            daemon = null;
+        }
+        assertEquals(byOrder.get("oldest-first"), byOrder.get("newest-first"), "the same objects either way");
+    }
+
+    @Test
     void aJobThatExpiresMidPagingIsResubmittedOnceThenReported() {
         daemon = LocalDaemon.start(Map.of("details.page-size", "40"));
         var genesys = daemon.local().genesys();

@@ -56,6 +56,11 @@ public final class LocalGenesysMain {
         LocalGenesys genesys = new LocalGenesys(s).start();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // What a benchmark reads back: every request answered, and the most details jobs running at once.
+            System.out.println("local-genesys requests=" + genesys.stats().total() + " throttled="
+                    + genesys.stats().throttled() + " jobs-refused=" + genesys.stats().jobsRefused()
+                    + " most-jobs-running=" + genesys.stats().mostJobsRunning());
+            System.out.flush();
             genesys.close();
             stop.countDown();
         }, "local-genesys-shutdown"));
