@@ -65,8 +65,8 @@ public class LakeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings s = Settings.of(context.getPropertiesComponent());
-        LakeLock.takeFor(context, s, mode(s)); // first, before any server starts: one writer per lake and per folder
         SettingChecks.check(s); // every setting, in one line naming the key, before any server starts
+        LakeLock.takeFor(context, s, mode(s)); // then, before any server starts: one writer per lake and per folder
         ManagementPort.checkFree(s); // before any server starts, so a refusal leaves nothing listening
         FlatFormat flatFormat = FlatFormat.parse(s.string(FlatFormat.SETTING, "parquet"));
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
@@ -227,7 +227,7 @@ public class LakeConfiguration implements CamelConfiguration {
     static String mode(Settings s) {
         String mode = s.optional("lake.mode").orElse(s.optional("genesys.client-id").isPresent() ? "aws" : "local");
         if (!mode.equals("local") && !mode.equals("aws")) {
-            throw new Settings.SettingsException("lake.mode", "must be local or aws, was '" + mode + "'");
+            throw new Settings.SettingsException("lake.mode", "must be one of local, aws, was '" + mode + "'");
         }
         return mode;
     }

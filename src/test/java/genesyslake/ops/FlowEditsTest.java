@@ -72,8 +72,20 @@ class FlowEditsTest {
         Path f = routes.resolve(file);
         String yaml = Files.readString(f);
         assertTrue(yaml.contains(from), file + " still has the text this test edits: " + from);
-        Files.writeString(f, yaml.replace(from, to));
+        writeAtOnce(f, yaml.replace(from, to));
         awaitRoute(routeId, marker);
+    }
+
+    /**
+     * Writes a route file in one step (a move from beside the folder), as editors that save atomically do: an in-place
+     * write is two file events (created, then modified), and the second reload can take the route away again just as
+     * the test uses it ("no such flow" under load).
+     */
+    private void writeAtOnce(Path file, String yaml) throws IOException {
+        Path tmp = Files.createTempFile(routes.getParent(), "route-edit", ".tmp");
+        Files.writeString(tmp, yaml);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void awaitRoute(String routeId, String marker) throws InterruptedException {
@@ -143,7 +155,7 @@ class FlowEditsTest {
         String copy = Files.readString(routes.resolve("usage.camel.yaml"))
                 .replace("usage-export", "usage-by-uri")
                 .replace("constant: \"{{usage.query-files}}\"", "constant: queries/usage-query-daily.json");
-        Files.writeString(routes.resolve("usage-by-uri.camel.yaml"), copy);
+        writeAtOnce(routes.resolve("usage-by-uri.camel.yaml"), copy);
         assertTrue(Ops.await(() -> daemon.flows().flows().contains("usage-by-uri"), 20_000),
                 "the new file's flow is known: " + daemon.flows().flows());
 
