@@ -30,6 +30,7 @@ import genesyslake.management.JolokiaOffTheQueue;
 import genesyslake.management.LakeMetrics;
 import genesyslake.management.ManagementPort;
 import genesyslake.management.ManagementSecurity;
+import genesyslake.management.RemoteJmx;
 import genesyslake.management.OneRunAtATime;
 import genesyslake.management.RouteReloadGuard;
 import genesyslake.management.StatusPage;
@@ -189,7 +190,8 @@ public class LakeConfiguration implements CamelConfiguration {
 
         context.getManagementStrategy().addEventNotifier(new RouteReloadGuard(context));
         context.getManagementStrategy().addEventNotifier(new genesyslake.management.StartupBanner(context, s));
-        ManagementSecurity.install(context, s.string("lake.management.user", ""), s.string("lake.management.password", ""),
+        String operatorPassword = ManagementSecurity.operatorPassword(s);
+        ManagementSecurity.install(context, s.string("lake.management.user", ""), operatorPassword,
                 s.string("lake.management.allowed-hosts", ""));
 
         FlowRunner flows = new FlowRunner(context);
@@ -201,6 +203,10 @@ public class LakeConfiguration implements CamelConfiguration {
         registry.bind("flowsMBean", flowsMBean);
         context.addService(new JmxRegistration(flowsMBean.timeBoxed(s.duration("lake.management.sync-timeout",
                 Duration.ofSeconds(30))), Flows.OBJECT_NAME), true, true);
+        RemoteJmx remoteJmx = RemoteJmx.fromSettings(s, s.string("lake.management.user", ""), operatorPassword);
+        if (remoteJmx != null) {
+            context.addService(remoteJmx, true, true);
+        }
         JolokiaOffTheQueue.install(context);
         StatusServer.install(context, new StatusPage(() -> FlowRunner.flows(context), history, watermarks,
                 new StatusPage.S3Manifests(s3, s.string("lake.source-bucket")), Path.of(s.string("lake.reports-dir")),

@@ -169,6 +169,13 @@ public final class SettingChecks {
             optional("camel.metrics.path", pattern("/[A-Za-z0-9/_.-]*", "a URL path that starts with /")),
             optional("lake.management.user", TEXT),
             secret("lake.management.password", TEXT),
+            secret("lake.management.password-file", PATH),
+            // Remote JMX (RemoteJmx): off while the port is blank; needs the operator's login above.
+            optional("lake.jmx.port", PORT),
+            optional("lake.jmx.host", pattern("[A-Za-z0-9.:\\[\\]-]+", "a host name or IP address such as 127.0.0.1")),
+            optional("lake.jmx.ssl", BOOLEAN),
+            optional("lake.jmx.key-store", PATH),
+            secret("lake.jmx.key-store-password-file", PATH),
             // Host names checked by ManagementSecurity itself (a bad entry refuses the start naming this key).
             optional("lake.management.allowed-hosts", TEXT),
             optional("lake.management.run-threads", wholeNumber(1, MAX, null)),
