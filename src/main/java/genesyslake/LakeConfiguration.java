@@ -20,6 +20,7 @@ import genesyslake.lake.ParquetConverter;
 import genesyslake.lake.LakeLock;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.Watermarks;
+import genesyslake.lake.HaCluster;
 import genesyslake.management.FlowHealth;
 import genesyslake.management.FlowHistory;
 import genesyslake.management.FlowRunner;
@@ -41,7 +42,7 @@ import genesyslake.query.QueryFiles;
 import genesyslake.report.Reports;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicyFactory;
 import org.apache.camel.spi.Registry;
@@ -177,15 +178,13 @@ public class LakeConfiguration implements CamelConfiguration {
         OneRunAtATime oneRunAtATime = new OneRunAtATime();
         registry.bind("oneRunAtATime", oneRunAtATime);
 
-        if (s.bool("lake.ha.enabled", false)) {
-            // Several instances for availability, one exporting: routes start only on the holder of the lock.
-            FileLockClusterService cluster = new FileLockClusterService();
-            cluster.setRoot(s.string("lake.ha.lock-dir"));
-            cluster.setId(s.string("lake.ha.instance-id", java.lang.management.ManagementFactory.getRuntimeMXBean().getName()));
+        if (HaCluster.enabled(s)) {
+            // Several instances for availability, one exporting: routes start only on the leader (file lock or Lease).
+            CamelClusterService cluster = HaCluster.service(s);
             context.addService(cluster);
             context.addRoutePolicyFactory(ClusteredRoutePolicyFactory.forNamespace("genesys-lake"));
-            LOG.info("High availability: routes run only while this instance ({}) holds the lock in {}", cluster.getId(),
-                    cluster.getRoot());
+            LOG.info("High availability ({}): routes run only while this instance ({}) leads", HaCluster.mode(s),
+                    cluster.getId() == null ? "the pod's host name" : cluster.getId());
         }
 
         context.getManagementStrategy().addEventNotifier(new RouteReloadGuard(context));
