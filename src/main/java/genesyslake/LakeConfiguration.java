@@ -20,6 +20,7 @@ import genesyslake.lake.ParquetConverter;
 import genesyslake.lake.LakeLock;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.Watermarks;
+import genesyslake.lake.HaCluster;
 import genesyslake.management.FlowHealth;
 import genesyslake.management.FlowHistory;
 import genesyslake.management.FlowRunner;
@@ -30,6 +31,7 @@ import genesyslake.management.JolokiaOffTheQueue;
 import genesyslake.management.LakeMetrics;
 import genesyslake.management.ManagementPort;
 import genesyslake.management.ManagementSecurity;
+import genesyslake.management.RemoteJmx;
 import genesyslake.management.OneRunAtATime;
 import genesyslake.management.RouteReloadGuard;
 import genesyslake.management.StatusPage;
@@ -40,7 +42,7 @@ import genesyslake.query.QueryFiles;
 import genesyslake.report.Reports;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicyFactory;
 import org.apache.camel.spi.Registry;
@@ -176,20 +178,19 @@ public class LakeConfiguration implements CamelConfiguration {
         OneRunAtATime oneRunAtATime = new OneRunAtATime();
         registry.bind("oneRunAtATime", oneRunAtATime);
 
-        if (s.bool("lake.ha.enabled", false)) {
-            // Several instances for availability, one exporting: routes start only on the holder of the lock.
-            FileLockClusterService cluster = new FileLockClusterService();
-            cluster.setRoot(s.string("lake.ha.lock-dir"));
-            cluster.setId(s.string("lake.ha.instance-id", java.lang.management.ManagementFactory.getRuntimeMXBean().getName()));
+        if (HaCluster.enabled(s)) {
+            // Several instances for availability, one exporting: routes start only on the leader (file lock or Lease).
+            CamelClusterService cluster = HaCluster.service(s);
             context.addService(cluster);
             context.addRoutePolicyFactory(ClusteredRoutePolicyFactory.forNamespace("genesys-lake"));
-            LOG.info("High availability: routes run only while this instance ({}) holds the lock in {}", cluster.getId(),
-                    cluster.getRoot());
+            LOG.info("High availability ({}): routes run only while this instance ({}) leads", HaCluster.mode(s),
+                    cluster.getId() == null ? "the pod's host name" : cluster.getId());
         }
 
         context.getManagementStrategy().addEventNotifier(new RouteReloadGuard(context));
         context.getManagementStrategy().addEventNotifier(new genesyslake.management.StartupBanner(context, s));
-        ManagementSecurity.install(context, s.string("lake.management.user", ""), s.string("lake.management.password", ""),
+        String operatorPassword = ManagementSecurity.operatorPassword(s);
+        ManagementSecurity.install(context, s.string("lake.management.user", ""), operatorPassword,
                 s.string("lake.management.allowed-hosts", ""));
 
         FlowRunner flows = new FlowRunner(context);
@@ -201,6 +202,10 @@ public class LakeConfiguration implements CamelConfiguration {
         registry.bind("flowsMBean", flowsMBean);
         context.addService(new JmxRegistration(flowsMBean.timeBoxed(s.duration("lake.management.sync-timeout",
                 Duration.ofSeconds(30))), Flows.OBJECT_NAME), true, true);
+        RemoteJmx remoteJmx = RemoteJmx.fromSettings(s, s.string("lake.management.user", ""), operatorPassword);
+        if (remoteJmx != null) {
+            context.addService(remoteJmx, true, true);
+        }
         JolokiaOffTheQueue.install(context);
         StatusServer.install(context, new StatusPage(() -> FlowRunner.flows(context), history, watermarks,
                 new StatusPage.S3Manifests(s3, s.string("lake.source-bucket")), Path.of(s.string("lake.reports-dir")),
