@@ -92,6 +92,24 @@ class AthenaSqlTest {
         assertTrue(e.getMessage().contains("decimal literal") && e.getMessage().contains("CAST("), e.getMessage());
     }
 
+    @Test
+    void theTimeReportAsItWasIsRefused() throws Exception {
+        String sql = Files.readString(Path.of("queries/sql/available-and-interacting-time-per-agent-per-day.sql"))
+                .replace("CAST(sum(durationms) AS double) / 1000", "sum(durationms) / 1000.0");
+        assertTrue(sql.contains("/ 1000.0"));
+        AwsServiceException e = assertThrows(AwsServiceException.class, () -> AthenaSql.check(sql, duck));
+        assertTrue(e.getMessage().contains("decimal literal (1000.0)"), e.getMessage());
+        // as the local Athena's DuckDB parses it: with Trino's integer division, "/" comes back as "//"
+        try (Connection trinoLike = DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement st = trinoLike.createStatement()) {
+            st.execute("SET GLOBAL integer_division = true");
+            try (Connection parser = ((org.duckdb.DuckDBConnection) trinoLike).duplicate()) {
+                AwsServiceException local = assertThrows(AwsServiceException.class, () -> AthenaSql.check(sql, parser));
+                assertTrue(local.getMessage().contains("decimal literal (1000.0)"), local.getMessage());
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"SELECT CAST(sum(d) AS double) / 1000 FROM t", "SELECT sum(d) * 1.5, d + 0.5 FROM t",
             "SELECT d / 1000 FROM t", "SELECT d / 1e3 FROM t", "SELECT CAST(d AS decimal(10, 2)) FROM t"})
