@@ -5,11 +5,11 @@ SELECT coalesce(p.day, r.day) AS day,
        coalesce(p.userid, r.userid) AS userid,
        coalesce(p.available_seconds, 0) AS available_seconds,
        coalesce(r.interacting_seconds, 0) AS interacting_seconds
-FROM (SELECT "date" AS day, userid, sum(durationms) / 1000.0 AS available_seconds
+FROM (SELECT "date" AS day, userid, CAST(sum(durationms) AS double) / 1000 AS available_seconds
       FROM "genesysclouddb"."user_presence"
       WHERE systempresence = 'AVAILABLE'
       GROUP BY "date", userid) p
-FULL OUTER JOIN (SELECT "date" AS day, userid, sum(durationms) / 1000.0 AS interacting_seconds
+FULL OUTER JOIN (SELECT "date" AS day, userid, CAST(sum(durationms) AS double) / 1000 AS interacting_seconds
       FROM "genesysclouddb"."user_routing_status"
       WHERE routingstatus = 'INTERACTING'
       GROUP BY "date", userid) r

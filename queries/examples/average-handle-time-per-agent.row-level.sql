@@ -3,7 +3,7 @@
 -- summary agent_handle_daily and scans far fewer bytes (DailySummaryReportsTest compares them).
 SELECT userid,
        count(DISTINCT conversationid) AS conversations,
-       round(sum(segmentdurationms) / 1000.0 / count(DISTINCT conversationid), 1) AS avg_handle_seconds
+       round(CAST(sum(segmentdurationms) AS double) / 1000 / count(DISTINCT conversationid), 1) AS avg_handle_seconds
 FROM "genesysclouddb"."conversation_segments"
 WHERE purpose = 'agent' AND segmenttype IN ('interact', 'hold', 'wrapup') AND userid IS NOT NULL
 GROUP BY userid

@@ -4,7 +4,7 @@
 -- queries/examples/average-handle-time-per-agent.row-level.sql and answers the same.
 SELECT userid,
        CAST(sum(conversations) AS bigint) AS conversations,
-       round(CAST(sum(handlems) AS bigint) / 1000.0 / CAST(sum(conversations) AS bigint), 1) AS avg_handle_seconds
+       round(CAST(sum(handlems) AS double) / 1000 / CAST(sum(conversations) AS bigint), 1) AS avg_handle_seconds
 FROM "genesysclouddb"."agent_handle_daily"
 GROUP BY userid
 ORDER BY avg_handle_seconds DESC, userid
