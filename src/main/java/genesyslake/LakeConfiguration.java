@@ -128,6 +128,10 @@ public class LakeConfiguration implements CamelConfiguration {
         tableFlows.put(tables.agentHandleDaily().name(), "conversation-details");
         tableFlows.put(tables.queueDaily().name(), "conversation-details");
         tables.details().forEach(t -> tableFlows.put(t.name(), t.name().startsWith("user") ? "user-details" : "conversation-details"));
+        for (var e : genesyslake.lake.ReferenceTables.Entity.values()) {
+            tableFlows.put(e.folder, e.flow());
+            tableFlows.put(e.dimTable, e.flow());
+        }
         String database = s.string("glue.database");
         reports.setCatalog(tableFlows, table -> {
             try {

@@ -89,6 +89,11 @@ public final class ReferenceTables {
                     dimColumns().stream().map(c -> new Column(c.name(), c.type())).toList(), Storage.PARQUET);
         }
 
+        /** The flow (route id) that fills the entity's tables: reference-users, reference-wrapup-codes, ... */
+        public String flow() {
+            return "reference-" + folder.replace('_', '-');
+        }
+
         /** The snapshot's object key of a day. */
         public String snapshotKey(String day) {
             return folder + "/snapshot=" + day + "/" + folder + "_" + day + ".json.gz";
