@@ -130,6 +130,10 @@ public class LakeConfiguration implements CamelConfiguration {
         tableFlows.put(tables.agentHandleDaily().name(), "conversation-details");
         tableFlows.put(tables.queueDaily().name(), "conversation-details");
         tables.details().forEach(t -> tableFlows.put(t.name(), t.name().startsWith("user") ? "user-details" : "conversation-details"));
+        for (var e : genesyslake.lake.ReferenceTables.Entity.values()) {
+            tableFlows.put(e.folder, e.flow());
+            tableFlows.put(e.dimTable, e.flow());
+        }
         String database = s.string("glue.database");
         reports.setCatalog(tableFlows, table -> {
             try {
@@ -168,6 +172,10 @@ public class LakeConfiguration implements CamelConfiguration {
         validateAtStartup("usage-export", "usage.query-files", () -> usage.queries(s.string("usage.query-files")));
         DetailsExport details = new DetailsExport(runs, clock, queryFiles);
         registry.bind("details", details);
+        // Reference flows (routes/reference.camel.yaml): the day's dim Parquet beside each snapshot.
+        registry.bind("reference", new genesyslake.lake.ReferenceExport(runs, clock, s3, new ParquetConverter(
+                Path.of(s.string("lake.work-dir")).resolve("duckdb"), s.string(ParquetConverter.MEMORY_LIMIT, "512MB"),
+                s.integer(ParquetConverter.THREADS, 2))));
         validateAtStartup("conversation-details", "conversations.query-file", () -> queryFiles.details(
                 Path.of(s.string("conversations.query-file")), DetailsQuery.Kind.CONVERSATIONS));
         validateAtStartup("user-details", "users.query-file", () -> queryFiles.details(Path.of(s.string("users.query-file")),

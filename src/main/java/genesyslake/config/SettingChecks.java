@@ -108,6 +108,8 @@ public final class SettingChecks {
             required("users.trailing-window", DURATION_OR_ZERO),
             // Job results are paged by at most 1000; the synchronous query's 100 a page is fixed in the route.
             required("details.page-size", wholeNumber(1, 1000, null)),
+            required("reference.period", TIMER_PERIOD),
+            required("reference.page-size", wholeNumber(1, 500, null)),
             required("details.job.poll.delay", POSITIVE_DURATION),
             required("details.job.poll.max-wait", POSITIVE_DURATION),
             required("details.initial-lookback-days", wholeNumber(1, MAX, null)),
@@ -201,6 +203,7 @@ public final class SettingChecks {
 
     /** Namespaces of ours: a key set in them that no row names is reported (a typo keeps the default). */
     private static final List<String> OURS = List.of("lake.", "genesys.", "usage.", "conversations.", "users.", "details.",
+            "reference.",
             "glue.", "athena.", "alert.", "local.");
 
     private SettingChecks() {

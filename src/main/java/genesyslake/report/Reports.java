@@ -107,7 +107,9 @@ public final class Reports {
 
     /** The lake tables a report's SQL reads (FROM/JOIN names that are lake tables). */
     java.util.Set<String> tables(Report report) {
-        java.util.Set<String> out = new java.util.TreeSet<>();
+        // The facts before the dim_* tables beside them: a report skipped for both names the flow of its facts first.
+        java.util.Set<String> out = new java.util.TreeSet<>(java.util.Comparator
+                .comparing((String t) -> t.startsWith("dim_")).thenComparing(t -> t));
         var m = TABLE.matcher(report.sql());
         while (m.find()) {
             String t = m.group(1).toLowerCase(java.util.Locale.ROOT);
