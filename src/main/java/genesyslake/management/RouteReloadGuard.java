@@ -72,6 +72,14 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
             if (hasPlainRoutes(resource)) {
                 reload.onReload(name, resource);
             }
+            // Camel's reload leaves route templates as they were: the edited ones replace them here.
+            for (RouteTemplateDefinition t : templates) {
+                RouteTemplateDefinition was = model.getRouteTemplateDefinition(t.getId());
+                if (was != null) {
+                    model.removeRouteTemplateDefinition(was);
+                }
+                model.addRouteTemplateDefinition(t);
+            }
             for (TemplatedRouteDefinition t : templated) {
                 remake(model, t);
             }
@@ -83,6 +91,12 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
             }
         } catch (Exception e) {
             if (!previousTemplates.isEmpty()) {
+                for (RouteTemplateDefinition t : previousTemplates) {
+                    RouteTemplateDefinition now = model.getRouteTemplateDefinition(t.getId());
+                    if (now != null) {
+                        model.removeRouteTemplateDefinition(now);
+                    }
+                }
                 model.addRouteTemplateDefinitions(previousTemplates);
                 for (RouteTemplateDefinition t : previousTemplates) {
                     for (RouteDefinition made : madeFrom(model, t)) {
@@ -157,12 +171,12 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
         return again;
     }
 
-    /** Whether the file declares anything but templatedRoutes (routes, templates), which Camel's reload builds. */
+    /** Whether the file declares plain routes, which Camel's reload builds. */
     private boolean hasPlainRoutes(Resource resource) throws Exception {
         for (RoutesBuilder b : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
             if (b instanceof RouteBuilder rb) {
                 rb.configureRoutes(context);
-                if (!rb.getRouteCollection().getRoutes().isEmpty() || !rb.getRouteTemplateCollection().getRouteTemplates().isEmpty()) {
+                if (!rb.getRouteCollection().getRoutes().isEmpty()) {
                     return true;
                 }
             }
