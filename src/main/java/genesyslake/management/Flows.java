@@ -356,8 +356,7 @@ public final class Flows implements FlowsMXBean {
         if (!runner.flows().contains(flow)) {
             return runs.refused(flow, operation, "no such flow; known flows: " + runner.flows());
         }
-        return runs.start(flow, operation, progress -> runner.run(flow, headers, FlowRunner.newTriggerId(),
-                progress::exchange));
+        return runs.start(flow, operation, progress -> runner.run(flow, headers, progress.runId(), progress::exchange));
     }
 
     /** The outcome of a started run: at once when it never started, else when it ends (or syncWait passes). */
