@@ -175,6 +175,10 @@ public class LakeConfiguration implements CamelConfiguration {
         context.addRoutePolicyFactory(history);
         OneRunAtATime oneRunAtATime = new OneRunAtATime();
         registry.bind("oneRunAtATime", oneRunAtATime);
+        // A stop (SIGTERM) tells every run to end at its next page (OneRunAtATime gives each run a RunCancel that says
+        // so), so Camel's wait for the runs in flight is short; lake.shutdown.timeout bounds it (Camel's own: 45 s).
+        context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        context.getShutdownStrategy().setTimeout(s.duration("lake.shutdown.timeout", Duration.ofSeconds(15)).toMillis());
 
         if (s.bool("lake.ha.enabled", false)) {
             // Several instances for availability, one exporting: routes start only on the holder of the lock.

@@ -87,6 +87,7 @@ public final class SettingChecks {
             required("lake.dead-letter.replay-period", TIMER_PERIOD),
             optional("lake.lock.wait", DURATION_OR_ZERO),
             optional("lake.lock.lease", POSITIVE_DURATION),
+            optional("lake.shutdown.timeout", POSITIVE_DURATION),
             required("lake.schedule.enabled", BOOLEAN),
             required("lake.queries-dir", PATH),
             required("usage.query-files", PATHS),
