@@ -70,6 +70,7 @@ public class LakeConfiguration implements CamelConfiguration {
         ManagementPort.checkFree(s); // before any server starts, so a refusal leaves nothing listening
         FlatFormat flatFormat = FlatFormat.parse(s.string(FlatFormat.SETTING, "parquet"));
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
+        context.getPropertiesComponent().addPropertiesFunction(new genesyslake.config.ScheduleFunction(context));
         Registry registry = context.getRegistry();
         String mode = mode(s);
         Clock clock = Clock.systemUTC();
