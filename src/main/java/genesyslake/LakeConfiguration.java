@@ -72,6 +72,7 @@ public class LakeConfiguration implements CamelConfiguration {
         ManagementPort.checkFree(s); // before any server starts, so a refusal leaves nothing listening
         FlatFormat flatFormat = FlatFormat.parse(s.string(FlatFormat.SETTING, "parquet"));
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
+        context.getPropertiesComponent().addPropertiesFunction(new genesyslake.config.ScheduleFunction(context));
         Registry registry = context.getRegistry();
         String mode = mode(s);
         Clock clock = Clock.systemUTC();
@@ -185,6 +186,10 @@ public class LakeConfiguration implements CamelConfiguration {
         context.addRoutePolicyFactory(history);
         OneRunAtATime oneRunAtATime = new OneRunAtATime();
         registry.bind("oneRunAtATime", oneRunAtATime);
+        // A stop (SIGTERM) tells every run to end at its next page (OneRunAtATime gives each run a RunCancel that says
+        // so), so Camel's wait for the runs in flight is short; lake.shutdown.timeout bounds it (Camel's own: 45 s).
+        context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        context.getShutdownStrategy().setTimeout(s.duration("lake.shutdown.timeout", Duration.ofSeconds(15)).toMillis());
 
         if (HaCluster.enabled(s)) {
             // Several instances for availability, one exporting: routes start only on the leader (file lock or Lease).

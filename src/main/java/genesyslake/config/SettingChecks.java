@@ -42,6 +42,8 @@ public final class SettingChecks {
     static final Rule URL = new Rule("an http or https URL such as https://api.mypurecloud.com", SettingChecks::url);
     static final Rule PORT = wholeNumber(0, 65535, "a port from 0 to 65535 (0: any free one)");
     static final Rule TIMER_PERIOD = new Rule("a positive period such as 30s, 5m, 1h30m or 24h", SettingChecks::timerPeriod);
+    static final Rule CRON = new Rule("a Quartz cron expression in UTC (seconds minutes hours day-of-month month "
+            + "day-of-week), such as 0 0 2 * * ? (02:00 every day)", org.quartz.CronExpression::isValidExpression);
     static final Rule POSITIVE_DURATION = new Rule("a positive duration such as 500ms, 30s, 5m or 2h",
             v -> duration(v, d -> !d.isZero() && !d.isNegative()));
     static final Rule DURATION_OR_ZERO = new Rule("a duration, 0 or more, such as 0, 30s or 5m",
@@ -87,10 +89,12 @@ public final class SettingChecks {
             required("lake.dead-letter.replay-period", TIMER_PERIOD),
             optional("lake.lock.wait", DURATION_OR_ZERO),
             optional("lake.lock.lease", POSITIVE_DURATION),
+            optional("lake.shutdown.timeout", POSITIVE_DURATION),
             required("lake.schedule.enabled", BOOLEAN),
             required("lake.queries-dir", PATH),
             required("usage.query-files", PATHS),
             required("usage.period", TIMER_PERIOD),
+            optional("usage.schedule", CRON),
             required("usage.api", oneOf("query", "aggregates")),
             optional("usage.key-prefix", KEY_PREFIX),
             optional("conversations.key-prefix", KEY_PREFIX),
@@ -102,13 +106,16 @@ public final class SettingChecks {
             required("usage.stamp-granularity", BOOLEAN),
             required("conversations.query-file", PATH),
             required("conversations.period", TIMER_PERIOD),
+            optional("conversations.schedule", CRON),
             required("conversations.trailing-window", DURATION_OR_ZERO),
             required("users.query-file", PATH),
             required("users.period", TIMER_PERIOD),
+            optional("users.schedule", CRON),
             required("users.trailing-window", DURATION_OR_ZERO),
             // Job results are paged by at most 1000; the synchronous query's 100 a page is fixed in the route.
             required("details.page-size", wholeNumber(1, 1000, null)),
             required("reference.period", TIMER_PERIOD),
+            optional("reference.schedule", CRON),
             required("reference.page-size", wholeNumber(1, 500, null)),
             required("details.job.poll.delay", POSITIVE_DURATION),
             required("details.job.poll.max-wait", POSITIVE_DURATION),
