@@ -163,6 +163,19 @@ public final class GenesysLake {
                 }
             }
         }
+        if (once != null && !once.isEmpty() && System.getProperty("camel.main.routes-include-pattern") == null
+                && System.getenv("CAMEL_MAIN_ROUTES_INCLUDE_PATTERN") == null) {
+            // Before any server starts: a typo in a flow name is answered at once (the shipped route folder only; any other
+            // set of routes is checked once Camel has loaded them).
+            var declared = genesyslake.management.DeclaredFlows.in(Path.of("routes"));
+            if (declared.isPresent()) {
+                List<String> unknown = once.stream().filter(f -> !declared.get().contains(f)).toList();
+                if (!unknown.isEmpty()) {
+                    System.err.println("Unknown flow(s) " + unknown + "; known flows: " + declared.get() + " (try --help)");
+                    return 2;
+                }
+            }
+        }
         Main main = new Main();
         main.configure().addConfiguration(LakeConfiguration.class);
         // The top-level application.properties is the one users edit; the jar carries a copy as the fallback.

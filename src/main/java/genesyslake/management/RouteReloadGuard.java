@@ -109,10 +109,13 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
             List<RouteDefinition> missing = previous.stream().filter(d -> context.getRoute(d.getRouteId()) == null).toList();
             if (!missing.isEmpty()) {
                 model.addRouteDefinitions(missing);
-                LOG.error("Rejected the edit of {}: {}. The previous version of routes {} keeps running; fix the file "
-                        + "and save it again.", name, rootMessage(e), missing.stream().map(RouteDefinition::getRouteId).toList());
             }
-            throw e;
+            // One line says all an operator needs (file, cause, what still runs); the stack trace is for DEBUG. Not
+            // rethrown: Camel would log it again with its 30-line trace, and the previous routes run on either way.
+            List<String> running = previous.stream().map(RouteDefinition::getRouteId).toList();
+            LOG.error("Rejected the edit of {}: {}. The previous version of routes {} keeps running; fix the file "
+                    + "and save it again.", name, rootMessage(e), running);
+            LOG.debug("Rejected the edit of {}", name, e);
         }
     }
 

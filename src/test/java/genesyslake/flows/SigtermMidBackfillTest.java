@@ -90,6 +90,7 @@ class SigtermMidBackfillTest {
             assertEquals(0, first.exitValue(), "a graceful stop exits 0:\n" + tail(log));
             assertFalse(log.contains("Forced stop"), "no route was forced:\n" + tail(log));
             assertFalse(log.contains("Timeout occurred during graceful shutdown"), "the runs ended within lake.shutdown.timeout:\n" + tail(log));
+            assertFalse(log.contains("\u001b["), "no ANSI codes in a log that is not a terminal");
             assertEquals(jobsAtSignal, genesys.stats().count(JOBS), "no Genesys job submitted after the signal");
             JsonNode saved = inFlight(state);
             assertTrue(saved.hasNonNull("jobId") && saved.path("page").asInt() >= 3, "the job and its cursor are saved: " + saved);

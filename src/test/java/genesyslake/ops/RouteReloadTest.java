@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -98,6 +99,8 @@ class RouteReloadTest {
         String error = logs.await(l -> (l.startsWith("ERROR") || l.startsWith("WARN")) && l.contains("flow-templates.camel.yaml")
                 && l.contains("line 3"), 20_000);
         assertNotNull(error, "the rejected reload is logged naming the file and line; log:\n" + String.join("\n", logs.lines()));
+        assertEquals(List.of(), logs.matching(l -> (l.startsWith("ERROR") || l.startsWith("WARN")) && l.contains("caused by")),
+                "the rejection is one line, its stack trace at DEBUG");
         FlowOutcome afterBroken = runUsage("2025-03-01/2025-04-01");
         assertTrue(afterBroken.success(), afterBroken.toString());
         assertEquals(1, logs.matching(l -> l.contains(MARKER + " exported " + afterBroken.getRecords() + " records")).size(),
@@ -117,6 +120,9 @@ class RouteReloadTest {
         String error = logs.await(l -> l.startsWith("ERROR") && l.contains("Rejected the edit")
                 && l.contains("usageExportTypo"), 20_000);
         assertNotNull(error, "the rejected edit is logged naming the missing bean; log:\n" + String.join("\n", logs.lines()));
+        Thread.sleep(500); // anything Camel would log after the guard
+        assertEquals(List.of(), logs.matching(l -> (l.startsWith("ERROR") || l.startsWith("WARN")) && l.contains("caused by")),
+                "the rejection is one line, its stack trace at DEBUG");
         FlowOutcome after = runUsage("2025-02-01/2025-03-01");
         assertTrue(after.success(), "the usage flow must still run after a rejected edit: " + after);
     }
