@@ -220,15 +220,16 @@ public class LakeConfiguration implements CamelConfiguration {
             context.addService(remoteJmx, true, true);
         }
         JolokiaOffTheQueue.install(context);
-        StatusServer.install(context, new StatusPage(() -> FlowRunner.flows(context), history, watermarks,
+FlowHealth flowHealth = new FlowHealth(history, watermarks,
+                key -> context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank()), clock::instant);
+                StatusServer.install(context, new StatusPage(() -> FlowRunner.flows(context), history, watermarks,
                 new StatusPage.S3Manifests(s3, s.string("lake.source-bucket")), Path.of(s.string("lake.reports-dir")),
                 s.string("lake.status.chart-report", "top10-rate-limited-clients"), s.integer("lake.status.days", 14),
-                (int) s.duration("lake.status.refresh", Duration.ofSeconds(10)).toSeconds(), clock));
+                (int) s.duration("lake.status.refresh", Duration.ofSeconds(10)).toSeconds(), clock).withHealth(flowHealth));
         LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
         context.addService(metrics, true, false);
         runs.onRunEnded(run -> metrics.runEnded(run.flow(), run.records().get(), run.pages().get(), run.complete()));
-        registerHealth(context, new FlowHealth(history, watermarks,
-                key -> context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank()), clock::instant));
+        registerHealth(context, flowHealth);
     }
 
     /** Per-flow readiness checks on Camel's health-check registry (served at /observe/health on the management port). */
