@@ -4,8 +4,11 @@
 -- answers the same.
 SELECT "date" AS day,
        queueid,
+       coalesce(max(q.name), '') AS queue_name,
        CAST(sum(conversations) AS bigint) AS conversations
 FROM "genesysclouddb"."queue_daily"
+LEFT JOIN (SELECT id, name FROM "genesysclouddb"."dim_queues"
+           WHERE snapshot = (SELECT max(snapshot) FROM "genesysclouddb"."dim_queues")) q ON q.id = queueid
 WHERE mediatype = 'voice' AND direction = 'inbound'
 GROUP BY "date", queueid
 ORDER BY day, conversations DESC, queueid

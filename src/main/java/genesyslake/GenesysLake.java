@@ -33,6 +33,23 @@ public final class GenesysLake {
     }
 
     public static void main(String[] args) {
+        // On a signal (SIGTERM, Ctrl-C) the JVM would exit 143 as soon as Camel's own hook is done; this hook waits for
+        // run() to return (Camel stopped gracefully, runs saved) and exits with its code: 0 unless a flow failed.
+        java.util.concurrent.CountDownLatch returned = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger(1);
+        java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (exiting.get()) {
+                return; // System.exit below: its code stands
+            }
+            try {
+                if (returned.await(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                    Runtime.getRuntime().halt(exitCode.get());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "genesys-lake-exit-code"));
         int code;
         try {
             code = run(args);
@@ -52,7 +69,25 @@ public final class GenesysLake {
                 // logging failed too (out of memory?): the exit code still says it
             }
         }
+        exitCode.set(code);
+        if (jvmStopping()) {
+            returned.countDown(); // the hook above exits with it (System.exit would block inside the shutdown)
+            return;
+        }
+        exiting.set(true);
         System.exit(code);
+    }
+
+    /** Whether the JVM is already shutting down (a signal came): no shutdown hook can be added then. */
+    static boolean jvmStopping() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     /** A refusal whose message says all (bad setting, lake folder in use) somewhere in the cause chain, or null. */
@@ -86,6 +121,7 @@ public final class GenesysLake {
 
     /** Runs the command line and returns its exit code (main exits with it). */
     public static int run(String[] args) throws Exception {
+        ONE_SHOT.set(null);
         List<String> once = null;
         String[] backfill = null;
         boolean confirmed = false;
@@ -127,6 +163,19 @@ public final class GenesysLake {
                 }
             }
         }
+        if (once != null && !once.isEmpty() && System.getProperty("camel.main.routes-include-pattern") == null
+                && System.getenv("CAMEL_MAIN_ROUTES_INCLUDE_PATTERN") == null) {
+            // Before any server starts: a typo in a flow name is answered at once (the shipped route folder only; any other
+            // set of routes is checked once Camel has loaded them).
+            var declared = genesyslake.management.DeclaredFlows.in(Path.of("routes"));
+            if (declared.isPresent()) {
+                List<String> unknown = once.stream().filter(f -> !declared.get().contains(f)).toList();
+                if (!unknown.isEmpty()) {
+                    System.err.println("Unknown flow(s) " + unknown + "; known flows: " + declared.get() + " (try --help)");
+                    return 2;
+                }
+            }
+        }
         Main main = new Main();
         main.configure().addConfiguration(LakeConfiguration.class);
         // The top-level application.properties is the one users edit; the jar carries a copy as the fallback.
@@ -147,14 +196,28 @@ public final class GenesysLake {
                 }
                 var outcome = flows.outcome(started);
                 LOG.info("{}", outcome);
+                if (!outcome.success() && stopping(m)) {
+                    LOG.info("Backfill stopped by the shutdown; its progress is saved: run the same --backfill again to resume it");
+                    return 0;
+                }
                 return outcome.success() ? 0 : 1;
             });
         } else if (once != null) {
             List<String> flows = once;
             oneShot(main, "once", exit, m -> runOnce(m.getCamelContext().getRegistry().lookupByNameAndType("flows", FlowRunner.class), flows,
-                    m.getCamelContext().resolvePropertyPlaceholders("{{usage.api}}")));
+                    m.getCamelContext().resolvePropertyPlaceholders("{{usage.api}}"), () -> stopping(m)));
         }
-        main.run();
+        try {
+            main.run();
+        } catch (Exception | Error e) {
+            // A refused start: Camel's shutdown hook must not then announce a "SIGTERM" that nobody sent.
+            main.completed();
+            throw e;
+        }
+        Thread work = ONE_SHOT.get();
+        if (work != null) {
+            work.join(5_000); // its exit code, when a stop ended its run
+        }
         if (LakeLock.lost(main.getCamelContext())) {
             return 1; // stopped because another writer took the lake over: a supervisor should see a failure
         }
@@ -182,12 +245,24 @@ public final class GenesysLake {
                         main.completed();
                     }
                 }, "genesys-lake-once");
+                ONE_SHOT.set(t);
                 t.start();
             }
         });
     }
 
+    private static final java.util.concurrent.atomic.AtomicReference<Thread> ONE_SHOT = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Whether Camel is stopping (a signal came): a run that ended then was stopped, saved and resumable, not failed. */
+    private static boolean stopping(BaseMainSupport m) {
+        return m.getCamelContext().isStopping() || m.getCamelContext().isStopped();
+    }
+
     static int runOnce(FlowRunner runner, List<String> requested, String usageApi) {
+        return runOnce(runner, requested, usageApi, () -> false);
+    }
+
+    static int runOnce(FlowRunner runner, List<String> requested, String usageApi, java.util.function.BooleanSupplier stopping) {
         List<String> known = runner.flows();
         // Every flow, but of the two Usage APIs only the one usage.api picks (as the schedule does).
         String otherUsage = "aggregates".equals(usageApi) ? "usage-export" : "usage-aggregates";
@@ -201,9 +276,15 @@ public final class GenesysLake {
         int failed = 0;
         List<FlowOutcome> outcomes = new ArrayList<>();
         for (String flow : flows) {
+            if (stopping.getAsBoolean()) {
+                LOG.info("Stopping: {} not run", flow);
+                continue;
+            }
             FlowOutcome outcome = runner.run(flow, Map.of());
             outcomes.add(outcome);
-            if (!outcome.success()) {
+            if (!outcome.success() && stopping.getAsBoolean()) {
+                LOG.info("{} (stopped by the shutdown; its progress is saved and the next run resumes it)", outcome);
+            } else if (!outcome.success()) {
                 failed++;
                 LOG.error("{}", outcome);
             }

@@ -20,6 +20,7 @@ import genesyslake.lake.ParquetConverter;
 import genesyslake.lake.LakeLock;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.Watermarks;
+import genesyslake.lake.HaCluster;
 import genesyslake.management.FlowHealth;
 import genesyslake.management.FlowHistory;
 import genesyslake.management.FlowRunner;
@@ -30,6 +31,7 @@ import genesyslake.management.JolokiaOffTheQueue;
 import genesyslake.management.LakeMetrics;
 import genesyslake.management.ManagementPort;
 import genesyslake.management.ManagementSecurity;
+import genesyslake.management.RemoteJmx;
 import genesyslake.management.OneRunAtATime;
 import genesyslake.management.RouteReloadGuard;
 import genesyslake.management.StatusPage;
@@ -40,7 +42,7 @@ import genesyslake.query.QueryFiles;
 import genesyslake.report.Reports;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicyFactory;
 import org.apache.camel.spi.Registry;
@@ -65,11 +67,12 @@ public class LakeConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings s = Settings.of(context.getPropertiesComponent());
-        LakeLock.takeFor(context, s, mode(s)); // first, before any server starts: one writer per lake and per folder
         SettingChecks.check(s); // every setting, in one line naming the key, before any server starts
+        LakeLock.takeFor(context, s, mode(s)); // then, before any server starts: one writer per lake and per folder
         ManagementPort.checkFree(s); // before any server starts, so a refusal leaves nothing listening
         FlatFormat flatFormat = FlatFormat.parse(s.string(FlatFormat.SETTING, "parquet"));
         context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
+        context.getPropertiesComponent().addPropertiesFunction(new genesyslake.config.ScheduleFunction(context));
         Registry registry = context.getRegistry();
         String mode = mode(s);
         Clock clock = Clock.systemUTC();
@@ -128,6 +131,10 @@ public class LakeConfiguration implements CamelConfiguration {
         tableFlows.put(tables.agentHandleDaily().name(), "conversation-details");
         tableFlows.put(tables.queueDaily().name(), "conversation-details");
         tables.details().forEach(t -> tableFlows.put(t.name(), t.name().startsWith("user") ? "user-details" : "conversation-details"));
+        for (var e : genesyslake.lake.ReferenceTables.Entity.values()) {
+            tableFlows.put(e.folder, e.flow());
+            tableFlows.put(e.dimTable, e.flow());
+        }
         String database = s.string("glue.database");
         reports.setCatalog(tableFlows, table -> {
             try {
@@ -166,6 +173,10 @@ public class LakeConfiguration implements CamelConfiguration {
         validateAtStartup("usage-export", "usage.query-files", () -> usage.queries(s.string("usage.query-files")));
         DetailsExport details = new DetailsExport(runs, clock, queryFiles);
         registry.bind("details", details);
+        // Reference flows (routes/reference.camel.yaml): the day's dim Parquet beside each snapshot.
+        registry.bind("reference", new genesyslake.lake.ReferenceExport(runs, clock, s3, new ParquetConverter(
+                Path.of(s.string("lake.work-dir")).resolve("duckdb"), s.string(ParquetConverter.MEMORY_LIMIT, "512MB"),
+                s.integer(ParquetConverter.THREADS, 2))));
         validateAtStartup("conversation-details", "conversations.query-file", () -> queryFiles.details(
                 Path.of(s.string("conversations.query-file")), DetailsQuery.Kind.CONVERSATIONS));
         validateAtStartup("user-details", "users.query-file", () -> queryFiles.details(Path.of(s.string("users.query-file")),
@@ -175,21 +186,24 @@ public class LakeConfiguration implements CamelConfiguration {
         context.addRoutePolicyFactory(history);
         OneRunAtATime oneRunAtATime = new OneRunAtATime();
         registry.bind("oneRunAtATime", oneRunAtATime);
+        // A stop (SIGTERM) tells every run to end at its next page (OneRunAtATime gives each run a RunCancel that says
+        // so), so Camel's wait for the runs in flight is short; lake.shutdown.timeout bounds it (Camel's own: 45 s).
+        context.getShutdownStrategy().setTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        context.getShutdownStrategy().setTimeout(s.duration("lake.shutdown.timeout", Duration.ofSeconds(15)).toMillis());
 
-        if (s.bool("lake.ha.enabled", false)) {
-            // Several instances for availability, one exporting: routes start only on the holder of the lock.
-            FileLockClusterService cluster = new FileLockClusterService();
-            cluster.setRoot(s.string("lake.ha.lock-dir"));
-            cluster.setId(s.string("lake.ha.instance-id", java.lang.management.ManagementFactory.getRuntimeMXBean().getName()));
+        if (HaCluster.enabled(s)) {
+            // Several instances for availability, one exporting: routes start only on the leader (file lock or Lease).
+            CamelClusterService cluster = HaCluster.service(s);
             context.addService(cluster);
             context.addRoutePolicyFactory(ClusteredRoutePolicyFactory.forNamespace("genesys-lake"));
-            LOG.info("High availability: routes run only while this instance ({}) holds the lock in {}", cluster.getId(),
-                    cluster.getRoot());
+            LOG.info("High availability ({}): routes run only while this instance ({}) leads", HaCluster.mode(s),
+                    cluster.getId() == null ? "the pod's host name" : cluster.getId());
         }
 
         context.getManagementStrategy().addEventNotifier(new RouteReloadGuard(context));
         context.getManagementStrategy().addEventNotifier(new genesyslake.management.StartupBanner(context, s));
-        ManagementSecurity.install(context, s.string("lake.management.user", ""), s.string("lake.management.password", ""),
+        String operatorPassword = ManagementSecurity.operatorPassword(s);
+        ManagementSecurity.install(context, s.string("lake.management.user", ""), operatorPassword,
                 s.string("lake.management.allowed-hosts", ""));
 
         FlowRunner flows = new FlowRunner(context);
@@ -201,16 +215,21 @@ public class LakeConfiguration implements CamelConfiguration {
         registry.bind("flowsMBean", flowsMBean);
         context.addService(new JmxRegistration(flowsMBean.timeBoxed(s.duration("lake.management.sync-timeout",
                 Duration.ofSeconds(30))), Flows.OBJECT_NAME), true, true);
+        RemoteJmx remoteJmx = RemoteJmx.fromSettings(s, s.string("lake.management.user", ""), operatorPassword);
+        if (remoteJmx != null) {
+            context.addService(remoteJmx, true, true);
+        }
         JolokiaOffTheQueue.install(context);
-        StatusServer.install(context, new StatusPage(() -> FlowRunner.flows(context), history, watermarks,
+FlowHealth flowHealth = new FlowHealth(history, watermarks,
+                key -> context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank()), clock::instant);
+                StatusServer.install(context, new StatusPage(() -> FlowRunner.flows(context), history, watermarks,
                 new StatusPage.S3Manifests(s3, s.string("lake.source-bucket")), Path.of(s.string("lake.reports-dir")),
                 s.string("lake.status.chart-report", "top10-rate-limited-clients"), s.integer("lake.status.days", 14),
-                (int) s.duration("lake.status.refresh", Duration.ofSeconds(10)).toSeconds(), clock));
+                (int) s.duration("lake.status.refresh", Duration.ofSeconds(10)).toSeconds(), clock).withHealth(flowHealth));
         LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
         context.addService(metrics, true, false);
         runs.onRunEnded(run -> metrics.runEnded(run.flow(), run.records().get(), run.pages().get(), run.complete()));
-        registerHealth(context, new FlowHealth(history, watermarks,
-                key -> context.getPropertiesComponent().resolveProperty(key).filter(v -> !v.isBlank()), clock::instant));
+        registerHealth(context, flowHealth);
     }
 
     /** Per-flow readiness checks on Camel's health-check registry (served at /observe/health on the management port). */
@@ -227,7 +246,7 @@ public class LakeConfiguration implements CamelConfiguration {
     static String mode(Settings s) {
         String mode = s.optional("lake.mode").orElse(s.optional("genesys.client-id").isPresent() ? "aws" : "local");
         if (!mode.equals("local") && !mode.equals("aws")) {
-            throw new Settings.SettingsException("lake.mode", "must be local or aws, was '" + mode + "'");
+            throw new Settings.SettingsException("lake.mode", "must be one of local, aws, was '" + mode + "'");
         }
         return mode;
     }

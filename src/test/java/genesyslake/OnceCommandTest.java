@@ -78,7 +78,9 @@ class OnceCommandTest {
 
     @Test
     void unknownFlowsAndArgumentsAreRefused() throws Exception {
-        assertEquals(2, GenesysLake.run(new String[] {"--once", "no-such-flow"}));
+        String unknown = stderrOf(() -> assertEquals(2, GenesysLake.run(new String[] {"--once", "usage-exprt"})));
+        assertTrue(unknown.contains("Unknown flow(s) [usage-exprt]") && unknown.contains("usage-export"), unknown);
+        assertFalse(Files.exists(data.resolve("s3")), "answered before any server started");
         assertEquals(2, GenesysLake.run(new String[] {"--bogus"}));
         assertEquals(2, GenesysLake.run(new String[] {"--backfill", "usage-export", "--from", "2026-01-01"}));
         // A ten-year backfill needs --yes (lake.backfill.confirm-days, read by the daemon as the MBean reads it).

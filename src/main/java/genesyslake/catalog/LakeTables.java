@@ -221,8 +221,17 @@ public final class LakeTables {
      * agent_handle_daily, queue_daily, usage_requests and usage_aggregates.
      */
     public List<LakeTable> folders() {
-        return Stream.concat(details().stream(), Stream.of(agentStatusDaily(), agentHandleDaily(), queueDaily(),
-                usageRequests(), usageAggregates())).toList();
+        return Stream.of(details().stream(), Stream.of(agentStatusDaily(), agentHandleDaily(), queueDaily(),
+                usageRequests(), usageAggregates()), reference().stream()).flatMap(s -> s).toList();
+    }
+
+    /**
+     * The reference tables (issue 21), defined apart in {@link genesyslake.lake.ReferenceTables}: per entity its raw
+     * snapshots ({@code users/snapshot=YYYY-MM-DD/}, JSON) and its dim ({@code dim_users/snapshot=YYYY-MM-DD/},
+     * Parquet in either flat format: the dims are small and always typed).
+     */
+    public List<LakeTable> reference() {
+        return genesyslake.lake.ReferenceTables.all();
     }
 
     /** The flattened tables, stored in the flat format (lake.flat-format); every other table is raw gzip NDJSON. */

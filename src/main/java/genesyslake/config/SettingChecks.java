@@ -42,6 +42,8 @@ public final class SettingChecks {
     static final Rule URL = new Rule("an http or https URL such as https://api.mypurecloud.com", SettingChecks::url);
     static final Rule PORT = wholeNumber(0, 65535, "a port from 0 to 65535 (0: any free one)");
     static final Rule TIMER_PERIOD = new Rule("a positive period such as 30s, 5m, 1h30m or 24h", SettingChecks::timerPeriod);
+    static final Rule CRON = new Rule("a Quartz cron expression in UTC (seconds minutes hours day-of-month month "
+            + "day-of-week), such as 0 0 2 * * ? (02:00 every day)", org.quartz.CronExpression::isValidExpression);
     static final Rule POSITIVE_DURATION = new Rule("a positive duration such as 500ms, 30s, 5m or 2h",
             v -> duration(v, d -> !d.isZero() && !d.isNegative()));
     static final Rule DURATION_OR_ZERO = new Rule("a duration, 0 or more, such as 0, 30s or 5m",
@@ -87,10 +89,12 @@ public final class SettingChecks {
             required("lake.dead-letter.replay-period", TIMER_PERIOD),
             optional("lake.lock.wait", DURATION_OR_ZERO),
             optional("lake.lock.lease", POSITIVE_DURATION),
+            optional("lake.shutdown.timeout", POSITIVE_DURATION),
             required("lake.schedule.enabled", BOOLEAN),
             required("lake.queries-dir", PATH),
             required("usage.query-files", PATHS),
             required("usage.period", TIMER_PERIOD),
+            optional("usage.schedule", CRON),
             required("usage.api", oneOf("query", "aggregates")),
             optional("usage.key-prefix", KEY_PREFIX),
             optional("conversations.key-prefix", KEY_PREFIX),
@@ -102,12 +106,17 @@ public final class SettingChecks {
             required("usage.stamp-granularity", BOOLEAN),
             required("conversations.query-file", PATH),
             required("conversations.period", TIMER_PERIOD),
+            optional("conversations.schedule", CRON),
             required("conversations.trailing-window", DURATION_OR_ZERO),
             required("users.query-file", PATH),
             required("users.period", TIMER_PERIOD),
+            optional("users.schedule", CRON),
             required("users.trailing-window", DURATION_OR_ZERO),
             // Job results are paged by at most 1000; the synchronous query's 100 a page is fixed in the route.
             required("details.page-size", wholeNumber(1, 1000, null)),
+            required("reference.period", TIMER_PERIOD),
+            optional("reference.schedule", CRON),
+            required("reference.page-size", wholeNumber(1, 500, null)),
             required("details.job.poll.delay", POSITIVE_DURATION),
             required("details.job.poll.max-wait", POSITIVE_DURATION),
             required("details.initial-lookback-days", wholeNumber(1, MAX, null)),
@@ -163,6 +172,15 @@ public final class SettingChecks {
             optional("lake.ha.enabled", BOOLEAN),
             optional("lake.ha.lock-dir", PATH),
             optional("lake.ha.instance-id", TEXT),
+            optional("lake.ha.mode", oneOfAnyCase("file", "kubernetes")),
+            optional("lake.ha.kubernetes.master-url", URL),
+            optional("lake.ha.kubernetes.namespace", pattern("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", "a Kubernetes namespace name")),
+            optional("lake.ha.kubernetes.lease-name", pattern("[a-z0-9]([a-z0-9.-]{0,200}[a-z0-9])?", "a Kubernetes object name")),
+            // Parsed by HaCluster itself (name=value pairs; a bad one refuses the start naming this key).
+            optional("lake.ha.kubernetes.pod-labels", TEXT),
+            optional("lake.ha.kubernetes.lease-duration", POSITIVE_DURATION),
+            optional("lake.ha.kubernetes.renew-deadline", POSITIVE_DURATION),
+            optional("lake.ha.kubernetes.retry-period", POSITIVE_DURATION),
             optional("camel.management.enabled", BOOLEAN),
             optional("camel.management.host", pattern("[A-Za-z0-9.:\\[\\]-]+", "a host name or IP address such as 127.0.0.1")),
             optional("camel.management.port", PORT),
@@ -173,6 +191,13 @@ public final class SettingChecks {
             optional("camel.metrics.path", pattern("/[A-Za-z0-9/_.-]*", "a URL path that starts with /")),
             optional("lake.management.user", TEXT),
             secret("lake.management.password", TEXT),
+            secret("lake.management.password-file", PATH),
+            // Remote JMX (RemoteJmx): off while the port is blank; needs the operator's login above.
+            optional("lake.jmx.port", PORT),
+            optional("lake.jmx.host", pattern("[A-Za-z0-9.:\\[\\]-]+", "a host name or IP address such as 127.0.0.1")),
+            optional("lake.jmx.ssl", BOOLEAN),
+            optional("lake.jmx.key-store", PATH),
+            secret("lake.jmx.key-store-password-file", PATH),
             // Host names checked by ManagementSecurity itself (a bad entry refuses the start naming this key).
             optional("lake.management.allowed-hosts", TEXT),
             optional("lake.management.run-threads", wholeNumber(1, MAX, null)),
@@ -189,6 +214,7 @@ public final class SettingChecks {
 
     /** Namespaces of ours: a key set in them that no row names is reported (a typo keeps the default). */
     private static final List<String> OURS = List.of("lake.", "genesys.", "usage.", "conversations.", "users.", "details.",
+            "reference.",
             "glue.", "athena.", "alert.", "local.");
 
     private SettingChecks() {

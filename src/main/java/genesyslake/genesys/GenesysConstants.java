@@ -61,10 +61,23 @@ public final class GenesysConstants {
                     + "Cleared by the submitting operations.",
             javaType = "String")
     public static final String CURSOR = "GenesysCursor";
-    @Metadata(label = "details-query", defaultValue = "1",
-            description = "The page number of the synchronous details query (1-based).",
+    @Metadata(label = "details-query reference-page", defaultValue = "1",
+            description = "The page number of the synchronous details query or of a reference listing (1-based).",
             javaType = "Integer")
     public static final String PAGE_NUMBER = "GenesysPageNumber";
+
+    @Metadata(label = "reference-page", required = true,
+            description = "The path of the reference listing to read a page of, e.g. /api/v2/users.",
+            javaType = "String")
+    public static final String REFERENCE_PATH = "GenesysReferencePath";
+    @Metadata(label = "reference-page",
+            description = "More query parameters of the reference listing, as a query string (e.g. state=any).",
+            javaType = "String")
+    public static final String REFERENCE_QUERY = "GenesysReferenceQuery";
+    @Metadata(label = "reference-page",
+            description = "Set by reference-page: the listing's nextUri (none after the last page or when unpaged).",
+            javaType = "String")
+    public static final String NEXT_URI = "GenesysNextUri";
 
     private GenesysConstants() {
     }

@@ -29,7 +29,13 @@ public enum GenesysOperation {
     /** GET .../jobs/{GenesysJobId}/results?cursor={GenesysCursor}&amp;pageSize=: the body is the page, streaming. */
     DETAILS_JOB_RESULTS("details-job-results"),
     /** POST /api/v2/analytics/{kind}/details/query, one page (GenesysPageNumber): the body is the page, streaming. */
-    DETAILS_QUERY("details-query");
+    DETAILS_QUERY("details-query"),
+    /**
+     * GET {GenesysReferencePath}?pageSize=&amp;pageNumber={GenesysPageNumber}&amp;{GenesysReferenceQuery}, one page of
+     * a reference listing (users, queues, ...): the body is a file of its entities, one a line, exactly as sent;
+     * sets GenesysRecordCount and GenesysNextUri (none after the last page, or for an unpaged listing).
+     */
+    REFERENCE_PAGE("reference-page");
 
     final String uriName;
 

@@ -118,6 +118,7 @@ final class GenesysProducer extends DefaultProducer {
                     throw e;
                 }
             }
+            case REFERENCE_PAGE -> referencePage(exchange, required(in, GenesysConstants.REFERENCE_PATH));
             case DETAILS_QUERY -> {
                 DetailsQuery query = in.getMandatoryBody(DetailsQuery.class);
                 Integer number = in.getHeader(GenesysConstants.PAGE_NUMBER, 1, Integer.class);
@@ -145,10 +146,37 @@ final class GenesysProducer extends DefaultProducer {
         in.setHeader(GenesysConstants.CURSOR, after(fields.text("nextUri")));
     }
 
+    /** One page of a reference listing, its entities spooled as sent; the next page exists while there is a nextUri. */
+    private void referencePage(Exchange exchange, String path) throws IOException {
+        Message in = exchange.getIn();
+        if (!path.startsWith("/api/v2/") || path.contains("?")) {
+            throw new IllegalArgumentException(GenesysConstants.REFERENCE_PATH + " must be an /api/v2/ path without a "
+                    + "query (put parameters in " + GenesysConstants.REFERENCE_QUERY + "): " + path);
+        }
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        params.put("pageSize", String.valueOf(pageSize(in)));
+        params.put("pageNumber", String.valueOf(in.getHeader(GenesysConstants.PAGE_NUMBER, 1, Integer.class)));
+        String extra = in.getHeader(GenesysConstants.REFERENCE_QUERY, String.class);
+        if (extra != null && !extra.isBlank()) {
+            for (String pair : extra.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException(GenesysConstants.REFERENCE_QUERY
+                            + " must be name=value pairs joined by &: " + extra);
+                }
+                params.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        RawJsonScanner.Result fields = spoolAnswer(exchange, path, params, "entities", null);
+        String next = fields.text("nextUri");
+        in.setHeader(GenesysConstants.NEXT_URI, next == null || next.isBlank() ? null : next);
+    }
+
     /**
      * Streams a GET answer into a work file, the records of {@code recordsField} one a line, so its queryStatus (which
      * may come after them) is known before anyone reads them. Sets GenesysQueryStatus and GenesysRecordCount; the
-     * body is the file (deleted when the exchange completes) when the status is {@code done}, else empty.
+     * body is the file (deleted when the exchange completes) when the status is {@code done} (null: always), else
+     * empty.
      */
     private RawJsonScanner.Result spoolAnswer(Exchange exchange, String path, Map<String, String> params,
             String recordsField, String done) throws IOException {
@@ -168,7 +196,7 @@ final class GenesysProducer extends DefaultProducer {
         Message in = exchange.getIn();
         in.setHeader(GenesysConstants.QUERY_STATUS, status);
         in.setHeader(GenesysConstants.RECORD_COUNT, fields.records(recordsField));
-        if (done.equalsIgnoreCase(status)) {
+        if (done == null || done.equalsIgnoreCase(status)) {
             in.setBody(file.toFile());
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override

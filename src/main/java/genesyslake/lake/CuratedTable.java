@@ -95,11 +95,14 @@ public record CuratedTable(String name, String partitionKey, List<Column> column
 
     /**
      * The typed projection. An ISO instant with its offset becomes a TIMESTAMPTZ, shown as a plain TIMESTAMP of its
-     * UTC time: Athena reads a Parquet timestamp as wall time, and UTC is what every instant in the lake means.
+     * UTC time: Athena reads a Parquet timestamp as wall time, and UTC is what every instant in the lake means. It is
+     * stored in milliseconds (TIMESTAMP_MILLIS), as Genesys sends it and as Athena's Hive tables read it
+     * (timestamp(3)); finer digits are cut, never rounded (rounding could carry an instant into the next day).
      */
     String projection() {
         return columns.stream().map(c -> c.type == Type.TIMESTAMP
-                        ? "timezone('UTC', CAST(\"" + c.name + "\" AS TIMESTAMPTZ)) AS \"" + c.name + "\""
+                        ? "CAST(date_trunc('millisecond', timezone('UTC', CAST(\"" + c.name + "\" AS TIMESTAMPTZ))) "
+                                + "AS TIMESTAMP_MS) AS \"" + c.name + "\""
                         : "\"" + c.name + "\"")
                 .collect(Collectors.joining(", "));
     }

@@ -105,7 +105,7 @@ public final class LakeLock extends ServiceSupport {
             throw new Settings.SettingsException(LEASE, "must be at least 1s (the lease is renewed every third of it), was '"
                     + s.string(LEASE, "") + "'");
         }
-        boolean ha = s.bool("lake.ha.enabled", false);
+        boolean ha = HaCluster.enabled(s);
         String group = ha ? haGroup(Path.of(s.string("lake.ha.lock-dir"))) : null;
         ObjectNode identity = identity(s.string(RUN_MODE, "daemon"));
         List<FolderLock> folders = new ArrayList<>();

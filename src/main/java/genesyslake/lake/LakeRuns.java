@@ -34,6 +34,8 @@ public final class LakeRuns {
     public static final String FLOW = "lakeFlow";
     /** Exchange property: the bucket the flow's objects go to. */
     public static final String BUCKET = "lakeBucket";
+    /** Property: the id of the trigger (JMX, Jolokia, --once) that started this exchange; the run takes it as its id. */
+    public static final String TRIGGER = "lakeTrigger";
     /** Header: an explicit interval (ISO start/end) for a run, instead of the schedule's next one. */
     public static final String INTERVAL_HEADER = "lakeInterval";
     /** Header: the object key a record is appended to. */
@@ -73,7 +75,10 @@ public final class LakeRuns {
      */
     public ExportRun start(Exchange exchange, Interval interval) throws IOException {
         String flow = flow(exchange);
-        String runId = UUID.randomUUID().toString().substring(0, 8);
+        // A triggered run (JMX, Jolokia, --once) is the run its trigger answered: one id in runStatus, logs and manifest.
+        String trigger = exchange.getProperty(TRIGGER, String.class);
+        String runId = trigger != null && !trigger.isBlank() && !runDirTaken(flow, interval, trigger)
+                ? trigger : UUID.randomUUID().toString().substring(0, 8);
         Path dir = workDir.resolve(flow).resolve(interval.label() + "-" + runId);
         OwnerOnly.createDirectories(dir);
         ExportRun run = new ExportRun(flow, runId, interval, dir, exchange.getProperty(BUCKET, String.class));
@@ -81,6 +86,10 @@ public final class LakeRuns {
         run.spool(new PartitionSpool(dir.resolve("spool"), curated::spoolLevel));
         exchange.setProperty(ExportRun.PROPERTY, run);
         return run;
+    }
+
+    private boolean runDirTaken(String flow, Interval interval, String runId) {
+        return Files.exists(workDir.resolve(flow).resolve(interval.label() + "-" + runId));
     }
 
     /** Reopens a run a previous process left at a checkpoint: its spool is cut back to what that checkpoint holds. */

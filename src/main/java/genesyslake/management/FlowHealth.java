@@ -98,15 +98,26 @@ public final class FlowHealth implements HealthCheckRepository, CamelContextAwar
         } catch (RuntimeException e) { // an unreadable state file: the flow cannot run either
             return new Verdict(false, e.getMessage(), Map.of("flow", flow));
         }
-        String key = properties.apply(MAX_LAG + "." + flow).isPresent() ? MAX_LAG + "." + flow : MAX_LAG;
-        Duration maxLag;
-        try {
-            maxLag = properties.apply(key).map(Durations::parse).orElse(DEFAULT_MAX_LAG);
-        } catch (RuntimeException e) {
-            return new Verdict(false, key + " is not a duration (such as 48h or 9d): " + properties.apply(key).orElse(""),
-                    Map.of("flow", flow));
+        MaxLag max = maxLag(flow);
+        if (max.value() == null) {
+            return new Verdict(false, max.key() + " is not a duration (such as 48h or 9d): "
+                    + properties.apply(max.key()).orElse(""), Map.of("flow", flow));
         }
-        return verdict(flow, runs.lastRun(flow), watermark, maxLag, key, now.get());
+        return verdict(flow, runs.lastRun(flow), watermark, max.value(), max.key(), now.get());
+    }
+
+    /** The setting a flow's lag is held to, and its value (null: not a duration). */
+    public record MaxLag(String key, Duration value) {
+    }
+
+    /** {@code lake.health.max-lag.<flow>} when set, else {@code lake.health.max-lag} (default 48h). */
+    MaxLag maxLag(String flow) {
+        String key = properties.apply(MAX_LAG + "." + flow).isPresent() ? MAX_LAG + "." + flow : MAX_LAG;
+        try {
+            return new MaxLag(key, properties.apply(key).map(Durations::parse).orElse(DEFAULT_MAX_LAG));
+        } catch (RuntimeException e) {
+            return new MaxLag(key, null);
+        }
     }
 
     /** The rules, on their own: a failed last run, then a lagging watermark, make the flow DOWN. */

@@ -70,7 +70,7 @@ public final class FlowRunner {
         LOG.info("Running flow {} (trigger {}{})", flow, runId, headers.isEmpty() ? "" : ", " + headers);
         Exchange result = producer.send(route.getEndpoint(), ex -> {
             ex.getIn().setHeaders(new HashMap<>(headers));
-            ex.setProperty("lakeTrigger", runId);
+            ex.setProperty(genesyslake.lake.LakeRuns.TRIGGER, runId);
             started.accept(ex);
         });
         long ms = (System.nanoTime() - t0) / 1_000_000;

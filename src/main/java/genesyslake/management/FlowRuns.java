@@ -201,10 +201,16 @@ public final class FlowRuns extends ServiceSupport {
      */
     public static final class Progress {
         private final RunCancel cancel = new RunCancel();
+        private volatile String runId = "";
         private volatile Exchange current;
         private volatile long recordsBefore;
         private volatile int daysDone;
         private volatile int daysTotal;
+
+        /** The id this run answers to (startFlow, runStatus, cancelRun): the flow's lake run, its logs and manifest carry it. */
+        public String runId() {
+            return runId;
+        }
 
         /** The exchange of the flow run now in flight (one per chunk of a backfill); it carries the stop request. */
         public void exchange(Exchange exchange) {
@@ -250,6 +256,7 @@ public final class FlowRuns extends ServiceSupport {
 
         Run(String id, String flow, String operation) {
             this.id = id;
+            this.progress.runId = id;
             this.flow = flow;
             this.operation = operation;
         }

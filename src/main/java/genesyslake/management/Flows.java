@@ -301,6 +301,12 @@ public final class Flows implements FlowsMXBean {
                 progress.chunkDone(records, days);
                 continue;
             }
+            if (progress.cancelled()) {
+                // Stopped (cancelRun, SIGTERM) right after a chunk: no further chunk starts.
+                return new FlowOutcome("backfill", flow, false, records, millis, "backfill cancelled before " + chunk
+                        + " after " + done + " of " + chunks.size() + " chunks (" + days + " of " + totalDays
+                        + " days published); start the same backfill again to resume it");
+            }
             Map<String, Object> headers = new HashMap<>();
             headers.put(UsageExport.INTERVAL_HEADER, chunk.toGenesys());
             FlowOutcome o = runner.run(flow, headers, FlowRunner.newTriggerId(), progress::exchange);
@@ -388,8 +394,7 @@ public final class Flows implements FlowsMXBean {
         if (!runner.flows().contains(flow)) {
             return runs.refused(flow, operation, "no such flow; known flows: " + runner.flows());
         }
-        return runs.start(flow, operation, progress -> runner.run(flow, headers, FlowRunner.newTriggerId(),
-                progress::exchange));
+        return runs.start(flow, operation, progress -> runner.run(flow, headers, progress.runId(), progress::exchange));
     }
 
     /** The outcome of a started run: at once when it never started, else when it ends (or syncWait passes). */

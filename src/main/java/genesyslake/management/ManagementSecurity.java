@@ -42,6 +42,7 @@ public final class ManagementSecurity implements AuthenticationHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementSecurity.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String ALLOWED_HOSTS = "lake.management.allowed-hosts";
+    public static final String PASSWORD_FILE = "lake.management.password-file";
     private static final String REALM = "genesys-lake";
     /** A reg-name or IPv4 address as a Host header carries it; stricter than RFC 3986 (no %-escapes, no sub-delims). */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,253}");
@@ -113,6 +114,39 @@ public final class ManagementSecurity implements AuthenticationHandler {
         LOG.info("Management port answers Host {} only; Jolokia reads open there, operations {}", guard.hosts,
                 configured ? "need HTTP Basic credentials (lake.management.user)"
                         : "refused until lake.management.user and lake.management.password are set");
+    }
+
+    /**
+     * The operator's password: the file {@value #PASSWORD_FILE} names when set (a Kubernetes Secret mounted as a file,
+     * a systemd credential), else {@code lake.management.password} (or its environment variable).
+     */
+    public static String operatorPassword(Settings s) {
+        return s.string(PASSWORD_FILE, "").isBlank() ? s.string("lake.management.password", "") : readSecret(s, PASSWORD_FILE);
+    }
+
+    /**
+     * The secret in the file the setting names ("" while the setting is blank), without the line end an editor or
+     * {@code echo} leaves; the secret itself is never in the message.
+     *
+     * @throws Settings.SettingsException naming the setting when the file cannot be read or is empty
+     */
+    static String readSecret(Settings s, String key) {
+        String file = s.string(key, "").trim();
+        if (file.isEmpty()) {
+            return "";
+        }
+        String secret;
+        try {
+            secret = java.nio.file.Files.readString(java.nio.file.Path.of(file), StandardCharsets.UTF_8);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new Settings.SettingsException(key, "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+        secret = secret.endsWith("\r\n") ? secret.substring(0, secret.length() - 2)
+                : secret.endsWith("\n") ? secret.substring(0, secret.length() - 1) : secret;
+        if (secret.isEmpty()) {
+            throw new Settings.SettingsException(key, file + " is empty");
+        }
+        return secret;
     }
 
     /** The names the management host goes by in a Host header: loopback's, and the bound host when it is one. */

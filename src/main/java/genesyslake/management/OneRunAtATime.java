@@ -1,5 +1,6 @@
 package genesyslake.management;
 
+import genesyslake.lake.RunCancel;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
@@ -12,7 +13,8 @@ import java.util.concurrent.Semaphore;
  * Route policy of every flow (routePolicy: oneRunAtATime): a flow never runs twice at once. An exchange arriving
  * while the route runs is refused at once with {@link FlowBusyException}, whoever sent it (a schedule, JMX, --once),
  * and is not routed; the caller sees the exception, so a schedule's chain stops there. How runs ended is recorded
- * by {@link FlowHistory}, the one record of runs (status page and health).
+ * by {@link FlowHistory}, the one record of runs (status page and health). Each run admitted carries a
+ * {@link RunCancel} that also says "stop" once the daemon is stopping: a SIGTERM stops every flow at its next page.
  */
 public final class OneRunAtATime extends RoutePolicySupport {
 
@@ -23,6 +25,14 @@ public final class OneRunAtATime extends RoutePolicySupport {
         Semaphore permit = running.computeIfAbsent(route.getRouteId(), id -> new Semaphore(1));
         if (permit.tryAcquire()) {
             exchange.setProperty(held(route), Boolean.TRUE);
+            // Every run, whoever started it, stops at its next page or day once the daemon is stopping (SIGTERM).
+            RunCancel cancel = exchange.getProperty(RunCancel.PROPERTY, RunCancel.class);
+            if (cancel == null) {
+                cancel = new RunCancel();
+                exchange.setProperty(RunCancel.PROPERTY, cancel);
+            }
+            org.apache.camel.CamelContext context = route.getCamelContext();
+            cancel.stopWith(() -> context.isStopping() || context.isStopped());
         } else {
             exchange.setException(new FlowBusyException(route.getRouteId()));
             exchange.setRouteStop(true);

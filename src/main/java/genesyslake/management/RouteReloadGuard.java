@@ -1,6 +1,11 @@
 package genesyslake.management;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.support.PluginHelper;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.CamelEvent;
@@ -18,6 +23,8 @@ import java.util.List;
  * Makes live route reload safe for a daemon: Camel removes a file's routes before it builds the edited ones, so an
  * edit that parses but cannot start (a bean that does not exist, a bad option) would leave the flow gone. This
  * guard remembers the file's routes before each reload and, if the reload fails, puts the previous ones back.
+ * Camel's reload builds a file's routes but not its templatedRoutes (the flows): the guard makes those again from the
+ * edited file, each replacing the route of its id, the previous one put back if the new one cannot be made.
  */
 public final class RouteReloadGuard extends SimpleEventNotifierSupport {
 
@@ -52,14 +59,150 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
                 previous.add(def);
             }
         }
+        List<TemplatedRouteDefinition> templated = templatedRoutes(resource); // a broken file fails here, before any change
+        List<RouteTemplateDefinition> templates = routeTemplates(resource);
+        List<RouteTemplateDefinition> previousTemplates = new ArrayList<>();
+        for (RouteTemplateDefinition t : templates) {
+            RouteTemplateDefinition was = model.getRouteTemplateDefinition(t.getId());
+            if (was != null) {
+                previousTemplates.add(was);
+            }
+        }
         try {
-            reload.onReload(name, resource);
+            if (hasPlainRoutes(resource)) {
+                reload.onReload(name, resource);
+            }
+            // Camel's reload leaves route templates as they were: the edited ones replace them here.
+            for (RouteTemplateDefinition t : templates) {
+                RouteTemplateDefinition was = model.getRouteTemplateDefinition(t.getId());
+                if (was != null) {
+                    model.removeRouteTemplateDefinition(was);
+                }
+                model.addRouteTemplateDefinition(t);
+            }
+            for (TemplatedRouteDefinition t : templated) {
+                remake(model, t);
+            }
+            // An edited template: every flow made from it is made again with its own parameters.
+            for (RouteTemplateDefinition t : templates) {
+                for (RouteDefinition made : madeFrom(model, t)) {
+                    remake(model, asTemplated(t, made));
+                }
+            }
         } catch (Exception e) {
+            if (!previousTemplates.isEmpty()) {
+                for (RouteTemplateDefinition t : previousTemplates) {
+                    RouteTemplateDefinition now = model.getRouteTemplateDefinition(t.getId());
+                    if (now != null) {
+                        model.removeRouteTemplateDefinition(now);
+                    }
+                }
+                model.addRouteTemplateDefinitions(previousTemplates);
+                for (RouteTemplateDefinition t : previousTemplates) {
+                    for (RouteDefinition made : madeFrom(model, t)) {
+                        if (context.getRoute(made.getRouteId()) == null) {
+                            model.addRouteFromTemplatedRoute(asTemplated(t, made));
+                        }
+                    }
+                }
+            }
             List<RouteDefinition> missing = previous.stream().filter(d -> context.getRoute(d.getRouteId()) == null).toList();
             if (!missing.isEmpty()) {
                 model.addRouteDefinitions(missing);
-                LOG.error("Rejected the edit of {}: {}. The previous version of routes {} keeps running; fix the file "
-                        + "and save it again.", name, rootMessage(e), missing.stream().map(RouteDefinition::getRouteId).toList());
+            }
+            // One line says all an operator needs (file, cause, what still runs); the stack trace is for DEBUG. Not
+            // rethrown: Camel would log it again with its 30-line trace, and the previous routes run on either way.
+            List<String> running = previous.stream().map(RouteDefinition::getRouteId).toList();
+            LOG.error("Rejected the edit of {}: {}. The previous version of routes {} keeps running; fix the file "
+                    + "and save it again.", name, rootMessage(e), running);
+            LOG.debug("Rejected the edit of {}", name, e);
+        }
+    }
+
+    /** The templatedRoutes a route file declares (parsed, not yet added). */
+    private List<TemplatedRouteDefinition> templatedRoutes(Resource resource) throws Exception {
+        List<TemplatedRouteDefinition> found = new ArrayList<>();
+        for (RoutesBuilder b : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
+            if (b instanceof RouteBuilder rb) {
+                rb.configureRoutes(context);
+                found.addAll(rb.getTemplatedRouteCollection().getTemplatedRoutes());
+            }
+        }
+        return found;
+    }
+
+    /** The route templates a route file declares (parsed, not yet added). */
+    private List<RouteTemplateDefinition> routeTemplates(Resource resource) throws Exception {
+        List<RouteTemplateDefinition> found = new ArrayList<>();
+        for (RoutesBuilder b : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
+            if (b instanceof RouteBuilder rb) {
+                rb.configureRoutes(context);
+                found.addAll(rb.getRouteTemplateCollection().getRouteTemplates());
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The routes made from a template: Camel keeps a made route's parameters (every one of its template's, defaults
+     * included) but not its template's id, so a route belongs to the template whose parameters it has, all of them.
+     */
+    private List<RouteDefinition> madeFrom(Model model, RouteTemplateDefinition t) {
+        List<String> names = t.getTemplateParameters() == null ? List.of()
+                : t.getTemplateParameters().stream().map(p -> p.getName()).toList();
+        List<RouteDefinition> made = new ArrayList<>();
+        for (RouteDefinition def : model.getRouteDefinitions()) {
+            if (def.isCreatedFromTemplate() && def.getTemplateParameters() != null && !names.isEmpty()
+                    && def.getTemplateParameters().keySet().containsAll(names)) {
+                made.add(def);
+            }
+        }
+        return made;
+    }
+
+    /** A made route as the templatedRoute that makes it again from the template, with its parameters. */
+    private static TemplatedRouteDefinition asTemplated(RouteTemplateDefinition t, RouteDefinition made) {
+        TemplatedRouteDefinition again = new TemplatedRouteDefinition();
+        again.setRouteTemplateRef(t.getId());
+        again.setRouteId(made.getRouteId());
+        for (var p : t.getTemplateParameters()) {
+            Object v = made.getTemplateParameters().get(p.getName());
+            if (v != null) {
+                again.parameter(p.getName(), String.valueOf(v));
+            }
+        }
+        return again;
+    }
+
+    /** Whether the file declares plain routes, which Camel's reload builds. */
+    private boolean hasPlainRoutes(Resource resource) throws Exception {
+        for (RoutesBuilder b : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
+            if (b instanceof RouteBuilder rb) {
+                rb.configureRoutes(context);
+                if (!rb.getRouteCollection().getRoutes().isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Replaces the route of a templatedRoute's id with one made from the edited parameters (or adds it). */
+    private void remake(Model model, TemplatedRouteDefinition t) throws Exception {
+        String id = t.getRouteId();
+        RouteDefinition old = id == null ? null : model.getRouteDefinition(id);
+        if (old != null) {
+            context.getRouteController().stopRoute(id);
+            model.removeRouteDefinition(old);
+        }
+        try {
+            model.addRouteFromTemplatedRoute(t);
+            LOG.info("Reloaded flow {} from template {}", id, t.getRouteTemplateRef());
+        } catch (Exception e) {
+            if (old != null && context.getRoute(id) == null) {
+                model.addRouteDefinition(old);
+                LOG.error("Rejected the edit of flow {}: {}. Its previous version keeps running; fix the file and save "
+                        + "it again.", id, rootMessage(e));
             }
             throw e;
         }

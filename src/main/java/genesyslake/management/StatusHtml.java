@@ -54,7 +54,8 @@ public final class StatusHtml {
     private static void flows(StringBuilder b, List<FlowStatus> flows) {
         b.append("<section id=\"flows\"><h2>Flows</h2>\n<table id=\"flows-table\">\n<thead><tr><th scope=\"col\">Flow</th>")
                 .append("<th scope=\"col\">Last run started</th><th scope=\"col\">Outcome</th><th scope=\"col\">Records</th>")
-                .append("<th scope=\"col\">Duration</th><th scope=\"col\">Watermark</th><th scope=\"col\">Lag</th>")
+                .append("<th scope=\"col\">Duration</th><th scope=\"col\">Health</th><th scope=\"col\">Watermark</th>")
+                .append("<th scope=\"col\">Lag (of max)</th>")
                 .append("<th scope=\"col\">Earlier runs</th></tr></thead>\n<tbody>\n");
         for (FlowStatus f : flows) {
             b.append("<tr class=\"flow\" data-flow=\"").append(esc(f.flow())).append("\"><th scope=\"row\">")
@@ -73,13 +74,30 @@ public final class StatusHtml {
                 b.append("</td><td class=\"records num\">").append(last.records() == null ? "" : last.records())
                         .append("</td><td class=\"duration num\">").append(duration(last.millis())).append("</td>");
             }
+            if (f.health() == null) {
+                b.append("<td class=\"health\"></td>");
+            } else {
+                b.append("<td class=\"health ").append(f.health().up() ? "up" : "down").append("\" title=\"")
+                        .append(esc(f.health().message())).append("\">").append(f.health().up() ? "UP" : "DOWN");
+                if (!f.health().up()) {
+                    b.append("<div class=\"summary\">").append(esc(f.health().message())).append("</div>");
+                }
+                b.append("</td>");
+            }
             if (f.watermarkProblem() != null) {
                 b.append("<td class=\"watermark problem\" colspan=\"2\">").append(esc(f.watermarkProblem())).append("</td>");
             } else if (f.watermark() == null) {
                 b.append("<td class=\"watermark\">none yet</td><td class=\"lag num\"></td>");
             } else {
-                b.append("<td class=\"watermark\">").append(time(f.watermark())).append("</td><td class=\"lag num\" data-seconds=\"")
-                        .append(f.lagSeconds()).append("\">").append(lag(f.lagSeconds())).append("</td>");
+                b.append("<td class=\"watermark\">").append(time(f.watermark())).append("</td><td class=\"lag num")
+                        .append(overMaxLag(f) ? " over" : "").append("\" data-seconds=\"").append(f.lagSeconds()).append("\"");
+                if (f.health() != null && f.health().maxLagSeconds() >= 0) {
+                    b.append(" title=\"").append(esc(f.health().maxLagKey())).append("\">").append(lag(f.lagSeconds()))
+                            .append(" <span class=\"max-lag\">of ").append(lag(f.health().maxLagSeconds())).append("</span>");
+                } else {
+                    b.append(">").append(lag(f.lagSeconds()));
+                }
+                b.append("</td>");
             }
             b.append("<td class=\"earlier\">");
             if (f.runs().size() > 1) {
@@ -95,7 +113,8 @@ public final class StatusHtml {
             b.append("</td></tr>\n");
         }
         b.append("</tbody>\n</table>\n<p class=\"note\">Runs since the daemon started (schedule, --once, JMX), newest ")
-                .append("first. Lag: how far the end of the last completely exported interval is behind now.</p></section>\n");
+                .append("first. Health: the flow's readiness check (/observe/health). Lag: how far the end of the last completely exported ")
+                .append("interval is behind now, of the flow's max-lag (lake.health.max-lag.&lt;flow&gt;).</p></section>\n");
     }
 
     private static void recordsPerDay(StringBuilder b, RecordsPerDay r) {
@@ -287,5 +306,11 @@ public final class StatusHtml {
 
     private static String fmt(double v) {
         return String.format(java.util.Locale.ROOT, "%.1f", v);
+    }
+
+    /** True when the flow's lag passes its own max-lag (the cell is marked, as the health check would say DOWN). */
+    static boolean overMaxLag(StatusPage.FlowStatus f) {
+        return f.lagSeconds() != null && f.health() != null && f.health().maxLagSeconds() >= 0
+                && f.lagSeconds() > f.health().maxLagSeconds();
     }
 }

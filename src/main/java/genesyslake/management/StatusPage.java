@@ -52,7 +52,14 @@ public final class StatusPage {
 
     /** A flow, its watermark (null: none yet) and lag, or why they are unknown; its last runs, newest first. */
     public record FlowStatus(String flow, Instant watermark, Long lagSeconds, String watermarkProblem,
-                             List<FlowHistory.Run> runs) {
+                             List<FlowHistory.Run> runs, Health health) {
+    }
+
+    /**
+     * The flow's readiness verdict as /observe/health gives it (up or down, and why), and the max-lag its lag is held
+     * to ({@code lake.health.max-lag.<flow>} or the default), so "22 h" reads against what is normal for the flow.
+     */
+    public record Health(boolean up, String message, long maxLagSeconds, String maxLagKey) {
     }
 
     /** One series per flow with manifests in the window; {@code records.get(i)} is for {@code days.get(i)}. */
@@ -90,6 +97,13 @@ public final class StatusPage {
     private final int days;
     private final int refreshSeconds;
     private final Clock clock;
+    private FlowHealth health;
+
+    /** Each flow's verdict and max-lag on the page (and in status.json) from the health checks' own rules. */
+    public StatusPage withHealth(FlowHealth flowHealth) {
+        this.health = flowHealth;
+        return this;
+    }
 
     public StatusPage(Supplier<List<String>> flows, FlowHistory history, Watermarks watermarks, Manifests manifests,
                       Path reportsDir, String chartReport, int days, int refreshSeconds, Clock clock) {
@@ -118,10 +132,19 @@ public final class StatusPage {
         try {
             Optional<Instant> w = watermarks.watermark(flow);
             return new FlowStatus(flow, w.orElse(null), w.map(x -> Duration.between(x, now).toSeconds()).orElse(null),
-                    null, runs);
+                    null, runs, health(flow));
         } catch (RuntimeException e) {
-            return new FlowStatus(flow, null, null, e.getMessage(), runs);
+            return new FlowStatus(flow, null, null, e.getMessage(), runs, health(flow));
         }
+    }
+
+    private Health health(String flow) {
+        if (health == null) {
+            return null;
+        }
+        FlowHealth.Verdict v = health.verdict(flow);
+        FlowHealth.MaxLag max = health.maxLag(flow);
+        return new Health(v.up(), v.message(), max.value() == null ? -1 : max.value().toSeconds(), max.key());
     }
 
     RecordsPerDay recordsPerDay(List<String> flowOrder, Instant now) {

@@ -36,6 +36,9 @@ public final class Reports {
     private static final Logger LOG = LoggerFactory.getLogger(Reports.class);
     public static final String REPORT_PROPERTY = "lakeReport";
     public static final String REPORT_HEADER = "lakeReport";
+    /** Header: {@value #SCOPE_SKIPPED} runs only the reports skipped for want of a table (athena-report-ready). */
+    public static final String SCOPE_HEADER = "lakeReportScope";
+    public static final String SCOPE_SKIPPED = "skipped";
     private static final String FAILURES = "lakeReportFailures";
     private static final String RESULTS = "lakeReportResults";
 
@@ -56,6 +59,7 @@ public final class Reports {
     public List<Report> list(Exchange exchange) throws IOException {
         String only = exchange.getIn().getHeader(REPORT_HEADER, String.class);
         List<String> wanted = only != null && !only.isBlank() ? List.of(only.trim()) : selected;
+        boolean skippedOnly = SCOPE_SKIPPED.equals(exchange.getIn().getHeader(SCOPE_HEADER, String.class));
         List<Report> all = new ArrayList<>();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         if (!Files.isDirectory(sqlDir)) {
@@ -65,7 +69,7 @@ public final class Reports {
         try (Stream<Path> files = Files.list(sqlDir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".sql")).sorted().toList()) {
                 String name = f.getFileName().toString().replaceFirst("\\.sql$", "");
-                if (wanted.isEmpty() || wanted.contains(name)) {
+                if ((wanted.isEmpty() || wanted.contains(name)) && (!skippedOnly || skipped.contains(name))) {
                     // A link out of the folder is not read: its text would go to Athena, and Athena's errors quote it.
                     Path real = f.toRealPath();
                     if (!real.startsWith(folder) || !Files.isRegularFile(real)) {
@@ -107,7 +111,9 @@ public final class Reports {
 
     /** The lake tables a report's SQL reads (FROM/JOIN names that are lake tables). */
     java.util.Set<String> tables(Report report) {
-        java.util.Set<String> out = new java.util.TreeSet<>();
+        // The facts before the dim_* tables beside them: a report skipped for both names the flow of its facts first.
+        java.util.Set<String> out = new java.util.TreeSet<>(java.util.Comparator
+                .comparing((String t) -> t.startsWith("dim_")).thenComparing(t -> t));
         var m = TABLE.matcher(report.sql());
         while (m.find()) {
             String t = m.group(1).toLowerCase(java.util.Locale.ROOT);
@@ -119,14 +125,47 @@ public final class Reports {
     }
 
     private boolean tablesReady(Report report) {
+        String missing = missingTable(report);
+        if (missing != null) {
+            LOG.info("Report {} skipped: table {} is not in the catalog yet; it runs once the {} flow has exported "
+                    + "and the catalog has been refreshed", report.name(), missing, tableFlows.get(missing));
+            skipped.add(report.name());
+            return false;
+        }
+        skipped.remove(report.name()); // it runs now: a later refresh does not run it again
+        return true;
+    }
+
+    private String missingTable(Report report) {
         for (String table : tables(report)) {
             if (!inCatalog.test(table)) {
-                LOG.info("Report {} skipped: table {} is not in the catalog yet; it runs once the {} flow has exported "
-                        + "and the catalog has been refreshed", report.name(), table, tableFlows.get(table));
-                return false;
+                return table;
             }
         }
-        return true;
+        return null;
+    }
+
+    /** Reports skipped for want of a table since they last ran (names). */
+    private final java.util.Set<String> skipped = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * After a catalog refresh: whether a report skipped for want of a table can run now (all its tables are in the
+     * catalog). athena-report-ready then runs the skipped reports, each once: one that ran is no longer skipped.
+     */
+    public boolean skippedReady() throws IOException {
+        if (skipped.isEmpty()) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(sqlDir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".sql")).sorted().toList()) {
+                String name = f.getFileName().toString().replaceFirst("\\.sql$", "");
+                if (skipped.contains(name) && Files.isRegularFile(f)
+                        && missingTable(new Report(name, f, Files.readString(f, StandardCharsets.UTF_8))) == null) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** After startQueryExecution has waited: a failed query becomes an error naming the file and Athena's reason. */

@@ -103,6 +103,12 @@ public final class ScanBench {
             FlowOutcome c = d.run("conversation-details", Map.of("lakeInterval", interval));
             FlowOutcome u = d.run("user-details", Map.of("lakeInterval", interval));
             FlowOutcome g = d.run("usage-export", Map.of());
+            // The names the reports join beside their ids (dim_users, dim_queues).
+            for (String flow : List.of("reference-users", "reference-queues")) {
+                if (!d.run(flow, Map.of()).isSuccess()) {
+                    System.out.println("scan_lake " + flow + " FAILED");
+                }
+            }
             System.out.printf("scan_lake format=%s conversations=%s user_details=%s usage=%s seconds=%.1f%n", format,
                     c.isSuccess() ? c.getRecords() : "FAILED", u.isSuccess() ? u.getRecords() : "FAILED",
                     g.isSuccess() ? g.getRecords() : "FAILED", (System.nanoTime() - t0) / 1e9);

@@ -26,8 +26,11 @@ class ScanBytesTest {
     void aReportReadsTheColumnsItNamesInThePartitionsItFilters() throws Exception {
         String sql = Files.readString(Path.of("queries/examples/inbound-voice-conversations-per-queue-per-day.row-level.sql"));
         List<ScanBytes.TableRead> reads = ScanBytes.reads(sql, tables.all());
-        assertEquals(1, reads.size());
+        assertEquals(2, reads.size());
         assertEquals("conversation_segments", reads.get(0).table().name());
+        // The queue names beside the ids: two columns of the dim, every snapshot (the subquery picks the newest).
+        assertEquals("dim_queues", reads.get(1).table().name());
+        assertEquals(List.of("id", "name"), List.copyOf(reads.get(1).columns()));
         // "date" is the partition key: in the path, never a column chunk.
         assertEquals(List.of("conversationid", "direction", "mediatype", "queueid"), List.copyOf(reads.get(0).columns()));
         assertNull(reads.get(0).partitionValue());

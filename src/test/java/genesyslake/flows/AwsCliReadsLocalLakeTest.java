@@ -83,11 +83,11 @@ class AwsCliReadsLocalLakeTest {
                 assertTrue(System.currentTimeMillis() < deadline, "the crawler became READY");
                 Thread.sleep(200);
             }
-            // The seed's shell quoting: the inner quotes end the string, so Athena gets genesysclouddb.gc_usage_api_source.
+            // As the README prints it: one double-quoted string, the database named as the setting (genesysclouddb).
             String started = run(work, endpoint, "athena", "start-query-execution", "--query-string",
-                    "SELECT * FROM genesysclouddb.gc_usage_api_source WHERE granularity='month' ORDER BY status429 DESC limit 10",
+                    "SELECT * FROM genesysclouddb.gc_usage_api_source WHERE granularity='month' ORDER BY status429 DESC LIMIT 10",
                     "--work-group", "UsageAPIWorkgroup",
-                    "--query-execution-context", "Database=genesyscloud,Catalog=AwsDataCatalog");
+                    "--query-execution-context", "Database=genesysclouddb,Catalog=AwsDataCatalog");
             String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(started).path("QueryExecutionId").asText();
             String state = "";
             while (!state.equals("SUCCEEDED")) {

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @CamelMainTest(configurationClasses = {FlowWiring.Beans.class, DetailsFlowWiringTest.DetailsBean.class},
         propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.main.routes-include-pattern=file:routes/conversation-details.camel.yaml,"
+        properties = {"camel.main.routes-include-pattern=file:routes/flow-templates.camel.yaml,file:routes/conversation-details.camel.yaml,"
                 + "file:routes/details-day.camel.yaml,file:routes/lake-upload.camel.yaml,file:routes/errors.camel.yaml",
                 "details.job.poll.delay=10ms", "lake.schedule.enabled=false", "camel.main.routes-reload-enabled=false"},
         mockEndpointsAndSkip = "(genesys:.*|aws2-s3:.*)")

@@ -60,6 +60,7 @@ final class FlowWiring {
         public void configure(CamelContext context) throws Exception {
             Path dir = Files.createTempDirectory("genesys-lake-wiring");
             context.getPropertiesComponent().addPropertiesFunction(new MillisFunction(context));
+            context.getPropertiesComponent().addPropertiesFunction(new genesyslake.config.ScheduleFunction(context));
             var registry = context.getRegistry();
             Watermarks watermarks = new Watermarks(dir.resolve("state"));
             LakeRuns runs = new LakeRuns(dir.resolve("work"), watermarks);

@@ -29,6 +29,7 @@ class ProjectionModeTest {
             // A Parquet table (STORED AS PARQUET) defined by the DDL and read by a report.
             java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2);
             assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", day + "/" + day.plusDays(1))).success());
+            assertTrue(daemon.run("reference-queues", Map.of()).success(), "the names beside the queue ids");
             assertTrue(daemon.run("catalog-refresh", Map.of()).success());
             FlowOutcome segments = daemon.run("athena-report", Map.of("lakeReport", "inbound-voice-conversations-per-queue-per-day"));
             assertTrue(segments.success(), segments.toString());

@@ -263,7 +263,7 @@ class ResumeAtEveryPointTest {
         int s3Port = genesyslake.ops.Ops.freePort();
         LocalS3 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
         try {
-            // 40 users a day at 5 a page: eight pages a day, so the mid-page point (pages 3 to 7 of the first day) lasts
+            // 40 users a day at 5 a page: eight pages a day, so the mid-page point (pages 3 to 7 of a weekday) lasts
             // about half a second at 10 requests/s, long enough to be seen on a loaded CI machine.
             Process first = daemon(data, genesys, s3Port, "user-details", 5);
             Path state = data.resolve("state/user-details.json");

@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @CamelMainTest(configurationClasses = FlowWiring.Beans.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.main.routes-include-pattern=file:routes/usage.camel.yaml,file:routes/lake-upload.camel.yaml,"
+        properties = {"camel.main.routes-include-pattern=file:routes/flow-templates.camel.yaml,file:routes/usage.camel.yaml,file:routes/lake-upload.camel.yaml,"
                 + "file:routes/errors.camel.yaml", "usage.query-files=queries/usage-query.json", "usage.poll.delay=10ms",
                 "lake.schedule.enabled=false", "lake.upload.redeliveries=2", "lake.upload.redelivery-delay-ms=5",
                 "camel.main.routes-reload-enabled=false"},

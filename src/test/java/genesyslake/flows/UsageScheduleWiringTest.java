@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @CamelMainTest(configurationClasses = FlowWiring.Beans.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.main.routes-include-pattern=file:routes/usage.camel.yaml,file:routes/errors.camel.yaml,"
+        properties = {"camel.main.routes-include-pattern=file:routes/flow-templates.camel.yaml,file:routes/usage.camel.yaml,file:routes/errors.camel.yaml,"
                     + "file:routes/catalog-queue.camel.yaml",
                 "lake.schedule.enabled=true", "camel.main.routes-reload-enabled=false"},
         replaceRouteFromWith = "usage-export-schedule=direct:usage-tick",

@@ -194,6 +194,12 @@ class CuratedParquetTest {
             assertEquals(type == CuratedTable.Type.TIMESTAMP ? "TIMESTAMP" : type.name(), schema.get(i)[1], schema.get(i)[0]);
         }
         assertEquals(List.of("ZSTD"), Parquet.codecs(parquet));
+        // Athena's Hive tables are timestamp(3) and Genesys sends milliseconds: the footer says so too.
+        for (String[] footer : Parquet.footerTypes(parquet)) {
+            if (table.columns().stream().anyMatch(c -> c.name().equals(footer[0]) && c.type() == CuratedTable.Type.TIMESTAMP)) {
+                assertEquals("TIMESTAMP_MILLIS", footer[1], footer[0] + " is a timestamp in milliseconds");
+            }
+        }
         List<Map<String, Object>> rows = Parquet.typedRows(parquet);
         assertEquals(ndjsonRows.size(), rows.size());
         for (int i = 0; i < rows.size(); i++) {
@@ -218,7 +224,8 @@ class CuratedParquetTest {
 
     private static long micros(String iso) {
         Instant t = java.time.OffsetDateTime.parse(iso).toInstant();
-        return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+        // stored in milliseconds: finer digits cut
+        return Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, t), 1000) * 1000;
     }
 
     private static byte[] row(String json) {

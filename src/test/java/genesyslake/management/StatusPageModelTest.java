@@ -93,6 +93,37 @@ class StatusPageModelTest {
     }
 
     @Test
+    void eachFlowShowsItsHealthVerdictAndItsLagAgainstItsOwnMaxLag() throws Exception {
+        Watermarks w = new Watermarks(dir.resolve("state"), CLOCK);
+        w.advance("usage-export", NOW.minus(java.time.Duration.ofDays(3)));
+        w.advance("conversation-details", NOW.minus(java.time.Duration.ofDays(3)));
+        java.util.Map<String, String> settings = java.util.Map.of("lake.health.max-lag", "48h",
+                "lake.health.max-lag.usage-export", "9d");
+        FlowHealth health = new FlowHealth(new FlowHistory(10, CLOCK), w,
+                key -> java.util.Optional.ofNullable(settings.get(key)), CLOCK::instant);
+        Status s = page(List.of(), 14).withHealth(health).build();
+        StatusPage.Health usage = s.flows().get(0).health();
+        StatusPage.Health details = s.flows().get(1).health();
+        assertTrue(usage.up(), usage.toString());
+        assertEquals(9 * 86_400L, usage.maxLagSeconds());
+        assertEquals("lake.health.max-lag.usage-export", usage.maxLagKey());
+        assertFalse(details.up(), details.toString());
+        assertEquals(48 * 3600L, details.maxLagSeconds());
+        assertTrue(details.message().contains("more than lake.health.max-lag"), details.message());
+        String html = StatusHtml.render(s);
+        String usageRow = html.substring(html.indexOf("data-flow=\"usage-export\""));
+        usageRow = usageRow.substring(0, usageRow.indexOf("</tr>"));
+        String detailsRow = html.substring(html.indexOf("data-flow=\"conversation-details\""));
+        detailsRow = detailsRow.substring(0, detailsRow.indexOf("</tr>"));
+        assertTrue(usageRow.contains("class=\"health up\"") && usageRow.contains(">UP<"), usageRow);
+        assertTrue(usageRow.contains("<td class=\"lag num\" data-seconds"), "3 d of 9 d is normal: " + usageRow);
+        assertTrue(usageRow.contains("of 9 d"), usageRow);
+        assertTrue(detailsRow.contains("class=\"health down\"") && detailsRow.contains(">DOWN<"), detailsRow);
+        assertTrue(detailsRow.contains("<td class=\"lag num over\""), "3 d of 2 d is late: " + detailsRow);
+        assertTrue(detailsRow.contains("of 2 d"), detailsRow);
+    }
+
+    @Test
     void everythingFromDataIsEscapedInTheHtml() throws Exception {
         String evil = "<script>alert('x')</script>\"&";
         Path top10 = Files.createDirectories(dir.resolve("reports").resolve("top10"));

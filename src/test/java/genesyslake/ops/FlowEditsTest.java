@@ -33,9 +33,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FlowEditsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The record split's last step in usage.camel.yaml, at its indentation. */
-    private static final String APPEND = " ".repeat(26) + "- bean:\n" + " ".repeat(30) + "ref: usageExport\n"
-            + " ".repeat(30) + "method: append\n";
+    /** The last parameter of usage-export in usage.camel.yaml: the edits add parameters after it. */
+    private static final String LAST = """
+                  - name: curatedFolder
+                    value: usage_requests/
+            """;
+
+    /** usage-export's templatedRoute with more parameters (each a name and a value, YAML-quoted). */
+    private static String withParameters(String... nameValues) {
+        StringBuilder b = new StringBuilder(LAST);
+        for (int i = 0; i < nameValues.length; i += 2) {
+            b.append("      - name: ").append(nameValues[i]).append("\n        value: \"").append(nameValues[i + 1])
+                    .append("\"\n");
+        }
+        return b.toString();
+    }
 
     private LocalDaemon daemon;
     private Path routes;
@@ -72,13 +84,28 @@ class FlowEditsTest {
         Path f = routes.resolve(file);
         String yaml = Files.readString(f);
         assertTrue(yaml.contains(from), file + " still has the text this test edits: " + from);
-        Files.writeString(f, yaml.replace(from, to));
+        writeAtOnce(f, yaml.replace(from, to));
         awaitRoute(routeId, marker);
+    }
+
+    /**
+     * Writes a route file in one step (a move from beside the folder), as editors that save atomically do: an in-place
+     * write is two file events (created, then modified), and the second reload can take the route away again just as
+     * the test uses it ("no such flow" under load).
+     */
+    private void writeAtOnce(Path file, String yaml) throws IOException {
+        Path tmp = Files.createTempFile(routes.getParent(), "route-edit", ".tmp");
+        Files.writeString(tmp, yaml);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void awaitRoute(String routeId, String marker) throws InterruptedException {
         Model model = daemon.context().getCamelContextExtension().getContextPlugin(Model.class);
-        assertTrue(Ops.await(() -> String.valueOf(model.getRouteDefinition(routeId)).contains(marker)
+        // A flow made from a template shows its steps with {{parameter}}s and its parameters beside them.
+        assertTrue(Ops.await(() -> model.getRouteDefinition(routeId) != null
+                        && (String.valueOf(model.getRouteDefinition(routeId)) + model.getRouteDefinition(routeId)
+                        .getTemplateParameters()).contains(marker)
                         && daemon.flows().flows().contains(routeId), 20_000),
                 "the edited route " + routeId + " was reloaded: " + model.getRouteDefinition(routeId));
     }
@@ -101,15 +128,8 @@ class FlowEditsTest {
         long throttled = all.stream().filter(l -> status429(l) > 0).count();
         assertTrue(throttled > 0 && throttled < all.size(), "the month has rows with and without 429s: " + throttled);
 
-        String keepThrottled = """
-                - filter:
-                    jsonpath: "$[?(@.status429 > 0)]"
-                    steps:
-                      - bean:
-                          ref: usageExport
-                          method: append
-                """.indent(26);
-        edit("usage.camel.yaml", "usage-export", APPEND, keepThrottled, "status429 > 0");
+        edit("usage.camel.yaml", "usage-export", LAST,
+                withParameters("recordFilterLanguage", "jsonpath", "recordFilter", "$[?(@.status429 > 0)]"), "status429 > 0");
         FlowOutcome filtered = daemon.run("usage-export", Map.of("lakeInterval", month));
         assertTrue(filtered.success(), filtered.toString());
         List<String> kept = daemon.lake().lines(prefix);
@@ -123,7 +143,7 @@ class FlowEditsTest {
     @Test
     void aChangedPollDelaySpacesTheNextRunsPolls() throws Exception {
         start(Map.of("local.genesys.running-polls", "2"));
-        edit("usage.camel.yaml", "usage-export", "constant: \"{{millis:usage.poll.delay}}\"", "constant: \"1500\"", "1500");
+        edit("usage.camel.yaml", "usage-export", LAST, withParameters("pollDelay", "1500"), "1500");
         var stats = daemon.local().genesys().stats();
         long polls = stats.perEndpoint().entrySet().stream().filter(e -> e.getKey().contains("/results"))
                 .mapToLong(Map.Entry::getValue).sum();
@@ -140,10 +160,17 @@ class FlowEditsTest {
     @Test
     void aCopiedRouteFileIsANewFlowForJmxAndOnceWithItsOwnObjects() throws Exception {
         start(Map.of());
-        String copy = Files.readString(routes.resolve("usage.camel.yaml"))
-                .replace("usage-export", "usage-by-uri")
-                .replace("constant: \"{{usage.query-files}}\"", "constant: queries/usage-query-daily.json");
-        Files.writeString(routes.resolve("usage-by-uri.camel.yaml"), copy);
+        String copy = """
+                - templatedRoute:
+                    routeTemplateRef: usage-flow
+                    routeId: usage-by-uri
+                    parameters:
+                      - name: flow
+                        value: usage-by-uri
+                      - name: queryFiles
+                        value: queries/usage-query-daily.json
+                """;
+        writeAtOnce(routes.resolve("usage-by-uri.camel.yaml"), copy);
         assertTrue(Ops.await(() -> daemon.flows().flows().contains("usage-by-uri"), 20_000),
                 "the new file's flow is known: " + daemon.flows().flows());
 
@@ -159,7 +186,7 @@ class FlowEditsTest {
         JsonNode manifest = JSON.readTree(String.join("\n", daemon.lake().lines(manifests.get(0), false)));
         assertEquals("usage-by-uri", manifest.path("flow").asText());
         String key = manifest.path("objects").get(0).path("key").asText();
-        assertTrue(key.startsWith("granularity=day/"), "the daily per-URI query's own partition: " + key);
+        assertTrue(key.startsWith("usage-by-uri/granularity=day/"), "the new flow's own table, daily partition: " + key);
         assertFalse(daemon.lake().lines(key).isEmpty());
         assertTrue(daemon.lake().keys("_manifests/usage-export/").isEmpty(), "the original flow did not run");
 
@@ -184,21 +211,8 @@ class FlowEditsTest {
     @Test
     void aChangedBucketAndPrefixMoveThatFlowsObjects() throws Exception {
         start(Map.of());
-        edit("usage.camel.yaml", "usage-export", """
-                        - setProperty:
-                            name: lakeBucket
-                            constant: "{{lake.source-bucket}}"
-                        - setProperty:
-                            name: lakeKeyPrefix
-                            constant: "{{?usage.key-prefix}}"
-                """, """
-                        - setProperty:
-                            name: lakeBucket
-                            constant: "{{lake.results-bucket}}"
-                        - setProperty:
-                            name: lakeKeyPrefix
-                            constant: "archive/"
-                """, "archive/");
+        edit("usage.camel.yaml", "usage-export", LAST,
+                withParameters("bucket", "{{lake.results-bucket}}", "keyPrefix", "archive/"), "archive/");
         FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-03-01/2025-04-01"));
         assertTrue(outcome.success(), outcome.toString());
         Lake results = new Lake(daemon.s3(), daemon.context().resolvePropertyPlaceholders("{{lake.results-bucket}}"));

@@ -44,6 +44,7 @@ class OnceBesideDaemonTest {
                 assertTrue(line.contains("To run a flow now, trigger it in that daemon (JMX or Jolokia startFlow("), line);
                 assertFalse(out.lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")), "no stack trace:\n" + out);
                 assertFalse(out.contains("Running flow"), "the refused run never ran a flow:\n" + out);
+                assertFalse(out.contains("triggered by SIGTERM"), "nobody sent a SIGTERM:\n" + out);
             } finally {
                 once.destroyForcibly();
             }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -22,10 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RouteReloadTest {
 
     private static final String MARKER = "reload-marker-7f3a";
+    /** The usage-flow template's publish step (routes/flow-templates.camel.yaml): every usage flow's steps live there. */
     private static final String BEAN_STEP = """
-                    - bean:
-                        ref: lakeRuns
-                        method: finish
+                      # 4. Close the spool and publish: objects, then the run manifest, then the watermark.
+                      - bean:
+                          ref: lakeRuns
+                          method: finish
             """;
 
     private LocalDaemon daemon;
@@ -74,12 +77,12 @@ class RouteReloadTest {
         assertTrue(logs.matching(l -> l.contains(MARKER)).isEmpty());
 
         // An operator adds a log step to the usage flow while the daemon runs.
-        Path file = routes.resolve("usage.camel.yaml");
+        Path file = routes.resolve("flow-templates.camel.yaml");
         String original = Files.readString(file);
         assertTrue(original.contains(BEAN_STEP), "the usage route still has the step this test edits after");
         Files.writeString(file, original.replace(BEAN_STEP, BEAN_STEP + """
-                        - log:
-                            message: "%s exported ${exchangeProperty.lakeRun.records} records"
+                          - log:
+                              message: "%s exported ${exchangeProperty.lakeRun.records} records"
                 """.formatted(MARKER)));
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         assertTrue(Ops.await(() -> String.valueOf(model.getRouteDefinition("usage-export")).contains(MARKER), 20_000),
@@ -92,10 +95,12 @@ class RouteReloadTest {
 
         // A broken edit: not YAML at all.
         logs.clear();
-        Files.writeString(file, "- route:\n    id: usage-export\n    from: [unclosed\n");
-        String error = logs.await(l -> (l.startsWith("ERROR") || l.startsWith("WARN")) && l.contains("usage.camel.yaml")
+        Files.writeString(file, "- routeTemplate:\n    id: usage-flow\n    from: [unclosed\n");
+        String error = logs.await(l -> (l.startsWith("ERROR") || l.startsWith("WARN")) && l.contains("flow-templates.camel.yaml")
                 && l.contains("line 3"), 20_000);
         assertNotNull(error, "the rejected reload is logged naming the file and line; log:\n" + String.join("\n", logs.lines()));
+        assertEquals(List.of(), logs.matching(l -> (l.startsWith("ERROR") || l.startsWith("WARN")) && l.contains("caused by")),
+                "the rejection is one line, its stack trace at DEBUG");
         FlowOutcome afterBroken = runUsage("2025-03-01/2025-04-01");
         assertTrue(afterBroken.success(), afterBroken.toString());
         assertEquals(1, logs.matching(l -> l.contains(MARKER + " exported " + afterBroken.getRecords() + " records")).size(),
@@ -107,7 +112,7 @@ class RouteReloadTest {
     void anEditThatParsesButCannotStartKeepsTheFlowAvailable() throws Exception {
         startWithReloadableRoutes();
         assertTrue(runUsage("2025-01-01/2025-02-01").success());
-        Path file = routes.resolve("usage.camel.yaml");
+        Path file = routes.resolve("flow-templates.camel.yaml");
         String original = Files.readString(file);
         // Valid YAML and a valid route, but the bean it names does not exist: only starting the route can tell.
         Files.writeString(file, original.replace("ref: usageExport", "ref: usageExportTypo"));
@@ -115,6 +120,9 @@ class RouteReloadTest {
         String error = logs.await(l -> l.startsWith("ERROR") && l.contains("Rejected the edit")
                 && l.contains("usageExportTypo"), 20_000);
         assertNotNull(error, "the rejected edit is logged naming the missing bean; log:\n" + String.join("\n", logs.lines()));
+        Thread.sleep(500); // anything Camel would log after the guard
+        assertEquals(List.of(), logs.matching(l -> (l.startsWith("ERROR") || l.startsWith("WARN")) && l.contains("caused by")),
+                "the rejection is one line, its stack trace at DEBUG");
         FlowOutcome after = runUsage("2025-02-01/2025-03-01");
         assertTrue(after.success(), "the usage flow must still run after a rejected edit: " + after);
     }

@@ -50,6 +50,10 @@ class DailySummaryReportsTest {
                 FlowOutcome export = daemon.run(flow, Map.of("lakeInterval", FIRST + "/" + FIRST.plusDays(DAYS)));
                 assertTrue(export.success(), export.toString());
             }
+            // The names the reports show beside the ids.
+            for (String flow : List.of("reference-users", "reference-queues")) {
+                assertTrue(daemon.run(flow, Map.of()).success(), flow);
+            }
             FlowOutcome catalog = daemon.run("catalog-refresh", Map.of());
             assertTrue(catalog.success(), catalog.toString());
 

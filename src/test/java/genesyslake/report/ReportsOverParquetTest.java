@@ -59,7 +59,9 @@ class ReportsOverParquetTest {
     void exportOnceAndBuildBothLakes() throws Exception {
         LocalDaemon daemon = LocalDaemon.start(Map.of("lake.flat-format", "ndjson"));
         try {
-            for (String flow : List.of("usage-export", "conversation-details", "user-details")) {
+            // The reference flows too: the per-agent and per-queue reports join dim_users / dim_queues.
+            for (String flow : List.of("usage-export", "conversation-details", "user-details", "reference-users",
+                    "reference-queues")) {
                 Map<String, Object> headers = flow.endsWith("-details")
                         ? Map.of("lakeInterval", DAY + "/" + DAY.plusDays(1)) : Map.of();
                 FlowOutcome outcome = daemon.run(flow, headers);

@@ -46,6 +46,15 @@ public final class Parquet {
                 rs -> new String[] {rs.getString(1), rs.getString(2)});
     }
 
+    /**
+     * Each leaf column's name and its footer's type: the converted type where it has one (TIMESTAMP_MILLIS,
+     * TIMESTAMP_MICROS, UTF8 …), else the physical type.
+     */
+    public static List<String[]> footerTypes(Path file) throws IOException {
+        return query("SELECT name, coalesce(converted_type, type) FROM parquet_schema(" + literal(file)
+                + ") WHERE num_children IS NULL OR num_children = 0", rs -> new String[] {rs.getString(1), rs.getString(2)});
+    }
+
     /** The compression codec of every column chunk (ZSTD when written as agreed). */
     public static List<String> codecs(Path file) throws IOException {
         return query("SELECT DISTINCT compression FROM parquet_metadata(" + literal(file) + ")", rs -> rs.getString(1));

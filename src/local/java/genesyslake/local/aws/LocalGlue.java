@@ -109,12 +109,18 @@ final class LocalGlue implements AutoCloseable {
             case "GetCrawlers" -> Map.of("Crawlers", List.of(crawler(settings.crawlerName())));
             case "StartCrawler" -> startCrawler(in.path("Name").asText());
             case "GetDatabase" -> Map.of("Database", database(requireDatabase(in.path("Name").asText())));
-            case "GetDatabases" -> Map.of("DatabaseList", List.of(database(settings.database())));
-            case "GetTables" -> Map.of("TableList", tableList(requireDatabase(in.path("DatabaseName").asText())));
+            case "GetDatabases" -> page("DatabaseList", List.of(database(settings.database())), in, 100);
+            case "GetTables" -> page("TableList", tables(requireDatabase(in.path("DatabaseName").asText()), in), in, 100);
             case "GetTable" -> Map.of("Table", table(requireDatabase(in.path("DatabaseName").asText()),
                     in.path("Name").asText()));
-            case "GetPartitions" -> Map.of("Partitions", partitions(requireDatabase(in.path("DatabaseName").asText()),
-                    in.path("TableName").asText()));
+            case "GetPartitions" -> page("Partitions", partitions(requireDatabase(in.path("DatabaseName").asText()),
+                    in.path("TableName").asText(), in), in, 1000);
+            case "GetPartition" -> Map.of("Partition", partition(requireDatabase(in.path("DatabaseName").asText()),
+                    in.path("TableName").asText(), in.path("PartitionValues")));
+            case "BatchGetPartition" -> batchGetPartition(requireDatabase(in.path("DatabaseName").asText()),
+                    in.path("TableName").asText(), in.path("PartitionsToGet"));
+            case "GetColumnStatisticsForTable", "GetColumnStatisticsForPartition" -> columnStatistics(
+                    requireDatabase(in.path("DatabaseName").asText()), in.path("TableName").asText());
             default -> throw new AwsServiceException("UnknownOperationException", "Unsupported Glue operation " + op);
         };
     }
@@ -228,6 +234,133 @@ final class LocalGlue implements AutoCloseable {
                     "CreationTime", epoch(t.updated()), "StorageDescriptor", storage(location.toString(), t)));
         }
         return out;
+    }
+
+    /**
+     * One page of {@code all}, as Glue pages: at most MaxResults (1 to {@code max}, default {@code max}) items and a
+     * NextToken while more remain. The token is the offset of the next item; one Glue never gave is refused.
+     */
+    static Map<String, Object> page(String field, List<?> all, JsonNode in, int max) {
+        int size = in.path("MaxResults").asInt(max);
+        if (size < 1 || size > max) {
+            throw new AwsServiceException("InvalidInputException", "1 validation error detected: Value '" + size
+                    + "' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and " + max);
+        }
+        int from = 0;
+        String token = in.path("NextToken").asText("");
+        if (!token.isEmpty()) {
+            try {
+                from = Integer.parseInt(new String(java.util.Base64.getUrlDecoder().decode(token),
+                        java.nio.charset.StandardCharsets.UTF_8).replaceFirst("^local-glue:", ""));
+            } catch (IllegalArgumentException e) {
+                from = -1;
+            }
+            if (from < 0 || from > all.size()) {
+                throw new AwsServiceException("InvalidInputException", "Invalid NextToken " + token);
+            }
+        }
+        int to = Math.min(all.size(), from + size);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(field, all.subList(from, to));
+        if (to < all.size()) {
+            out.put("NextToken", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    ("local-glue:" + to).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    /** GetTables: every table, or those whose name matches Expression (a regular expression, as Glue's is). */
+    private List<Map<String, Object>> tables(String db, JsonNode in) {
+        String expression = in.path("Expression").asText("");
+        if (expression.isEmpty()) {
+            return tableList(db);
+        }
+        java.util.regex.Pattern pattern;
+        try {
+            pattern = java.util.regex.Pattern.compile(expression, java.util.regex.Pattern.CASE_INSENSITIVE);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new AwsServiceException("InvalidInputException", "Invalid Expression " + expression + ": "
+                    + e.getDescription());
+        }
+        return tableList(db).stream().filter(t -> pattern.matcher((String) t.get("Name")).matches()).toList();
+    }
+
+    private synchronized GlueTable requireTable(String name) {
+        GlueTable t = tables.get(name.toLowerCase(Locale.ROOT));
+        if (t == null) {
+            throw new AwsServiceException("EntityNotFoundException", "Table " + name + " not found.");
+        }
+        return t;
+    }
+
+    /**
+     * GetPartitions with what Glue's request may add: an Expression on the partition keys, a Segment (partitions
+     * split into TotalSegments disjoint parts, 1 to 10, that together are all of them) and ExcludeColumnSchema.
+     */
+    private List<Map<String, Object>> partitions(String db, String name, JsonNode in) {
+        GlueTable t = requireTable(name);
+        var filter = GlueExpression.parse(in.path("Expression").asText(""), t.partitionKeys());
+        int segments = 1;
+        int segment = 0;
+        if (in.has("Segment")) {
+            segments = in.path("Segment").path("TotalSegments").asInt(0);
+            segment = in.path("Segment").path("SegmentNumber").asInt(-1);
+            if (segments < 1 || segments > 10 || segment < 0 || segment >= segments) {
+                throw new AwsServiceException("InvalidInputException", "Invalid Segment: SegmentNumber " + segment
+                        + " of TotalSegments " + segments + " (TotalSegments 1 to 10, SegmentNumber below it)");
+            }
+        }
+        boolean noColumns = in.path("ExcludeColumnSchema").asBoolean(false);
+        List<Map<String, Object>> all = partitions(db, name);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            @SuppressWarnings("unchecked")
+            List<String> values = (List<String>) all.get(i).get("Values");
+            if (i % segments == segment && filter.test(values)) {
+                out.add(noColumns ? withoutColumns(all.get(i)) : all.get(i));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> withoutColumns(Map<String, Object> partition) {
+        Map<String, Object> p = new LinkedHashMap<>(partition);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sd = new LinkedHashMap<>((Map<String, Object>) p.get("StorageDescriptor"));
+        sd.remove("Columns");
+        p.put("StorageDescriptor", sd);
+        return p;
+    }
+
+    private static List<String> values(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    private Map<String, Object> partition(String db, String table, JsonNode partitionValues) {
+        List<String> wanted = values(partitionValues);
+        return partitions(db, table).stream().filter(p -> wanted.equals(p.get("Values"))).findFirst()
+                .orElseThrow(() -> new AwsServiceException("EntityNotFoundException", "Cannot find partition."));
+    }
+
+    /** BatchGetPartition: the partitions that exist among those asked for (at most 1 000); absent ones are left out. */
+    private Map<String, Object> batchGetPartition(String db, String table, JsonNode toGet) {
+        if (toGet.size() > 1000) {
+            throw new AwsServiceException("InvalidInputException", "1 validation error detected: Value at "
+                    + "'partitionsToGet' failed to satisfy constraint: Member must have length less than or equal to 1000");
+        }
+        Set<List<String>> wanted = new LinkedHashSet<>();
+        toGet.forEach(p -> wanted.add(values(p.path("Values"))));
+        List<Map<String, Object>> found = partitions(db, table).stream()
+                .filter(p -> wanted.contains(p.get("Values"))).toList();
+        return Map.of("Partitions", found, "UnprocessedKeys", List.of());
+    }
+
+    /** The crawler computes no column statistics: none to give, for a table that exists. */
+    private Map<String, Object> columnStatistics(String db, String table) {
+        requireTable(table);
+        return Map.of("ColumnStatisticsList", List.of(), "Errors", List.of());
     }
 
     private static Map<String, Object> tableJson(String db, GlueTable t) {

@@ -123,6 +123,7 @@ final class SelectTree {
         }
         if (kind.equals("FUNCTION") || kind.equals("WINDOW")) {
             function(e, FUNCTIONS);
+            decimalLiteralDivision(e);
         } else if (kind.equals("TYPE") && qualified(e, "catalog", "schema")) {
             throw invalid("Unknown type " + e.path("type_name").asText());
         }
@@ -134,6 +135,35 @@ final class SelectTree {
         if (qualified(f, "catalog", "schema") || !(operator && allowed == FUNCTIONS || allowed.contains(name)
                 || allowed == FUNCTIONS && SYNTAX.contains(name))) {
             throw invalid("Function '" + f.path("function_name").asText() + "' not registered");
+        }
+    }
+
+    /**
+     * A division with a decimal literal ({@code sum(ms) / 1000.0}) is decimal arithmetic in Athena (decimal(21,1) here,
+     * rounded to the literal's scale) and double arithmetic in DuckDB: the same report would answer other numbers
+     * locally, so it is refused, naming the construct and the spelling both engines agree on. ({@code 1e3} is a
+     * double in both.)
+     */
+    private static void decimalLiteralDivision(JsonNode f) {
+        // "//" where the parser runs with integer_division (the local Athena's DuckDB): then "/" is parsed as "//"
+        if (!f.path("function_name").asText().matches("//?")) {
+            return;
+        }
+        for (JsonNode argument : f.path("arguments")) {
+            JsonNode e = argument.path("expression");
+            // through a sign: x / -1.5
+            while (e.path("class").asText().equals("FUNCTION") && e.path("arguments").size() == 1
+                    && e.path("function_name").asText().matches("[-+]")) {
+                e = e.path("arguments").get(0).path("expression");
+            }
+            String literal = e.path("literal").path("text").asText("");
+            if (e.path("class").asText().equals("CONSTANT") && e.path("literal").path("kind").asText().equals("NUMERIC")
+                    && literal.contains(".") && !literal.toLowerCase(Locale.ROOT).contains("e")) {
+                throw invalid("The local Athena refuses division with a decimal literal (" + literal + "): Athena "
+                        + "divides in decimal arithmetic, rounding to the literal's scale (sum(bigint) / 1000.0 is "
+                        + "decimal(21,1)), DuckDB in double, so the answers would differ. Write CAST(x AS double) / 1000 "
+                        + "(both engines: double), with round(…, n) where fixed digits are meant");
+            }
         }
     }
 

@@ -56,6 +56,10 @@ public final class GenesysDataset {
         return org.organizationId;
     }
 
+    Org org() {
+        return org;
+    }
+
     /** Agent ids, sorted (the order user details are served in). */
     public List<String> userIds() {
         return org.users.stream().map(Org.User::id).toList();

@@ -44,6 +44,7 @@ public final class LocalGenesys implements AutoCloseable {
     private final LocalGenesysSettings settings;
     private final GenesysDataset dataset;
     private final Faults faults;
+    private final Directory directory;
     private final RequestStats stats = new RequestStats();
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Long> tokens = new ConcurrentHashMap<>();
@@ -104,6 +105,7 @@ public final class LocalGenesys implements AutoCloseable {
         this.settings = settings;
         this.dataset = new GenesysDataset(settings);
         this.faults = new Faults(settings.requestsPerMinute());
+        this.directory = new Directory(dataset.org());
     }
 
     /** Binds 127.0.0.1 and returns once listening. */
@@ -136,6 +138,10 @@ public final class LocalGenesys implements AutoCloseable {
 
     public GenesysDataset dataset() {
         return dataset;
+    }
+
+    public Directory directory() {
+        return directory;
     }
 
     public RequestStats stats() {
@@ -231,6 +237,9 @@ public final class LocalGenesys implements AutoCloseable {
             case "GET /api/v2/analytics/conversations/details/jobs/{jobId}/results",
                  "GET /api/v2/analytics/users/details/jobs/{jobId}/results" ->
                     jobResults(req, p[7], p[4].equals("users"));
+            case "GET /api/v2/users", "GET /api/v2/routing/queues", "GET /api/v2/routing/wrapupcodes",
+                 "GET /api/v2/authorization/divisions", "GET /api/v2/routing/skills",
+                 "GET /api/v2/presence/definitions" -> send(req.response(), 200, directory.answer(endpoint, req.params()));
             default -> throw new BadRequest(404, "not.found", "No resource for " + method + " " + path);
         }
     }

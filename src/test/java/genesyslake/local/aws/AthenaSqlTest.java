@@ -77,4 +77,43 @@ class AthenaSqlTest {
             assertEquals("InvalidRequestException", e.type());
         }
     }
+
+    /**
+     * Athena divides with a decimal literal in decimal arithmetic (sum(bigint) / 1000.0 is decimal(21,1): 130.1),
+     * DuckDB in double (130.114): the local Athena refuses the construct, naming it and the portable spelling.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT sum(d) / 1000.0 FROM t", "SELECT 7.5 / a FROM t",
+            "SELECT round(CAST(sum(d) AS bigint) / 1000.0 / count(*), 1) FROM t",
+            "SELECT x FROM t WHERE d / 2.5 > 1", "SELECT (SELECT max(d) / -1.0 FROM t)"})
+    void divisionWithADecimalLiteralIsRefusedAsEngineDependent(String sql) {
+        AwsServiceException e = assertThrows(AwsServiceException.class, () -> AthenaSql.check(sql, duck));
+        assertEquals("InvalidRequestException", e.type());
+        assertTrue(e.getMessage().contains("decimal literal") && e.getMessage().contains("CAST("), e.getMessage());
+    }
+
+    @Test
+    void theTimeReportAsItWasIsRefused() throws Exception {
+        String sql = Files.readString(Path.of("queries/sql/available-and-interacting-time-per-agent-per-day.sql"))
+                .replace("CAST(sum(durationms) AS double) / 1000", "sum(durationms) / 1000.0");
+        assertTrue(sql.contains("/ 1000.0"));
+        AwsServiceException e = assertThrows(AwsServiceException.class, () -> AthenaSql.check(sql, duck));
+        assertTrue(e.getMessage().contains("decimal literal (1000.0)"), e.getMessage());
+        // as the local Athena's DuckDB parses it: with Trino's integer division, "/" comes back as "//"
+        try (Connection trinoLike = DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement st = trinoLike.createStatement()) {
+            st.execute("SET GLOBAL integer_division = true");
+            try (Connection parser = ((org.duckdb.DuckDBConnection) trinoLike).duplicate()) {
+                AwsServiceException local = assertThrows(AwsServiceException.class, () -> AthenaSql.check(sql, parser));
+                assertTrue(local.getMessage().contains("decimal literal (1000.0)"), local.getMessage());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT CAST(sum(d) AS double) / 1000 FROM t", "SELECT sum(d) * 1.5, d + 0.5 FROM t",
+            "SELECT d / 1000 FROM t", "SELECT d / 1e3 FROM t", "SELECT CAST(d AS decimal(10, 2)) FROM t"})
+    void portableArithmeticPasses(String sql) throws Exception {
+        assertEquals(AthenaSql.Kind.QUERY, AthenaSql.check(sql, duck).kind());
+    }
 }

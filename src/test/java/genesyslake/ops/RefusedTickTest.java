@@ -1,0 +1,46 @@
+package genesyslake.ops;
+
+import genesyslake.testsupport.LocalDaemon;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Ensures a schedule's tick refused because its flow is still running is one INFO line, not an ERROR. */
+class RefusedTickTest {
+
+    private LocalDaemon daemon;
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.closeAndDelete();
+        }
+    }
+
+    @Test
+    void aTickRefusedWhileTheFlowRunsIsLoggedAtInfo() throws Exception {
+        daemon = LocalDaemon.start(Map.of("details.initial-lookback-days", "2", "conversations.trailing-window", "0h",
+                "details.page-size", "25", "genesys.rate-limit.requests-per-minute", "120"));
+        try (LogCapture logs = new LogCapture()) {
+            // A slow run (2 requests/s, 20 pages a day) holds the flow while the schedule ticks (5 s after its start).
+            CompletableFuture<?> run = CompletableFuture.runAsync(() -> daemon.run("conversation-details", Map.of()));
+            assertTrue(Ops.await(() -> daemon.bean("oneRunAtATime", genesyslake.management.OneRunAtATime.class)
+                    .isRunning("conversation-details"), 30_000), "the run started");
+            daemon.context().getRouteController().startRoute("conversation-details-schedule");
+            String skipped = logs.await(l -> l.contains("tick skipped") && l.contains("already running"), 30_000);
+            assertNotNull(skipped, "the refused tick is logged; log:\n" + String.join("\n", logs.lines()));
+            assertTrue(skipped.startsWith("INFO"), skipped);
+            assertEquals(List.of(), logs.matching(l -> (l.startsWith("ERROR") || l.startsWith("WARN"))
+                    && l.contains("already running")), "not an error");
+            daemon.context().getRouteController().stopRoute("conversation-details-schedule");
+            run.get();
+        }
+    }
+}
