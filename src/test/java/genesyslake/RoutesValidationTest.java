@@ -29,6 +29,9 @@ class RoutesValidationTest {
             for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).sorted().toList()) {
                 try (DefaultCamelContext context = new DefaultCamelContext()) {
                     context.getPropertiesComponent().setLocation("file:application.properties");
+                    // The templates every flow file's templatedRoutes name (their routes are checked with each flow).
+                    PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveResource(context,
+                            "file:routes/flow-templates.camel.yaml"));
                     PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveResource(context, "file:" + file));
                     for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
                         assertTrue(route.getId() != null && route.getId().matches("[a-z0-9]+(-[a-z0-9]+)*"),

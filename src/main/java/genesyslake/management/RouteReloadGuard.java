@@ -59,8 +59,15 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
                 previous.add(def);
             }
         }
-        List<TemplatedRouteDefinition> templated = templatedRoutes(resource); // a broken file fails here, before any change
-        List<RouteTemplateDefinition> templates = routeTemplates(resource);
+        List<TemplatedRouteDefinition> templated;
+        List<RouteTemplateDefinition> templates;
+        try {
+            templated = templatedRoutes(resource); // a broken file fails here, before any change
+            templates = routeTemplates(resource);
+        } catch (Exception e) {
+            rejected(name, e, previous);
+            return;
+        }
         List<RouteTemplateDefinition> previousTemplates = new ArrayList<>();
         for (RouteTemplateDefinition t : templates) {
             RouteTemplateDefinition was = model.getRouteTemplateDefinition(t.getId());
@@ -110,13 +117,19 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
             if (!missing.isEmpty()) {
                 model.addRouteDefinitions(missing);
             }
-            // One line says all an operator needs (file, cause, what still runs); the stack trace is for DEBUG. Not
-            // rethrown: Camel would log it again with its 30-line trace, and the previous routes run on either way.
-            List<String> running = previous.stream().map(RouteDefinition::getRouteId).toList();
-            LOG.error("Rejected the edit of {}: {}. The previous version of routes {} keeps running; fix the file "
-                    + "and save it again.", name, rootMessage(e), running);
-            LOG.debug("Rejected the edit of {}", name, e);
+            rejected(name, e, previous);
         }
+    }
+
+    /**
+     * One line says all an operator needs (file, cause, what still runs); the stack trace is for DEBUG. Not rethrown:
+     * Camel would log it again with its 30-line trace, and the previous routes run on either way.
+     */
+    private static void rejected(String name, Exception e, List<RouteDefinition> previous) {
+        List<String> running = previous.stream().map(RouteDefinition::getRouteId).toList();
+        LOG.error("Rejected the edit of {}: {}. The previous version of routes {} keeps running; fix the file "
+                + "and save it again.", name, rootMessage(e), running);
+        LOG.debug("Rejected the edit of {}", name, e);
     }
 
     /** The templatedRoutes a route file declares (parsed, not yet added). */

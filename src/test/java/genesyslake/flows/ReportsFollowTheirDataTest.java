@@ -59,8 +59,10 @@ class ReportsFollowTheirDataTest {
     void aReportSkippedOnAFreshStartRunsAfterTheDetailsCatalogRefreshOnce() throws Exception {
         daemon = LocalDaemon.start(Map.of("details.initial-lookback-days", "1", "conversations.trailing-window", "0h",
                 "users.trailing-window", "0h", "local.genesys.conversations-per-day", "50"));
-        // The seed's fresh start: usage, its refresh and the reports; the details tables are not there yet.
-        for (String flow : List.of("usage-export", "catalog-refresh", "athena-report")) {
+        // The seed's fresh start: usage and the reference names, the refresh and the reports; the details tables are
+        // not there yet.
+        for (String flow : List.of("usage-export", "reference-users", "reference-queues", "catalog-refresh",
+                "athena-report")) {
             FlowOutcome outcome = daemon.run(flow, Map.of());
             assertTrue(outcome.success(), outcome.toString());
         }

@@ -60,7 +60,8 @@ class TrinoAgreesWithLocalModeTest {
     void exportCrawlAndStartTrino(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
         classStart = System.nanoTime();
         daemon = LocalDaemon.start(Map.of());
-        for (String flow : List.of("usage-export", "conversation-details", "user-details", "catalog-refresh")) {
+        for (String flow : List.of("usage-export", "conversation-details", "user-details",
+                "reference-users", "reference-queues", "catalog-refresh")) {
             Map<String, Object> headers = flow.endsWith("-details")
                     ? Map.of("lakeInterval", FIRST + "/" + FIRST.plusDays(2)) : Map.of();
             FlowOutcome outcome = daemon.run(flow, headers);

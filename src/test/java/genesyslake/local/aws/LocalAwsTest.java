@@ -181,8 +181,8 @@ class LocalAwsTest {
         var crawler = glue.getCrawler(b -> b.name("UsageApiCrawler")).crawler();
         assertEquals("SUCCEEDED", crawler.lastCrawl().statusAsString());
         assertEquals("genesysclouddb", crawler.databaseName());
-        assertEquals(11, crawler.targets().s3Targets().size(),
-                "the bucket root, five details folders, usage_requests, the three daily summaries and usage_aggregates");
+        assertEquals(23, crawler.targets().s3Targets().size(), "the bucket root, five details folders, usage_requests, "
+                + "the three daily summaries, usage_aggregates and the six reference entities' snapshots and dims");
         List<String> names = glue.getTables(b -> b.databaseName("genesysclouddb")).tableList().stream()
                 .map(Table::name).toList();
         assertEquals(List.of("conversations", "gc_usage_api_source"), names);
