@@ -162,9 +162,13 @@ public final class DetailsExport {
             run.pages().set(state.path("pages").asLong());
             LocalDate resumeDay = LocalDate.parse(state.get("day").asText());
             Progress saved = JSON.treeToValue(state, Progress.class);
+            boolean resumeDayPaged = state.path("paged").asBoolean(false);
             if (saved.jobs() != null) {
                 saved.jobs().forEach((d, job) -> {
-                    if (LocalDate.parse(d).isAfter(resumeDay)) {
+                    // The resume day's own job too: killed after the jobs were submitted and saved but before the day
+                    // polled its own, the state names it only here (jobId not yet set).
+                    LocalDate day = LocalDate.parse(d);
+                    if (day.isAfter(resumeDay) || day.equals(resumeDay) && !resumeDayPaged) {
                         jobs(exchange).put(d, job); // submitted ahead before the kill: polled again, never resubmitted
                     }
                 });

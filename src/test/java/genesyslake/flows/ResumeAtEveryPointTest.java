@@ -172,8 +172,7 @@ class ResumeAtEveryPointTest {
             long days = java.time.temporal.ChronoUnit.DAYS.between(planned.startDate(), planned.lastDate().plusDays(1));
             assertTrue(days >= 2, "a run of several days: " + planned);
             assertEquals(days, partitions.size(), point + ": every day of " + planned + ": " + partitions);
-            assertEquals(days, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"),
-                    point + ": one job per day, none submitted twice");
+            assertSubmittedOncePerDay(point, days, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"));
             for (Path partition : partitions) {
                 LocalDate day = LocalDate.parse(partition.getFileName().toString().substring("date=".length()));
                 List<String> lines = gunzipAll(partition);
@@ -294,8 +293,7 @@ class ResumeAtEveryPointTest {
                     java.time.Clock.systemUTC());
             long days = java.time.temporal.ChronoUnit.DAYS.between(planned.startDate(), planned.lastDate().plusDays(1));
             assertTrue(days >= 2, "a run of several days: " + planned);
-            assertEquals(days, genesys.stats().count("POST /api/v2/analytics/users/details/jobs"),
-                    point + ": one job per day, none submitted twice");
+            assertSubmittedOncePerDay(point, days, genesys.stats().count("POST /api/v2/analytics/users/details/jobs"));
             List<Path> summaryDays;
             try (Stream<Path> dirs = Files.list(bucket.resolve("agent_status_daily"))) {
                 summaryDays = dirs.sorted().toList();
@@ -390,5 +388,17 @@ class ResumeAtEveryPointTest {
         }
         assertTrue(listed != null, point + ": " + key + " in the manifest");
         assertEquals(rows, listed.path("records").asLong(), point + ": " + key + " rows in the manifest");
+    }
+
+    /**
+     * One job per day, none submitted twice; killed while jobs are being submitted ahead, at most the one in hand may
+     * be submitted again: Genesys accepted it but the kill came before its id was saved, and no client can close that
+     * gap without an idempotency key Genesys does not offer (the orphan job is never paged: records stay exactly once).
+     */
+    private static void assertSubmittedOncePerDay(KillPoint point, long days, long submitted) {
+        long allowed = days + (point == KillPoint.JOBS_AHEAD_NOT_YET_POLLED ? 1 : 0);
+        assertTrue(submitted >= days && submitted <= allowed,
+                point + ": one job per day, none submitted twice (at most the one in hand at the kill): " + submitted
+                        + " jobs for " + days + " days");
     }
 }

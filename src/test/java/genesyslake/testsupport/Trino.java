@@ -126,7 +126,7 @@ public final class Trino implements AutoCloseable {
         long t0 = System.nanoTime();
         Process process = pb.start();
         Trino trino = new Trino(process, work, port, catalog, schema, Duration.ZERO);
-        long deadline = System.currentTimeMillis() + 180_000;
+        long deadline = System.currentTimeMillis() + 300_000;
         while (true) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Trino exited (" + process.exitValue() + "): " + trino.log());
@@ -136,7 +136,7 @@ public final class Trino implements AutoCloseable {
             }
             if (System.currentTimeMillis() > deadline) {
                 trino.close();
-                throw new IllegalStateException("Trino did not start in 180 s: " + trino.log());
+                throw new IllegalStateException("Trino did not start in 300 s: " + trino.log());
             }
             Thread.sleep(250);
         }
@@ -147,8 +147,14 @@ public final class Trino implements AutoCloseable {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/info"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 && !JSON.readTree(r.body()).path("starting").asBoolean(true);
-        } catch (IOException e) {
+            if (r.statusCode() != 200 || JSON.readTree(r.body()).path("starting").asBoolean(true)) {
+                return false;
+            }
+            // "Started" is not "can run a query": the node registers with the coordinator a moment later, and a query
+            // before that fails with NO_NODES_AVAILABLE (seen on a loaded machine).
+            query("SELECT 1");
+            return true;
+        } catch (IllegalStateException | IOException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
