@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -175,7 +173,7 @@ class ResumeAtEveryPointTest {
             assertSubmittedOncePerDay(point, days, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"));
             for (Path partition : partitions) {
                 LocalDate day = LocalDate.parse(partition.getFileName().toString().substring("date=".length()));
-                List<String> lines = gunzipAll(partition);
+                List<String> lines = genesyslake.testsupport.GzipLines.under(partition);
                 List<String> expected = genesys.dataset().conversationsStartingOn(day)
                         .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
                 assertEquals(lines.size(), new HashSet<>(lines).size(), point + ": no duplicates on " + day);
@@ -207,7 +205,7 @@ class ResumeAtEveryPointTest {
             assertTrue(manifest.path("complete").asBoolean(), point + ": " + manifest);
             long records = 0;
             for (Path p : partitions) {
-                records += gunzipAll(p).size();
+                records += genesyslake.testsupport.GzipLines.under(p).size();
             }
             assertEquals(records, manifest.path("records").asLong(), point + ": the manifest counts what landed");
             // Each day's agent_handle_daily: one object, the summary of the segment rows that landed, in the manifest.
@@ -349,17 +347,6 @@ class ResumeAtEveryPointTest {
         return duck(sql);
     }
 
-    private static List<String> gunzipAll(Path dir) throws IOException {
-        List<String> lines = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json.gz")).sorted().toList()) {
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
-                    lines.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-                }
-            }
-        }
-        return lines;
-    }
 
     /** The first column of each row DuckDB answers. */
     private static List<String> duck(String sql) throws Exception {

@@ -9,19 +9,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -109,7 +106,7 @@ class SigtermMidBackfillTest {
             assertEquals(3, genesys.stats().count(JOBS), "one job per day: the stopped one was resumed, not submitted again");
             for (Path partition : partitions) {
                 LocalDate day = LocalDate.parse(partition.getFileName().toString().substring("date=".length()));
-                List<String> lines = gunzipAll(partition);
+                List<String> lines = genesyslake.testsupport.GzipLines.under(partition);
                 assertEquals(lines.size(), new HashSet<>(lines).size(), "no duplicates on " + day);
                 assertEquals(genesys.dataset().conversationsStartingOn(day).map(b -> new String(b, StandardCharsets.UTF_8))
                         .toList(), lines, "every record of " + day + " exactly once");
@@ -125,15 +122,4 @@ class SigtermMidBackfillTest {
         return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
     }
 
-    private static List<String> gunzipAll(Path dir) throws IOException {
-        List<String> lines = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json.gz")).sorted().toList()) {
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
-                    lines.addAll(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList());
-                }
-            }
-        }
-        return lines;
-    }
 }
