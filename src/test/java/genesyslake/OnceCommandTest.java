@@ -1,5 +1,6 @@
 package genesyslake;
 
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures the command line contract: --once exits 0 only if every named flow succeeded, and bad arguments are refused. */
+@ProcessTest
 class OnceCommandTest {
 
     @TempDir

@@ -4,6 +4,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.lang.ArchRule;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures the product (genesyslake.. but genesyslake.local..) never depends on a stand-in or on what only the
  * stand-ins use (S3Proxy, jclouds, Jetty, the Genesys SDK): genesys-lake-production.jar leaves all of them out.
  */
+@UnitTest
 class ProductApartFromStandInsTest {
 
     /** The main classes folder only (both roots' classes end up there), not every jar on the class path: quicker. */

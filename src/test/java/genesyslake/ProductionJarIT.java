@@ -4,6 +4,7 @@ import genesyslake.local.genesys.LocalGenesysSettings;
 import genesyslake.testsupport.ExternalGenesys;
 import genesyslake.testsupport.Lake;
 import genesyslake.testsupport.MotoServer;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Genesys in another process, runs the seed's chain (export, crawler, report); genesys-lake.jar still runs local mode.
  * Runs after {@code package} (failsafe, {@code mvn verify}).
  */
+@ProcessTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProductionJarIT {
 

@@ -1,5 +1,6 @@
 package genesyslake;
 
+import genesyslake.testsupport.UnitTest;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures every route file parses with the YAML DSL and declares the flow ids other tools rely on. */
+@UnitTest
 class RoutesValidationTest {
 
     @Test

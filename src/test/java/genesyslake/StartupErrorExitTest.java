@@ -1,5 +1,6 @@
 package genesyslake;
 
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * already started (the adversarial run: DuckDB's native library cannot be unpacked under {@code ulimit -f}, so
  * its class fails to initialise with ExceptionInInitializerError after the local Genesys is listening).
  */
+@ProcessTest
 class StartupErrorExitTest {
 
     @Test

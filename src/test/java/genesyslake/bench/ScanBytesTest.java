@@ -1,6 +1,7 @@
 package genesyslake.bench;
 
 import genesyslake.catalog.LakeTables;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bench's bytes-scanned arithmetic: which columns and partitions a report reads, and what they weigh. */
+@UnitTest
 class ScanBytesTest {
 
     private final LakeTables tables = new LakeTables("gc-usage-api-source");

@@ -8,6 +8,7 @@ import genesyslake.lake.LakeRuns;
 import genesyslake.lake.Watermarks;
 import genesyslake.local.aws.LocalAws;
 import genesyslake.local.aws.LocalAwsSettings;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.MotoServer;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.Registry;
@@ -58,6 +59,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures the catalog-refresh route (routes/catalog.camel.yaml, glue.mode=crawler) starts a Glue crawl, waits for
  * it and reports failures, run by camel-main against LocalAws and moto_server.
  */
+@FlowTest
 class CatalogRefreshRouteTest {
 
     static final String CRAWLER = "UsageApiCrawler";

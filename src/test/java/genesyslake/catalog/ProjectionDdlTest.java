@@ -3,6 +3,7 @@ package genesyslake.catalog;
 import genesyslake.lake.FlatFormat;
 import genesyslake.local.aws.LocalAws;
 import genesyslake.local.aws.LocalAwsSettings;
+import genesyslake.testsupport.FlowTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures the partition-projection DDL covers every lake table and defines queryable tables in local mode. */
+@FlowTest
 class ProjectionDdlTest {
 
     @TempDir

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.catalog.LakeTables;
 import genesyslake.testsupport.MotoServer;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Ensures the CloudFormation template lints clean, deploys (to moto) and agrees with the app's defaults and tables. */
+@ProcessTest
 class LakeTemplateTest {
 
     private static final Path TEMPLATE = Path.of("cloudformation", "genesys-lake.template.yaml");

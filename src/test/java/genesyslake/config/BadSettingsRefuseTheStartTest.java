@@ -1,6 +1,7 @@
 package genesyslake.config;
 
 import genesyslake.GenesysLake;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * value and what is allowed, before any server starts (the adversarial run's cases first: each of those started, and
  * then fell back to a default, failed every run, or ran with a negative figure).
  */
+@FlowTest
 class BadSettingsRefuseTheStartTest {
 
     @ParameterizedTest(name = "{0}={1}")

@@ -1,5 +1,6 @@
 package genesyslake.config;
 
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures {{schedule:...}} yields a timer for a period and a UTC quartz trigger for a cron, and cron settings are checked. */
+@UnitTest
 class ScheduleFunctionTest {
 
     @Test

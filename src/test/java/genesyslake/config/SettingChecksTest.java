@@ -1,6 +1,7 @@
 package genesyslake.config;
 
 import genesyslake.ops.LogCapture;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and that a value outside its rule (malformed, out of range, not one of the allowed words) is refused naming the key,
  * the value (a secret's never) and what is allowed.
  */
+@FlowTest
 class SettingChecksTest {
 
     private static Settings settings(Map<String, String> values) {

@@ -1,5 +1,6 @@
 package genesyslake.deploy;
 
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * setting, the ports and paths are the management port's, the election's Role and labels are what lake.ha.mode=kubernetes
  * needs, the password comes from a file, state sits on the volume, and a stop gets at least lake.shutdown.timeout.
  */
+@UnitTest
 class DeploymentTest {
 
     private static final Properties SETTINGS = new Properties();

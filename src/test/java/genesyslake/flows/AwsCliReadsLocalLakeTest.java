@@ -1,6 +1,7 @@
 package genesyslake.flows;
 
 import genesyslake.testsupport.LocalDaemon;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Ensures the local lake is a real S3 endpoint: the AWS CLI lists and downloads what the daemon wrote while it runs. */
+@ProcessTest
 class AwsCliReadsLocalLakeTest {
 
     private static String aws() {

@@ -3,6 +3,7 @@ package genesyslake.flows;
 import genesyslake.local.genesys.LocalGenesys;
 import genesyslake.local.genesys.LocalGenesysSettings;
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.Lake;
 import genesyslake.testsupport.LocalDaemon;
 import genesyslake.testsupport.MotoServer;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 // By name: the export test reads the workgroup's first execution, so the projection test's DDL must come after it.
+@FlowTest
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class)
 class AwsModeTest {
 

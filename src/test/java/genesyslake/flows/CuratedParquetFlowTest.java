@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.lake.ConversationFlattener;
 import genesyslake.lake.UserDetailsFlattener;
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import genesyslake.testsupport.Parquet;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures the flows publish curated tables as Parquet by default (rows equal to the flattened raw records, one object
  * per partition, replaced on a rerun) and as gzip NDJSON with lake.flat-format=ndjson, raw tables untouched in both.
  */
+@FlowTest
 class CuratedParquetFlowTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -10,6 +10,7 @@ import genesyslake.local.genesys.LocalGenesysSettings;
 import genesyslake.management.FlowOutcome;
 import genesyslake.query.DetailsQuery;
 import genesyslake.query.Interval;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures conversation and user detail records land raw, filtered and partitioned by day, and that jobs resume after a crash. */
+@FlowTest
 class DetailsFlowTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -7,6 +7,7 @@ import genesyslake.lake.DeadLetters;
 import genesyslake.lake.PartitionSpool.LakeObject;
 import genesyslake.local.genesys.GenesysDataset;
 import genesyslake.local.genesys.LocalGenesysSettings;
+import genesyslake.testsupport.FlowTest;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
                 + "file:routes/details-day.camel.yaml,file:routes/lake-upload.camel.yaml,file:routes/errors.camel.yaml",
                 "details.job.poll.delay=10ms", "lake.schedule.enabled=false", "camel.main.routes-reload-enabled=false"},
         mockEndpointsAndSkip = "(genesys:.*|aws2-s3:.*)")
+@FlowTest
 class DetailsFlowWiringTest {
 
     private static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(3);

@@ -8,6 +8,7 @@ import genesyslake.local.genesys.LocalGenesysSettings;
 import genesyslake.ops.LogCapture;
 import genesyslake.testsupport.LocalDaemon;
 import genesyslake.testsupport.MotoServer;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a lease nobody renews (its holder was killed) is taken over, at once when its holder is known to be gone from this
  * host; and a holder that finds its lease taken stops.
  */
+@ProcessTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LakeLeaseTest {
 

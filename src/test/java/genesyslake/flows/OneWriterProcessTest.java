@@ -2,6 +2,7 @@ package genesyslake.flows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * state folder, and a third on the same data folder through a symlink with folders of its own, are refused at once
  * with one line naming the holder, and the first finishes with whole objects that match its one manifest.
  */
+@ProcessTest
 class OneWriterProcessTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

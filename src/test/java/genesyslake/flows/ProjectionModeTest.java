@@ -1,6 +1,7 @@
 package genesyslake.flows;
 
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures glue.mode=projection keeps the tables with Athena DDL (no crawler) and the reports still answer. */
+@FlowTest
 class ProjectionModeTest {
 
     @Test

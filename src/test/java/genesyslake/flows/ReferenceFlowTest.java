@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.local.genesys.LocalGenesys;
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import genesyslake.testsupport.Parquet;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code <entity>/snapshot=<day>/}, and the day's dim beside it; a second day adds its own snapshot, leaves the first
  * one's bytes alone, and its dim keeps what left the listing as deleted.
  */
+@FlowTest
 class ReferenceFlowTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,6 +1,7 @@
 package genesyslake.flows;
 
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * after the catalog refresh of the details flow that makes that table, once: the other details flow's refresh does
  * not run it again.
  */
+@FlowTest
 class ReportsFollowTheirDataTest {
 
     private static final String QUEUE_REPORT = "inbound-voice-conversations-per-queue-per-day";

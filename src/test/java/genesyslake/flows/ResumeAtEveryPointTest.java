@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.local.LocalS3;
 import genesyslake.local.genesys.LocalGenesys;
 import genesyslake.local.genesys.LocalGenesysSettings;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * complete, and no job was submitted twice; a run so killed still publishes one daily summary per day
  * (agent_handle_daily and queue_daily for conversation-details, agent_status_daily for user-details).
  */
+@ProcessTest
 class ResumeAtEveryPointTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.lake.RawRecords;
 import genesyslake.local.genesys.LocalGenesys;
 import genesyslake.local.genesys.LocalGenesysSettings;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures a daemon process killed with SIGKILL in the middle of a details job resumes, after a restart, from the
  * saved job and cursor: the lake ends with every record of the day exactly once and the job is not resubmitted.
  */
+@ProcessTest
 class SigkillResumeTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

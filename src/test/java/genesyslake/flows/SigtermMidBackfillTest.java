@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.local.LocalS3;
 import genesyslake.local.genesys.LocalGenesys;
 import genesyslake.local.genesys.LocalGenesysSettings;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * page (written and saved) without Camel forcing its routes, exits 0, and the same backfill run again resumes it with
  * every record of every day in the lake exactly once and no job submitted twice.
  */
+@ProcessTest
 class SigtermMidBackfillTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -7,6 +7,7 @@ import genesyslake.local.genesys.LocalGenesys;
 import genesyslake.management.FlowOutcome;
 import genesyslake.query.Interval;
 import genesyslake.query.UsageQuery;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures the usage-export flow takes a Usage API query from submission to NDJSON objects in S3, against the real local servers. */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsageFlowTest {
 

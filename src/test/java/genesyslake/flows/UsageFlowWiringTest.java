@@ -16,6 +16,7 @@ import genesyslake.lake.LakeRuns;
 import genesyslake.lake.PartitionSpool.LakeObject;
 import genesyslake.lake.Watermarks;
 import genesyslake.management.OneRunAtATime;
+import genesyslake.testsupport.FlowTest;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
@@ -61,6 +62,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * polling until Complete, one line per record under its partition key, objects before the manifest, and a failed
  * upload kept as a dead letter.
  */
+@FlowTest
 class UsageFlowWiringTest {
 
     @org.apache.camel.BeanInject

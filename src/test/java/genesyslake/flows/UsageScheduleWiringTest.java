@@ -16,6 +16,7 @@ import genesyslake.lake.LakeRuns;
 import genesyslake.lake.PartitionSpool.LakeObject;
 import genesyslake.lake.Watermarks;
 import genesyslake.management.OneRunAtATime;
+import genesyslake.testsupport.FlowTest;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
@@ -57,6 +58,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         replaceRouteFromWith = "usage-export-schedule=direct:usage-tick",
         mockEndpointsAndSkip = "direct:(usage-export|catalog-refresh|athena-report)")
 /** Ensures the usage schedule chains export, catalog refresh and reports, in that order, and stops after a failure. */
+@FlowTest
 class UsageScheduleWiringTest {
 
     @org.apache.camel.BeanInject

@@ -1,6 +1,7 @@
 package genesyslake.genesys;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import genesyslake.testsupport.UnitTest;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures docs/genesys-component.md lists exactly the options and headers of the generated genesys.json (its tables
  * are rendered from it) and shows an example of every operation. {@code -Dgenesys.doc.update=true} rewrites the tables.
  */
+@UnitTest
 class GenesysComponentDocTest {
 
     static final Path DOC = Path.of("docs/genesys-component.md");

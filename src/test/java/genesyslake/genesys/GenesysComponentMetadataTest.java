@@ -2,6 +2,7 @@ package genesyslake.genesys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.testsupport.UnitTest;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.EndpointUriFactory;
 import org.apache.camel.spi.GeneratedPropertyConfigurer;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * finds it) describes every option and header, the generated configurers and URI factory match it, the component is
  * found by its scheme with the registry's client, and every Genesys* header the routes and Java use is declared.
  */
+@UnitTest
 class GenesysComponentMetadataTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -2,6 +2,7 @@ package genesyslake.genesys;
 
 import com.mypurecloud.sdk.v2.PureCloudRegionHosts;
 import genesyslake.config.Settings;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures genesys.region accepts only regions Genesys has, and a typo fails at start-up naming the setting. */
+@FlowTest
 class GenesysEndpointsTest {
 
     /** The product's region table is its own (the SDK stays out of the production jar), and says what the SDK says. */

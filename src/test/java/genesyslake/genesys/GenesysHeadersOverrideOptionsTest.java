@@ -1,6 +1,7 @@
 package genesyslake.genesys;
 
 import com.sun.net.httpserver.HttpServer;
+import genesyslake.testsupport.FlowTest;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * GenesysPageSize over pageSize), the endpoint option applies without the header, and a bad header value fails the
  * exchange naming the header. Against a stub Genesys that records each request it is sent.
  */
+@FlowTest
 class GenesysHeadersOverrideOptionsTest {
 
     private final List<String> requests = new CopyOnWriteArrayList<>();

@@ -1,5 +1,6 @@
 package genesyslake.ha;
 
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures the instances of one HA group (sharing lake.ha.lock-dir) share one lake and its folders on purpose, while a
  * single writer, or an instance of another group, on that lake is refused naming the group.
  */
+@FlowTest
 class HaLakeLockTest {
 
     private static Map<String, String> ha(String id, Path lockDir) {

@@ -1,5 +1,6 @@
 package genesyslake.ha;
 
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * API server stand-in in CRUD mode): exactly one of two pods runs the flows, never both, and when the leader stops
  * (its process ends, its pod turns not ready) the other pod takes the Lease over and runs them.
  */
+@FlowTest
 class KubernetesLeaseElectionTest {
 
     private static final String NS = "lake";

@@ -1,5 +1,6 @@
 package genesyslake.ha;
 
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures that of two instances sharing a lock folder only one runs the flows, and the other takes over when it stops. */
+@FlowTest
 class LeaderElectionTest {
 
     private static ServiceStatus status(LocalDaemon d) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import genesyslake.local.genesys.GenesysDataset;
 import genesyslake.local.genesys.LocalGenesysSettings;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The byte-level flattener gives the same rows as a straightforward Jackson-tree flattener (the reference below, the
  * shape the flattener first had) on generated conversations and on awkward hand-written ones.
  */
+@UnitTest
 class ConversationFlattenerOracleTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

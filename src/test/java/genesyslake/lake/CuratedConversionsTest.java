@@ -3,6 +3,7 @@ package genesyslake.lake;
 import genesyslake.lake.PartitionSpool.LakeObject;
 import genesyslake.query.Interval;
 import genesyslake.testsupport.Parquet;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures a run publishes curated objects as Parquet (early or at the end, never stale), everything else as spooled,
  * and one agent_status_daily, one agent_handle_daily and one queue_daily summary per day in either flat format.
  */
+@UnitTest
 class CuratedConversionsTest {
 
     private static final String SEGMENTS = "conversation_segments/date=2026-11-03/c_2026-11-03.json.gz";

@@ -7,6 +7,7 @@ import genesyslake.config.Settings;
 import genesyslake.local.genesys.GenesysDataset;
 import genesyslake.local.genesys.LocalGenesysSettings;
 import genesyslake.testsupport.Parquet;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures a curated table's Parquet holds exactly the flattened NDJSON rows it replaces, typed as agreed. */
+@UnitTest
 class CuratedParquetTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -2,6 +2,7 @@ package genesyslake.lake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures conversation and user-detail records flatten into rows with stable columns, nulls and computed durations. */
+@UnitTest
 class FlattenersTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

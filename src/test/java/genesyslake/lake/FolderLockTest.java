@@ -2,6 +2,7 @@ package genesyslake.lake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * symlink or {@code ..} is the same lock; a single writer excludes everyone; the instances of one HA group share it,
  * and neither a single writer nor another group gets in beside them.
  */
+@ProcessTest
 class FolderLockTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -2,6 +2,7 @@ package genesyslake.lake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * Ensures a lease's holder is judged gone from this host (taken over at once, not after its lease) only when that is
  * certain: same boot, same pid namespace, and its pid absent or reused; never for a live holder or another machine.
  */
+@ProcessTest
 class LeaseLockTest {
 
     private static ObjectNode record(ProcessHandle p) {

@@ -1,6 +1,7 @@
 package genesyslake.lake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures the spool writes exact NDJSON per key, resumes exactly from a checkpoint, and gzips readable objects. */
+@UnitTest
 class PartitionSpoolTest {
 
     @TempDir

@@ -2,6 +2,7 @@ package genesyslake.lake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures the scanner hands over array elements byte for byte and captures other fields, whatever the input shape. */
+@UnitTest
 class RawJsonScannerTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -2,6 +2,7 @@ package genesyslake.lake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Ensures field stamping and top-level lookups work on raw bytes, including slices of a larger buffer. */
+@UnitTest
 class RawRecordsTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures a watermark in the future is reported once, naming its state file, and ignored; one near now is kept; and an
  * empty or corrupt state file is refused in one line naming it and what to do, never quoting it, never overwritten.
  */
+@UnitTest
 class WatermarksTest {
 
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");

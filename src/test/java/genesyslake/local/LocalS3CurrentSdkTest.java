@@ -1,5 +1,6 @@
 package genesyslake.local;
 
+import genesyslake.testsupport.FlowTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Ensures the local S3 answers what current SDKs send, as S3 does: a listing asking for optional object attributes
  * (Trino's native S3 file system asks for RestoreStatus), uploads with each flexible checksum and reads that ask for it.
  */
+@FlowTest
 class LocalS3CurrentSdkTest {
 
     @Test

@@ -1,6 +1,7 @@
 package genesyslake.management;
 
 import genesyslake.lake.Watermarks;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures the rules of a flow's health: a failed last run, then a lagging watermark, make it DOWN; nothing run is UP. */
+@UnitTest
 class FlowHealthVerdictTest {
 
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");

@@ -2,6 +2,7 @@ package genesyslake.management;
 
 import genesyslake.lake.ExportRun;
 import genesyslake.query.Interval;
+import genesyslake.testsupport.UnitTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * when a schedule chains flows on one exchange, each flow's own records (not the previous flow's); other routes are
  * not tracked and the oldest runs are forgotten.
  */
+@UnitTest
 class FlowHistoryTest {
 
     private CamelContext context;

@@ -3,6 +3,7 @@ package genesyslake.management;
 import genesyslake.config.Settings;
 import genesyslake.management.ManagementSecurity.HostPort;
 import genesyslake.management.ManagementSecurity.Origin;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures the guard reads Host, Origin and Referer strictly: host[:port] only, origins by scheme, host and port. */
+@UnitTest
 class ManagementHeadersTest {
 
     @Test

@@ -4,6 +4,7 @@ import genesyslake.lake.Watermarks;
 import genesyslake.management.StatusPage.Manifest;
 import genesyslake.management.StatusPage.Status;
 import genesyslake.report.Tables;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * turns the chart report into bars (a client without a name shows its id), reports an unreadable state file instead of
  * failing, and that the HTML escapes everything from data.
  */
+@UnitTest
 class StatusPageModelTest {
 
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");

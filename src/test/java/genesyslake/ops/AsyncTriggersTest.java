@@ -3,6 +3,7 @@ package genesyslake.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.management.OneRunAtATime;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * answer while flows run, even while a synchronous trigger waits for its run. The usage flow is made slow with a
  * local Genesys that answers "Running" to several polls one second apart.
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AsyncTriggersTest {
 

@@ -2,6 +2,7 @@ package genesyslake.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.Lake;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * backfill resumes the saved job to every record exactly once. The local Genesys is slowed to 10 requests/s and pages
  * 25 records, so a day is twenty pages and the cancel lands mid-day.
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CancelRunTest {
 

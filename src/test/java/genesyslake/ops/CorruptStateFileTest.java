@@ -1,6 +1,7 @@
 package genesyslake.ops;
 
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * no ClassCastException and no stack trace in the log; the daemon starts and its other flows run; deleting the file
  * (as the message says) lets the flow run again.
  */
+@FlowTest
 class CorruptStateFileTest {
 
     @Test

@@ -1,5 +1,6 @@
 package genesyslake.ops;
 
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures a flow's schedule can be a cron expression in UTC (conversations.schedule beside conversations.period): the
  * flow runs at that time, not at start-up or after the period's first delay.
  */
+@FlowTest
 class CronScheduleTest {
 
     private LocalDaemon daemon;

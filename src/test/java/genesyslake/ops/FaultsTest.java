@@ -10,6 +10,7 @@ import genesyslake.local.genesys.LocalGenesysSettings;
 import genesyslake.management.FlowOutcome;
 import genesyslake.query.DetailsQuery;
 import genesyslake.query.Interval;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures throttling storms, an S3 outage and credentials in logs are handled as the README promises. */
+@FlowTest
 class FaultsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

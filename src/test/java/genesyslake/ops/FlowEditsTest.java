@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.GenesysLake;
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.Lake;
 import genesyslake.testsupport.LocalDaemon;
 import org.apache.camel.model.Model;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures the edits the README promises are made in YAML alone, to the route files of a running daemon (live reload),
  * and are checked on what lands in the lake: a filter step, a poll delay, a copied flow, another bucket and prefix.
  */
+@FlowTest
 class FlowEditsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.management.FlowOutcome;
 import genesyslake.management.FlowRunner;
 import genesyslake.management.ManagementPort;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (readiness 503, liveness still 200), and UP again after the next good run. The management port is 0 here: the
  * test finds the port Vert.x picked.
  */
+@FlowTest
 class FlowHealthTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -4,6 +4,7 @@ import genesyslake.management.FlowOutcome;
 import genesyslake.management.FlowRunStatus;
 import genesyslake.management.FlowRuns;
 import genesyslake.management.OneRunAtATime;
+import genesyslake.testsupport.UnitTest;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures FlowRuns runs work off the caller's thread, refuses rather than queues, and remembers the last runs. */
+@UnitTest
 class FlowRunsTest {
 
     private final DefaultCamelContext context = new DefaultCamelContext();

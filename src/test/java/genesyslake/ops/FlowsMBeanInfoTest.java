@@ -3,6 +3,7 @@ package genesyslake.ops;
 import genesyslake.management.FlowRunStatus;
 import genesyslake.management.FlowsMXBean;
 import genesyslake.management.JmxRegistration;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * operation does and what its parameters are called and mean, instead of p0, p1 and descriptions equal to names,
  * and that it still works as an MXBean (open types) through the MBean server.
  */
+@UnitTest
 class FlowsMBeanInfoTest {
 
     private static final String NAME = "genesyslake:type=Flows,test=FlowsMBeanInfoTest";

@@ -1,5 +1,6 @@
 package genesyslake.ops;
 
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures a remote JMX client (RMI connector, no genesys-lake classes needed) triggers flows and reads their outcomes. */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JmxConnectorTest {
 

@@ -1,6 +1,7 @@
 package genesyslake.ops;
 
 import genesyslake.ops.JolokiaCorpus.Probe;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures that with {@code lake.management.user}/{@code password} blank (the shipped default) no Jolokia operation runs,
  * whatever the request's syntax or credentials (issue 23, item 1), and that reads still work.
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JolokiaOperationsDisabledTest {
 

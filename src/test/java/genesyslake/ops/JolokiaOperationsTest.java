@@ -2,6 +2,7 @@ package genesyslake.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import genesyslake.ops.JolokiaCorpus.Probe;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exec, write, notification and config in {@link JolokiaCorpus} is refused without the configured credentials, or
  * with wrong ones, while reads stay open and the operator's operations run in any syntax.
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JolokiaOperationsTest {
 

@@ -1,6 +1,7 @@
 package genesyslake.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * rebinding; issue 23, item 4); that Jolokia's Origin/Referer must be this origin by scheme, host and port; and that
  * refused requests get 4xx with a JSON reason, never a 500, whatever the headers (item 8).
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ManagementHostTest {
 

@@ -2,6 +2,7 @@ package genesyslake.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** Ensures the management port (loopback only) triggers flows over Jolokia and serves health and Prometheus metrics. */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ManagementPortTest {
 

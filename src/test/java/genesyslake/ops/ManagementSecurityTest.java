@@ -2,6 +2,7 @@ package genesyslake.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.apache.camel.Route;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures the management port is safe by default: Jolokia reaches only the project's triggers and read-only views,
  * refuses cross-origin and foreign-Host requests, asks for credentials for operations and never shows a secret.
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ManagementSecurityTest {

@@ -1,6 +1,7 @@
 package genesyslake.ops;
 
 import genesyslake.testsupport.LocalDaemon;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pid) holds the folder and how to run the flow in it instead, exits non-zero with no stack trace, and leaves the
  * daemon working.
  */
+@ProcessTest
 class OnceBesideDaemonTest {
 
     @Test

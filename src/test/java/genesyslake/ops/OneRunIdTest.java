@@ -2,6 +2,7 @@ package genesyslake.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures one run has one id: the one runFlow answers is the one runStatus knows, the log lines and the manifest carry. */
+@FlowTest
 class OneRunIdTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package genesyslake.ops;
 
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * its lake by any path, is refused in one line naming the holder and only what is safe, and the first's objects are
  * untouched.
  */
+@FlowTest
 class OneWriterTest {
 
     @Test

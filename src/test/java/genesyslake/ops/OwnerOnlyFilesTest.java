@@ -2,6 +2,7 @@ package genesyslake.ops;
 
 import genesyslake.genesys.DetailsExport;
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * is owner-only: no folder or file there is readable, writable or searchable by group or others, whatever the
  * umask. {@code s3/} is left out: it is the local S3 stand-in's storage (the lake itself), not the daemon's files.
  */
+@FlowTest
 class OwnerOnlyFilesTest {
 
     private static final Set<PosixFilePermission> NOT_OWNER = EnumSet.of(PosixFilePermission.GROUP_READ,

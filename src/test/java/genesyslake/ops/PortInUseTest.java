@@ -2,6 +2,7 @@ package genesyslake.ops;
 
 import genesyslake.GenesysLake;
 import genesyslake.testsupport.LocalDaemon;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 
 import genesyslake.management.ManagementPort;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (the local servers and the management port, in-process and as the real process exits), and 0 takes a free port, which
  * the start-up banner prints.
  */
+@ProcessTest
 class PortInUseTest {
 
     @Test

@@ -6,6 +6,7 @@ import genesyslake.management.FlowOutcome;
 import genesyslake.management.FlowRunStatus;
 import genesyslake.management.Flows;
 import genesyslake.management.ManagementPort;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * page, recentRuns or the log; and a query file outside {@code lake.queries-dir} (by path or through a link) is not
  * read at all: its flow fails in one line naming the setting and the folder.
  */
+@FlowTest
 class QueryFilesStayPrivateTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package genesyslake.ops;
 
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures a schedule's tick refused because its flow is still running is one INFO line, not an ERROR. */
+@FlowTest
 class RefusedTickTest {
 
     private LocalDaemon daemon;

@@ -1,5 +1,6 @@
 package genesyslake.ops;
 
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a file as a Kubernetes Secret mounts it: with it a flow runs through genesyslake:type=Flows, without it or with a wrong
  * one the connection is refused.
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteJmxTest {
 

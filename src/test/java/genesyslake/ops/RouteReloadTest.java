@@ -1,6 +1,7 @@
 package genesyslake.ops;
 
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.apache.camel.model.Model;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures edits to route files take effect in the running daemon, and a broken edit keeps the previous routes. */
+@FlowTest
 class RouteReloadTest {
 
     private static final String MARKER = "reload-marker-7f3a";

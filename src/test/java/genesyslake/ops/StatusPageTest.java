@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.management.FlowOutcome;
 import genesyslake.report.Tables;
+import genesyslake.testsupport.BrowserTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +57,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * data from Genesys shown as text, never markup, and a refresh that brings a new run without reloading the page.
  * The flows table is in the served HTML itself (read here without a browser too).
  */
+@BrowserTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StatusPageTest {

@@ -7,6 +7,7 @@ import genesyslake.local.genesys.GenesysDataset;
 import genesyslake.management.FlowOutcome;
 import genesyslake.query.DetailsQuery;
 import genesyslake.query.Interval;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures scheduled ticks export adjacent days with no gap or duplicate, and a restarted daemon continues from the watermark. */
+@FlowTest
 class TicksAndRestartTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package genesyslake.query;
 
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures explicit and relative intervals resolve to the UTC ranges Genesys expects. */
+@UnitTest
 class IntervalTest {
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-23T11:00:00Z"), ZoneOffset.UTC);

@@ -1,6 +1,7 @@
 package genesyslake.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * never a value the file holds (failure messages reach health and the status page); and that only files inside the
  * query folder are read.
  */
+@UnitTest
 class QueryFilesTest {
 
     @TempDir

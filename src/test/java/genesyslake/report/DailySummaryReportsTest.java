@@ -3,6 +3,7 @@ package genesyslake.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * interval or segment rows answers (over several days), in both flat formats, and that each exported day has one
  * object of each summary, listed in its run's manifest with its row count.
  */
+@FlowTest
 class DailySummaryReportsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

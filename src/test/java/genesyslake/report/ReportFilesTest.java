@@ -1,6 +1,7 @@
 package genesyslake.report;
 
 import genesyslake.ops.LogCapture;
+import genesyslake.testsupport.UnitTest;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * spreadsheet formula as text (numbers stay numbers; the logged table shows the value as it is), and a report whose
  * .sql file leads outside athena.reports-dir through a link is not read.
  */
+@UnitTest
 class ReportFilesTest {
 
     private static Row row(String... values) {

@@ -5,6 +5,7 @@ import genesyslake.catalog.LakeTables;
 import genesyslake.local.aws.LocalAws;
 import genesyslake.local.aws.LocalAwsSettings;
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import genesyslake.testsupport.ParquetLake;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * export in NDJSON, its curated tables turned into the contract's Parquet, each lake crawled by its own local Glue,
  * each report run by each local Athena, CSV compared.
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReportsOverParquetTest {
 

@@ -1,5 +1,6 @@
 package genesyslake.report;
 
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Ensures report rows render as aligned tables and valid CSV, that CSV reads back to the same rows, and that a cell
  * a spreadsheet would run as a formula is written as text (OWASP CSV injection) while numbers stay numbers.
  */
+@UnitTest
 class TablesTest {
 
     @Test

@@ -2,6 +2,7 @@ package genesyslake.report;
 
 import genesyslake.management.FlowOutcome;
 import genesyslake.testsupport.LocalDaemon;
+import genesyslake.testsupport.ScaleTest;
 import genesyslake.testsupport.Trino;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * differ in order only among rows the query's ORDER BY leaves tied, and at a LIMIT's edge only within that tie. One
  * Trino start for the whole class.
  */
+@ScaleTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrinoAgreesWithLocalModeTest {
 

@@ -1,5 +1,6 @@
 package genesyslake.local.aws;
 
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures DuckDB's parse tree decides what a query may do, and that every shipped query passes the check. */
+@UnitTest
 class AthenaSqlTest {
 
     static Connection duck;

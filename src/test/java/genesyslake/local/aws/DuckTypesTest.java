@@ -1,10 +1,12 @@
 package genesyslake.local.aws;
 
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Ensures DuckDB type names map to the Glue types a crawler infers and to string-typed DuckDB reads. */
+@UnitTest
 class DuckTypesTest {
 
     @Test

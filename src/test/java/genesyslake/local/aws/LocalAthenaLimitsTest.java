@@ -1,5 +1,6 @@
 package genesyslake.local.aws;
 
+import genesyslake.testsupport.FlowTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * result past local.athena.max-result-mb fails, a query past local.athena.query-timeout fails and frees its worker,
  * StopQueryExecution cancels, and queued queries still run.
  */
+@FlowTest
 class LocalAthenaLimitsTest {
 
     private static final String RESULTS = "gc-usage-api-results";

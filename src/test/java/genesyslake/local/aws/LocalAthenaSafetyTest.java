@@ -1,6 +1,7 @@
 package genesyslake.local.aws;
 
 import genesyslake.catalog.LakeTables;
+import genesyslake.testsupport.FlowTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Ensures the local Athena answers only signed requests, and runs only what Athena would, over the lake's tables. */
+@FlowTest
 class LocalAthenaSafetyTest {
 
     private static final String SOURCE = "gc-usage-api-source";

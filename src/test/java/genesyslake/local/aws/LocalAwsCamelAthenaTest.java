@@ -1,6 +1,7 @@
 package genesyslake.local.aws;
 
 import genesyslake.catalog.LakeTables;
+import genesyslake.testsupport.FlowTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures camel-aws2-athena (endpoint override, its own waiting, SelectList results) works against LocalAws. */
+@FlowTest
 class LocalAwsCamelAthenaTest {
 
     @TempDir

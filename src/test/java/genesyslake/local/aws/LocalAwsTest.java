@@ -2,6 +2,7 @@ package genesyslake.local.aws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.catalog.LakeTables;
+import genesyslake.testsupport.FlowTest;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -51,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Ensures unmodified SDK v2 Glue and Athena clients crawl and query a gzip NDJSON lake through LocalAws. */
+@FlowTest
 class LocalAwsTest {
 
     private static final String SOURCE = "gc-usage-api-source";

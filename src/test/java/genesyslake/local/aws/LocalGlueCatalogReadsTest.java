@@ -1,6 +1,7 @@
 package genesyslake.local.aws;
 
 import genesyslake.catalog.LakeTables;
+import genesyslake.testsupport.FlowTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the SDK v2 Glue client: pages (MaxResults, NextToken), partition expressions and segments, BatchGetPartition,
  * GetPartition; and that what it does not do is refused with Glue's own error types.
  */
+@FlowTest
 class LocalGlueCatalogReadsTest {
 
     private static final String DB = "genesysclouddb";

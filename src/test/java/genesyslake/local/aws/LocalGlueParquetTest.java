@@ -2,6 +2,7 @@ package genesyslake.local.aws;
 
 import genesyslake.lake.FlatFormat;
 import genesyslake.catalog.LakeTables;
+import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.ParquetLake;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures the local crawler registers Parquet objects as a Glue crawler would (Parquet SerDe and formats, Parquet's
  * own types, string partition keys) and the local Athena reads them like NDJSON tables.
  */
+@FlowTest
 class LocalGlueParquetTest {
 
     private static final String SOURCE = "gc-usage-api-source";

@@ -1,5 +1,6 @@
 package genesyslake.local.aws;
 
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Ensures a result object is written as Athena's CSV, capped, and read back page by page exactly as written. */
+@UnitTest
 class ResultCsvTest {
 
     @TempDir

@@ -8,6 +8,7 @@ import com.mypurecloud.sdk.v2.model.SkillEntityListing;
 import com.mypurecloud.sdk.v2.model.User;
 import com.mypurecloud.sdk.v2.model.UserEntityListing;
 import com.mypurecloud.sdk.v2.model.WrapupCodeEntityListing;
+import genesyslake.testsupport.FlowTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * strictly into the SDK's listing models, page as Genesys does (nextUri until the last page, pageCount, total) and
  * carry the very ids the conversations and user details name, deleted users included with state=any.
  */
+@FlowTest
 class DirectoryListingsTest {
 
     private LocalGenesys genesys;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.genesys.GenesysHttp;
 import genesyslake.testsupport.ExternalGenesys;
+import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The local Genesys Cloud runs as its own process, and its jobs outlive their clients: a job submitted and partly
  * paged by one GenesysHttp is found (same id, same state, same cursor) and paged to the end by a brand-new one.
  */
+@ProcessTest
 class ExternalGenesysTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,6 +1,7 @@
 package genesyslake.local.genesys;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import genesyslake.testsupport.FlowTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The local Genesys' details jobs take their configured time and the org runs at most so many at once, as Genesys. */
+@FlowTest
 class LocalGenesysJobLimitsTest {
 
     private static final String INTERVAL = "{\"interval\":\"2026-10-05T00:00:00.000Z/2026-10-06T00:00:00.000Z\"}";

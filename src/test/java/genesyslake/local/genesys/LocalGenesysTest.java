@@ -17,6 +17,7 @@ import com.mypurecloud.sdk.v2.model.AsyncConversationQuery;
 import com.mypurecloud.sdk.v2.model.ConversationQuery;
 import com.mypurecloud.sdk.v2.model.PagingSpec;
 import com.mypurecloud.sdk.v2.model.UserDetailsQuery;
+import genesyslake.testsupport.FlowTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The local Genesys Cloud answers the official SDK and raw clients with the dataset's exact data and injected faults. */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LocalGenesysTest {
 

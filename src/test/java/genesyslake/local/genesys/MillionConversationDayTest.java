@@ -2,6 +2,7 @@ package genesyslake.local.genesys;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import genesyslake.testsupport.ScaleTest;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A day of a million conversations is paged by cursor without storing anything; prints the records/s served. */
+@ScaleTest
 class MillionConversationDayTest {
 
     @Test

@@ -11,6 +11,7 @@ import com.mypurecloud.sdk.v2.model.RoutingStatusDetailQueryPredicate;
 import com.mypurecloud.sdk.v2.model.SegmentDetailQueryPredicate;
 import com.mypurecloud.sdk.v2.model.UserDetailQueryPredicate;
 import com.mypurecloud.sdk.v2.model.UserDetailsQuery;
+import genesyslake.testsupport.FlowTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a newer SDK widens the test by itself) and refuses, with a 400 naming the field and the value, what they do not
  * have; metric and property predicates, order unordered and every orderBy work as documented.
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QueryValidationTest {
 

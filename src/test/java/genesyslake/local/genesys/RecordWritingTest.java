@@ -1,6 +1,7 @@
 package genesyslake.local.genesys;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fast record path (byte writer, cheap end times, job scan) gives what the straightforward way gives. */
+@UnitTest
 class RecordWritingTest {
 
     @Test

@@ -19,6 +19,7 @@ import com.mypurecloud.sdk.v2.model.DataAvailabilityResponse;
 import com.mypurecloud.sdk.v2.model.ErrorBody;
 import com.mypurecloud.sdk.v2.model.UsageExecutionResult;
 import com.mypurecloud.sdk.v2.model.UserDetailsQuery;
+import genesyslake.testsupport.FlowTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +49,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * enum value the SDK does not know (the SDK turns those into OUTDATEDSDKVERSION, which fails here). So the stand-in
  * never serves a field or value the real API does not have, and our queries use none either.
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StrictModelTest {
 

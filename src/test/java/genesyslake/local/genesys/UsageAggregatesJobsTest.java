@@ -8,6 +8,7 @@ import genesyslake.genesys.GenesysEndpoints;
 import genesyslake.genesys.GenesysHttp;
 import genesyslake.genesys.RateGovernor;
 import genesyslake.genesys.RetryPolicy;
+import genesyslake.testsupport.FlowTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * after cursor) over plain HTTP with the daemon's own client: Running per running-polls, then Succeeded pages that
  * add up to the dataset's entities, the same numbers as the legacy API plus Genesys' own clients, documented shapes.
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UsageAggregatesJobsTest {
 

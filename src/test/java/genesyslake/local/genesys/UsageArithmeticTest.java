@@ -1,6 +1,7 @@
 package genesyslake.local.genesys;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Usage rows add up as Genesys documents them: status429 is a subset of status400, and
  * status200 + status300 + status400 + status500 = requests, on every row of every granularity and grouping.
  */
+@UnitTest
 class UsageArithmeticTest {
 
     private static final String[] GRANULARITIES = {"Day", "Week", "Month", null};
