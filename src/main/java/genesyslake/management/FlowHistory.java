@@ -29,8 +29,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FlowHistory implements RoutePolicyFactory {
 
-    /** One run as the status page shows it; {@code millis} is the time so far while it runs. */
-    public record Run(String flow, Instant started, long millis, String outcome, Long records, String summary) {
+    /**
+     * One run as the status page shows it; {@code millis} is the time so far while it runs. {@code refusals}: how many
+     * times this exchange was refused because the flow was busy before it got in (or, for a refused run, in all),
+     * {@code waitedMillis} from its first refusal to its start (or last refusal): a caller that waits and tries again
+     * (a schedule's catalog refresh waiting for the other one) is one run with its wait, not a row per try.
+     */
+    public record Run(String flow, Instant started, long millis, String outcome, Long records, String summary,
+                      int refusals, long waitedMillis) {
         public static final String RUNNING = "running";
         public static final String SUCCEEDED = "succeeded";
         public static final String INCOMPLETE = "incomplete";
@@ -97,10 +103,16 @@ public final class FlowHistory implements RoutePolicyFactory {
         return Optional.empty();
     }
 
-    private Entry begin(String flow, Exchange exchange) {
+    private Entry begin(String flow, Exchange exchange, Entry waiting) {
         Entry e = new Entry(flow, clock.instant(), System.nanoTime(), exchange);
         Deque<Entry> runs = byFlow.computeIfAbsent(flow, f -> new ArrayDeque<>());
         synchronized (runs) {
+            if (waiting != null) {
+                // This exchange was refused before: its tries are this run's wait, not rows of their own.
+                runs.remove(waiting);
+                e.refusals = waiting.refusals;
+                e.waitedMillis = Math.max(0, e.started.toEpochMilli() - waiting.started.toEpochMilli());
+            }
             runs.addLast(e);
             // Forget the oldest ended runs beyond keep; a run still going is never dropped.
             var it = runs.iterator();
@@ -115,21 +127,52 @@ public final class FlowHistory implements RoutePolicyFactory {
         return e;
     }
 
+    /** A refusal of an exchange already refused: counted on its first refusal's row, which it then leaves. */
+    private void refusedAgain(Entry first, Entry again) {
+        Deque<Entry> runs = byFlow.get(again.flow);
+        synchronized (runs) {
+            runs.remove(again);
+            first.refusals++;
+            first.ended = again.ended;
+            first.summary = again.summary;
+            first.waitedMillis = Math.max(0, again.ended.toEpochMilli() - first.started.toEpochMilli());
+            if (!runs.contains(first)) {
+                runs.addLast(first); // forgotten meanwhile (keep): the wait is still the newest news of the flow
+            }
+        }
+    }
+
     private final class Policy extends RoutePolicySupport {
         @Override
         public void onExchangeBegin(Route route, Exchange exchange) {
-            exchange.setProperty(key(route), begin(route.getRouteId(), exchange));
+            // OneRunAtATime decides first (it is the route's own policy): a refused exchange keeps its earlier refusal.
+            Entry waiting = exchange.getException() instanceof OneRunAtATime.FlowBusyException ? null
+                    : exchange.removeProperty(waitKey(route)) instanceof Entry w ? w : null;
+            exchange.setProperty(key(route), begin(route.getRouteId(), exchange, waiting));
         }
 
         @Override
         public void onExchangeDone(Route route, Exchange exchange) {
             if (exchange.removeProperty(key(route)) instanceof Entry e) {
                 e.end(exchange, clock.instant());
+                if (Run.REFUSED.equals(e.outcome)) {
+                    if (exchange.getProperty(waitKey(route)) instanceof Entry first) {
+                        refusedAgain(first, e);
+                    } else {
+                        e.refusals = 1;
+                        exchange.setProperty(waitKey(route), e);
+                    }
+                }
             }
         }
 
         private static String key(Route route) {
             return "lakeHistory." + route.getRouteId();
+        }
+
+        /** The first refusal of this exchange by the route, while the caller may try again. */
+        private static String waitKey(Route route) {
+            return "lakeHistoryRefused." + route.getRouteId();
         }
     }
 
@@ -148,6 +191,8 @@ public final class FlowHistory implements RoutePolicyFactory {
         volatile Instant ended;
         /** Why the run failed (FlowRunner's one verdict, as --once and JMX give it), null when it succeeded. */
         volatile String failure;
+        volatile int refusals;
+        volatile long waitedMillis;
 
         Entry(String flow, Instant started, long t0, Exchange exchange) {
             this.flow = flow;
@@ -201,7 +246,7 @@ public final class FlowHistory implements RoutePolicyFactory {
             ExportRun run = o == null && live != null ? own(live) : current;
             long ms = o == null ? Math.max(0, clock.millis() - started.toEpochMilli()) : millis;
             return new Run(flow, started, ms, o == null ? Run.RUNNING : o, run == null ? null : run.records().get(),
-                    summary);
+                    summary, refusals, waitedMillis);
         }
     }
 }

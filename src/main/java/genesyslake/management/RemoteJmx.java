@@ -7,10 +7,10 @@ import org.slf4j.LoggerFactory;
 
 import javax.management.remote.JMXAuthenticator;
 import javax.management.remote.JMXConnectorServer;
-import javax.management.remote.JMXConnectorServerFactory;
 import javax.management.remote.JMXPrincipal;
 import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnectorServer;
+import javax.management.remote.rmi.RMIJRMPServerImpl;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocketFactory;
@@ -127,19 +127,18 @@ public final class RemoteJmx extends ServiceSupport {
         int bound = port == 0 ? freePort(bind) : port;
         registry = LocateRegistry.createRegistry(bound, clientSockets, sockets);
         String hostPart = advertised.contains(":") ? "[" + advertised + "]" : advertised;
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://" + hostPart + ":" + bound + "/jndi/rmi://" + hostPart
-                + ":" + bound + "/jmxrmi");
         Map<String, Object> env = new HashMap<>();
-        env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, sockets);
-        if (clientSockets != null) {
-            env.put(RMIConnectorServer.RMI_CLIENT_SOCKET_FACTORY_ATTRIBUTE, clientSockets);
-            env.put("com.sun.jndi.rmi.factory.socket", clientSockets);
-        }
         env.put(JMXConnectorServer.AUTHENTICATOR, (JMXAuthenticator) this::authenticate);
         // Only the types JMX itself sends: no deserialization of arbitrary classes from an unauthenticated caller.
         env.put(RMIConnectorServer.CREDENTIALS_FILTER_PATTERN, "java.lang.String;!*");
-        server = JMXConnectorServerFactory.newJMXConnectorServer(url, env, ManagementFactory.getPlatformMBeanServer());
+        // The connector exported on the same port and put into our own registry by a local call: binding it through a
+        // jndi/rmi URL would make this JVM connect to its own registry over TLS and refuse a certificate that only the
+        // operators' clients trust (a self-signed or private-CA one), so the daemon would not start.
+        RMIJRMPServerImpl connector = new RMIJRMPServerImpl(bound, clientSockets, sockets, env);
+        server = new RMIConnectorServer(new JMXServiceURL("service:jmx:rmi://" + hostPart + ":" + bound), env, connector,
+                ManagementFactory.getPlatformMBeanServer());
         server.start();
+        registry.bind("jmxrmi", connector.toStub());
         address = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + hostPart + ":" + bound + "/jmxrmi");
         LOG.info("Remote JMX on {}:{} ({}; login as lake.management.user): {}", host, bound,
                 tls == null ? "plain RMI, keep it on a trusted network" : "TLS", address);

@@ -68,6 +68,10 @@ public final class StatusHtml {
                 b.append("<td class=\"started\">").append(time(last.started())).append("</td>")
                         .append("<td class=\"outcome ").append(esc(last.outcome())).append("\" title=\"")
                         .append(esc(last.summary())).append("\">").append(esc(last.outcome()));
+                if (last.refusals() > 0) {
+                    b.append("<div class=\"wait\" data-refusals=\"").append(last.refusals()).append("\" data-waited-ms=\"")
+                            .append(last.waitedMillis()).append("\">").append(waitNote(last)).append("</div>");
+                }
                 if (!last.outcome().equals(FlowHistory.Run.SUCCEEDED) && !last.summary().isEmpty()) {
                     b.append("<div class=\"summary\">").append(esc(last.summary())).append("</div>");
                 }
@@ -106,14 +110,15 @@ public final class StatusHtml {
                     b.append("<li class=\"").append(esc(r.outcome())).append("\" title=\"").append(esc(r.summary()))
                             .append("\">").append(time(r.started())).append(' ').append(esc(r.outcome()))
                             .append(r.records() == null ? "" : ", " + r.records() + " records").append(", ")
-                            .append(duration(r.millis())).append("</li>");
+                            .append(duration(r.millis())).append(r.refusals() > 0 ? "; " + waitNote(r) : "").append("</li>");
                 }
                 b.append("</ol>");
             }
             b.append("</td></tr>\n");
         }
         b.append("</tbody>\n</table>\n<p class=\"note\">Runs since the daemon started (schedule, --once, JMX), newest ")
-                .append("first. Health: the flow's readiness check (/observe/health). Lag: how far the end of the last completely exported ")
+                .append("first; a caller that waited for a run in progress and tried again is one run with its wait. ")
+                .append("Health: the flow's readiness check (/observe/health). Lag: how far the end of the last completely exported ")
                 .append("interval is behind now, of the flow's max-lag (lake.health.max-lag.&lt;flow&gt;).</p></section>\n");
     }
 
@@ -251,6 +256,14 @@ public final class StatusHtml {
             b.append("</section>\n");
         }
         b.append("</section>\n");
+    }
+
+    /** A run's wait for the flow to be free: a caller that tried again shows once, with its tries and wait. */
+    static String waitNote(FlowHistory.Run r) {
+        String tries = r.refusals() == 1 ? "1 try" : r.refusals() + " tries";
+        return FlowHistory.Run.REFUSED.equals(r.outcome())
+                ? "refused " + tries + " over " + duration(r.waitedMillis()) + ": the flow was running"
+                : "waited " + duration(r.waitedMillis()) + " for the run in progress (" + tries + " refused)";
     }
 
     /** Escapes text for HTML element content and quoted attribute values. */

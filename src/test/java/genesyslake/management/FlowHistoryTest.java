@@ -29,6 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FlowHistoryTest {
 
     private CamelContext context;
+    private final java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
     private final FlowHistory history = new FlowHistory(3, Clock.systemUTC());
 
     @BeforeEach
@@ -51,6 +54,22 @@ class FlowHistoryTest {
                         .when(header("fail")).throwException(new IllegalStateException("bad query")).end();
                 from("direct:busy").routeId("busy").routeGroup("report")
                         .throwException(new OneRunAtATime.FlowBusyException("busy"));
+                // As catalog-refresh-when-free waits for the other refresh: a flow with OneRunAtATime, a caller that
+                // tries again while it is refused.
+                from("direct:slow").routeId("slow").routeGroup("catalog").routePolicy(new OneRunAtATime())
+                        .process(ex -> {
+                            running.countDown();
+                            if (ex.getIn().getHeader("hold", false, Boolean.class)) {
+                                release.await();
+                            }
+                        });
+                from("direct:slow-when-free").routeId("slow-when-free")
+                        .loopDoWhile(simple("${exchangeProperty.done} != true"))
+                            .doTry().to("direct:slow").setProperty("done", constant(true))
+                            .doCatch(OneRunAtATime.FlowBusyException.class)
+                                .process(ex -> tries.incrementAndGet()).delay(20).syncDelayed()
+                            .end()
+                        .end();
             }
         });
         context.start();
@@ -101,5 +120,41 @@ class FlowHistoryTest {
         assertThrows(Exception.class, () -> context.createProducerTemplate().sendBody("direct:busy", ""));
         assertEquals(FlowHistory.Run.REFUSED, history.runs("busy").get(0).outcome());
         assertTrue(history.lastRun("busy").isEmpty(), "a refused trigger is not a run");
+    }
+
+    @Test
+    void aCallerTryingAgainWhileTheFlowIsBusyIsOneRunWithItsRefusalsAndWaitNotARowPerTry() throws Exception {
+        var template = context.createProducerTemplate();
+        var first = template.asyncRequestBodyAndHeader("direct:slow", "", "hold", true);
+        assertTrue(running.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        var waiting = template.asyncRequestBody("direct:slow-when-free", "");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (tries.get() < 3 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(tries.get() >= 3, "the caller was refused and tried again: " + tries);
+        List<FlowHistory.Run> whileWaiting = history.runs("slow");
+        assertEquals(2, whileWaiting.size(), "the run in progress and one row for the waiting caller: " + whileWaiting);
+        assertEquals(FlowHistory.Run.REFUSED, whileWaiting.get(0).outcome());
+        assertTrue(whileWaiting.get(0).refusals() >= 3, whileWaiting.get(0).toString());
+        assertEquals(FlowHistory.Run.RUNNING, whileWaiting.get(1).outcome());
+
+        release.countDown();
+        first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        List<FlowHistory.Run> runs = history.runs("slow");
+        assertEquals(2, runs.size(), "two runs, no refused rows: " + runs);
+        FlowHistory.Run waited = runs.get(0);
+        assertEquals(FlowHistory.Run.SUCCEEDED, waited.outcome());
+        assertEquals(tries.get(), waited.refusals(), "every refusal of the caller is counted on its run");
+        assertTrue(waited.waitedMillis() > 0, waited.toString());
+        assertEquals(FlowHistory.Run.SUCCEEDED, runs.get(1).outcome());
+        assertEquals(0, runs.get(1).refusals(), "the run that held the flow waited for nothing");
+        assertTrue(history.lastRun("slow").orElseThrow().success());
+
+        // A caller that does not try again (JMX, --once) keeps its one refused row.
+        assertThrows(Exception.class, () -> context.createProducerTemplate().sendBody("direct:busy", ""));
+        assertThrows(Exception.class, () -> context.createProducerTemplate().sendBody("direct:busy", ""));
+        assertEquals(List.of(1, 1), history.runs("busy").stream().map(FlowHistory.Run::refusals).toList());
     }
 }
