@@ -113,7 +113,7 @@ public final class UsageExport {
         run.spool().restore(exchange.getProperty("lakeRequestStart", genesyslake.lake.PartitionSpool.Checkpoint.class));
         run.records().set(exchange.getProperty("lakeRequestRecords", 0L, Long.class));
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        run.failed(genesyslake.management.FlowRunner.failure(cause));
+        run.failed(ExportRun.failure(cause));
     }
 
     private static List<String> files(String list) {

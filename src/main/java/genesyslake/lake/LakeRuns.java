@@ -291,7 +291,7 @@ public final class LakeRuns {
      */
     public void abandon(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.setProperty("lakeFailure", cause == null ? "unknown" : genesyslake.management.FlowRunner.failure(cause));
+        exchange.setProperty("lakeFailure", cause == null ? "unknown" : ExportRun.failure(cause));
         ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
         if (run == null) {
             return;

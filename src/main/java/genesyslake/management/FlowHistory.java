@@ -175,12 +175,12 @@ public final class FlowHistory implements RoutePolicyFactory {
             }
             millis = (System.nanoTime() - t0) / 1_000_000;
             if (genesyslake.lake.RunCancelledException.isCancellation(exchange.getException())) {
-                summary = FlowRunner.failure(exchange.getException());
+                summary = ExportRun.failure(exchange.getException());
                 outcome = Run.CANCELLED;
                 return;
             }
             // This run's own export (not one an earlier flow of a chained schedule left on the exchange).
-            failure = exchange.getException() != null ? FlowRunner.failure(exchange.getException())
+            failure = exchange.getException() != null ? ExportRun.failure(exchange.getException())
                     : current != null && !current.complete() ? FlowRunner.incomplete(current) : null;
             if (failure != null) {
                 summary = failure;

@@ -2,7 +2,6 @@ package genesyslake.management;
 
 import genesyslake.lake.ExportRun;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
@@ -92,7 +91,7 @@ public final class FlowRunner {
      */
     public static String failureOf(Exchange result) {
         if (result.getException() != null) {
-            return failure(result.getException());
+            return ExportRun.failure(result.getException());
         }
         ExportRun run = result.getProperty(ExportRun.PROPERTY, ExportRun.class);
         if (run != null && !run.complete()) {
@@ -104,14 +103,5 @@ public final class FlowRunner {
     /** Why an export run that ended incomplete failed: its counts and note. */
     public static String incomplete(ExportRun run) {
         return run + (run.note().isEmpty() ? "" : " (" + run.note() + ")");
-    }
-
-    /** What went wrong, without the wrappers a split adds ("Multicast processing failed for number 0 ..."). */
-    public static String failure(Throwable e) {
-        Throwable t = e;
-        while (t instanceof CamelExchangeException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return String.valueOf(t.getMessage());
     }
 }

@@ -273,7 +273,7 @@ public final class FlowRuns extends ServiceSupport {
                 o = work.run(progress);
             } catch (Exception | Error e) {
                 LOG.error("Run {} ({}) failed", id, operation, e);
-                o = new FlowOutcome(id, flow, false, progress.records(), elapsed(), FlowRunner.failure(e));
+                o = new FlowOutcome(id, flow, false, progress.records(), elapsed(), ExportRun.failure(e));
             }
             end(o, null);
             LOG.info("Run {} ({}) ended {}: {}", id, operation, state, o);
