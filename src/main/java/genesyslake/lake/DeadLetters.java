@@ -30,7 +30,6 @@ public final class DeadLetters {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    public static final String OBJECT_PROPERTY = "lakeObject";
 
     private final Path dir;
     private final S3Client s3;
@@ -53,9 +52,9 @@ public final class DeadLetters {
 
     /** Called by the upload route's error handler once redeliveries are exhausted. */
     public void keep(Exchange exchange) {
-        LakeObject object = exchange.getProperty(OBJECT_PROPERTY, LakeObject.class);
+        LakeObject object = exchange.getProperty(LakeNames.OBJECT, LakeObject.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         try {
             Path letter = OwnerOnly.createDirectories(dir.resolve(Instant.now().toEpochMilli() + "-" + UUID.randomUUID()));
             Path kept = letter.resolve("object");
@@ -130,7 +129,7 @@ public final class DeadLetters {
      * every object landed (complete, unless the run lacked something else) and a scheduled run's watermark advances.
      */
     public void replayed(Exchange exchange) throws IOException {
-        LakeObject object = exchange.getProperty(OBJECT_PROPERTY, LakeObject.class);
+        LakeObject object = exchange.getProperty(LakeNames.OBJECT, LakeObject.class);
         LOG.info("Replayed dead letter s3://{}/{} ({} records)", bucketOf(object), object.key(), object.records());
         Path letter = object.file().getParent();
         JsonNode meta = meta(letter);

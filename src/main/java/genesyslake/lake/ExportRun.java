@@ -14,11 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One run of one flow over one interval: its spool, the objects it produced, and what became of each upload.
- * It travels through the route as the exchange property {@value #PROPERTY}.
+ * It travels through the route as the exchange property {@value LakeNames#RUN}.
  */
 public final class ExportRun {
-
-    public static final String PROPERTY = "lakeRun";
 
     private final String flow;
     private final String runId;

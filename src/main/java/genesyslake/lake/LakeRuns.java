@@ -30,16 +30,6 @@ public final class LakeRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeRuns.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Exchange property: the flow's name for state, manifests and metrics. */
-    public static final String FLOW = "lakeFlow";
-    /** Exchange property: the bucket the flow's objects go to. */
-    public static final String BUCKET = "lakeBucket";
-    /** Property: the id of the trigger (JMX, Jolokia, --once) that started this exchange; the run takes it as its id. */
-    public static final String TRIGGER = "lakeTrigger";
-    /** Header: an explicit interval (ISO start/end) for a run, instead of the schedule's next one. */
-    public static final String INTERVAL_HEADER = "lakeInterval";
-    /** Header: the object key a record is appended to. */
-    public static final String KEY = "lakeKey";
 
     private final Path workDir;
     private final Watermarks watermarks;
@@ -70,21 +60,21 @@ public final class LakeRuns {
     }
 
     /**
-     * Starts a run of the exchange's flow (property {@value #FLOW}) over the interval, writing to the bucket in
-     * property {@value #BUCKET}: a work folder and an empty spool; the run travels as property {@value ExportRun#PROPERTY}.
+     * Starts a run of the exchange's flow (property {@value LakeNames#FLOW}) over the interval, writing to the bucket in
+     * property {@value LakeNames#BUCKET}: a work folder and an empty spool; the run travels as property {@value LakeNames#RUN}.
      */
     public ExportRun start(Exchange exchange, Interval interval) throws IOException {
         String flow = flow(exchange);
         // A triggered run (JMX, Jolokia, --once) is the run its trigger answered: one id in runStatus, logs and manifest.
-        String trigger = exchange.getProperty(TRIGGER, String.class);
+        String trigger = exchange.getProperty(LakeNames.TRIGGER, String.class);
         String runId = trigger != null && !trigger.isBlank() && !runDirTaken(flow, interval, trigger)
                 ? trigger : UUID.randomUUID().toString().substring(0, 8);
         Path dir = workDir.resolve(flow).resolve(interval.label() + "-" + runId);
         OwnerOnly.createDirectories(dir);
-        ExportRun run = new ExportRun(flow, runId, interval, dir, exchange.getProperty(BUCKET, String.class));
+        ExportRun run = new ExportRun(flow, runId, interval, dir, exchange.getProperty(LakeNames.BUCKET, String.class));
         run.explicit(explicit(exchange));
         run.spool(new PartitionSpool(dir.resolve("spool"), curated::spoolLevel));
-        exchange.setProperty(ExportRun.PROPERTY, run);
+        exchange.setProperty(LakeNames.RUN, run);
         return run;
     }
 
@@ -95,16 +85,16 @@ public final class LakeRuns {
     /** Reopens a run a previous process left at a checkpoint: its spool is cut back to what that checkpoint holds. */
     public ExportRun resume(Exchange exchange, String runId, Interval interval, Path dir, PartitionSpool.Checkpoint at)
             throws IOException {
-        ExportRun run = new ExportRun(flow(exchange), runId, interval, dir, exchange.getProperty(BUCKET, String.class));
+        ExportRun run = new ExportRun(flow(exchange), runId, interval, dir, exchange.getProperty(LakeNames.BUCKET, String.class));
         run.explicit(explicit(exchange));
         run.spool(PartitionSpool.resume(dir.resolve("spool"), at, curated::spoolLevel));
-        exchange.setProperty(ExportRun.PROPERTY, run);
+        exchange.setProperty(LakeNames.RUN, run);
         return run;
     }
 
     /** Whether the exchange asks for an interval of its own (header lakeInterval) instead of the schedule's next. */
     public static boolean explicit(Exchange exchange) {
-        String interval = exchange.getIn().getHeader(INTERVAL_HEADER, String.class);
+        String interval = exchange.getIn().getHeader(LakeNames.INTERVAL, String.class);
         return interval != null && !interval.isBlank();
     }
 
@@ -118,21 +108,21 @@ public final class LakeRuns {
         return explicit(exchange) ? explicitStateKey(flow(exchange)) : flow(exchange);
     }
 
-    /** The flow an exchange runs: property {@value #FLOW}, which each flow's route sets (by default its route id). */
+    /** The flow an exchange runs: property {@value LakeNames#FLOW}, which each flow's route sets (by default its route id). */
     public static String flow(Exchange exchange) {
-        String flow = exchange.getProperty(FLOW, String.class);
+        String flow = exchange.getProperty(LakeNames.FLOW, String.class);
         if (flow == null || flow.isBlank()) {
-            throw new IllegalStateException("the route does not set the exchange property " + FLOW);
+            throw new IllegalStateException("the route does not set the exchange property " + LakeNames.FLOW);
         }
         return flow;
     }
 
-    /** Appends the body (one JSON record) as one NDJSON line of the object named by the header {@value #KEY}. */
+    /** Appends the body (one JSON record) as one NDJSON line of the object named by the header {@value LakeNames#KEY}. */
     public void append(Exchange exchange) throws Exception {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
-        String key = exchange.getIn().getHeader(KEY, String.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
+        String key = exchange.getIn().getHeader(LakeNames.KEY, String.class);
         if (key == null || key.isBlank()) {
-            throw new IllegalStateException("no " + KEY + " header: the route must say where records go");
+            throw new IllegalStateException("no " + LakeNames.KEY + " header: the route must say where records go");
         }
         run.spool().append(key, exchange.getIn().getMandatoryBody(byte[].class));
         run.records().incrementAndGet();
@@ -144,7 +134,7 @@ public final class LakeRuns {
      * the interval again. A run resumed by {@link #resumePublish} has nothing left to finish.
      */
     public ExportRun finish(Exchange exchange) throws IOException {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         if (run.spoolIfAny() == null && !run.getObjects().isEmpty()) {
             return run;
         }
@@ -195,7 +185,7 @@ public final class LakeRuns {
         }
         ObjectNode s = state.get();
         ExportRun run = new ExportRun(flow, s.path("runId").asText(), Interval.parse(s.path("interval").asText(),
-                java.time.Clock.systemUTC()), Path.of(s.path("runDir").asText()), exchange.getProperty(BUCKET, String.class));
+                java.time.Clock.systemUTC()), Path.of(s.path("runDir").asText()), exchange.getProperty(LakeNames.BUCKET, String.class));
         run.explicit(explicit(exchange));
         run.records().set(s.path("records").asLong());
         run.pages().set(s.path("pages").asLong());
@@ -210,7 +200,7 @@ public final class LakeRuns {
                     o.path("records").asLong(), o.path("bytes").asLong(), o.path("rawBytes").asLong(),
                     "null".equals(bucket) ? null : bucket));
         }
-        exchange.setProperty(ExportRun.PROPERTY, run);
+        exchange.setProperty(LakeNames.RUN, run);
         LOG.info("{}: publishing run {} for {} that a previous process finished exporting: {} of {} objects left",
                 flow, run.runId(), run.interval(), run.getPendingObjects().size(), run.getObjects().size());
         return true;
@@ -218,7 +208,7 @@ public final class LakeRuns {
 
     /** Builds the run manifest as one more lake object, uploaded after the data objects. */
     public LakeObject manifest(Exchange exchange) {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         ObjectNode m = JSON.createObjectNode();
         m.put("flow", run.flow());
         m.put("runId", run.runId());
@@ -259,12 +249,12 @@ public final class LakeRuns {
 
     /** After an object landed: free its disk space straight away. */
     public void uploaded(Exchange exchange) throws IOException {
-        Files.deleteIfExists(exchange.getProperty(DeadLetters.OBJECT_PROPERTY, LakeObject.class).file());
+        Files.deleteIfExists(exchange.getProperty(LakeNames.OBJECT, LakeObject.class).file());
     }
 
     /** Ends a run: advances the watermark if everything landed, removes the work folder, logs the summary. */
     public ExportRun complete(Exchange exchange) {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         // An explicit interval (a backfill, a trigger for given days) never moves the schedule's watermark.
         if (run.complete() && !run.explicit() && run.completeUntil().isAfter(run.interval().start())) {
             watermarks.advance(run.flow(), run.completeUntil());
@@ -291,8 +281,8 @@ public final class LakeRuns {
      */
     public void abandon(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.setProperty("lakeFailure", cause == null ? "unknown" : ExportRun.failure(cause));
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        exchange.setProperty(LakeNames.FAILURE, cause == null ? "unknown" : ExportRun.failure(cause));
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         if (run == null) {
             return;
         }

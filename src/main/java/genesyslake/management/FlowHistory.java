@@ -1,5 +1,6 @@
 package genesyslake.management;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.lake.ExportRun;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -153,13 +154,13 @@ public final class FlowHistory implements RoutePolicyFactory {
             this.flow = flow;
             this.started = started;
             this.t0 = t0;
-            this.before = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+            this.before = exchange.getProperty(LakeNames.RUN, ExportRun.class);
             this.running = exchange;
         }
 
         /** This run's own ExportRun on the exchange, if it has one yet. */
         ExportRun own(Exchange exchange) {
-            ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+            ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
             return run == before ? null : run;
         }
 

@@ -1,5 +1,6 @@
 package genesyslake.management;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.lake.ExportRun;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -69,11 +70,11 @@ public final class FlowRunner {
         LOG.info("Running flow {} (trigger {}{})", flow, runId, headers.isEmpty() ? "" : ", " + headers);
         Exchange result = producer.send(route.getEndpoint(), ex -> {
             ex.getIn().setHeaders(new HashMap<>(headers));
-            ex.setProperty(genesyslake.lake.LakeRuns.TRIGGER, runId);
+            ex.setProperty(genesyslake.lake.LakeNames.TRIGGER, runId);
             started.accept(ex);
         });
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        ExportRun run = result.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = result.getProperty(LakeNames.RUN, ExportRun.class);
         long records = run == null ? 0 : run.records().get();
         String id = run == null ? runId : run.runId();
         String failed = failureOf(result);
@@ -93,7 +94,7 @@ public final class FlowRunner {
         if (result.getException() != null) {
             return ExportRun.failure(result.getException());
         }
-        ExportRun run = result.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = result.getProperty(LakeNames.RUN, ExportRun.class);
         if (run != null && !run.complete()) {
             return incomplete(run);
         }

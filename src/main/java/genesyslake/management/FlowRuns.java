@@ -1,5 +1,6 @@
 package genesyslake.management;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.lake.ExportRun;
 import genesyslake.lake.RunCancel;
 import org.apache.camel.CamelContext;
@@ -214,7 +215,7 @@ public final class FlowRuns extends ServiceSupport {
 
         /** The exchange of the flow run now in flight (one per chunk of a backfill); it carries the stop request. */
         public void exchange(Exchange exchange) {
-            exchange.setProperty(RunCancel.PROPERTY, cancel);
+            exchange.setProperty(LakeNames.CANCEL, cancel);
             this.current = exchange;
         }
 
@@ -237,7 +238,7 @@ public final class FlowRuns extends ServiceSupport {
 
         long records() {
             Exchange ex = current;
-            ExportRun run = ex == null ? null : ex.getProperty(ExportRun.PROPERTY, ExportRun.class);
+            ExportRun run = ex == null ? null : ex.getProperty(LakeNames.RUN, ExportRun.class);
             return recordsBefore + (run == null ? 0 : run.records().get());
         }
     }
