@@ -1,12 +1,11 @@
 package genesyslake.genesys;
 
 import genesyslake.lake.LakeNames;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import genesyslake.config.Durations;
 import genesyslake.lake.ExportRun;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.PartitionSpool;
+import genesyslake.lake.RunState;
 import genesyslake.lake.RawJsonScanner;
 import genesyslake.query.DetailsQuery;
 import genesyslake.query.QueryFiles;
@@ -39,7 +38,6 @@ import java.util.Set;
 public final class DetailsExport {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetailsExport.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
 
     /** Lets tests stop a run between pages, as a kill would. */
@@ -47,20 +45,8 @@ public final class DetailsExport {
         void afterPage(String jobId, int page) throws IOException;
     }
 
-    /**
-     * Where a details run stands, as saved in data/state/&lt;flow&gt;.json ("inFlight"): the day being exported, its job,
-     * cursor and page, and every job submitted for a day not yet paged ({@code jobs}, day to job id; the day being
-     * exported among them), so a restarted daemon polls those jobs again instead of submitting a second one.
-     */
-    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
-    public record Progress(String runId, String interval, String runDir, String day, String jobId, String cursor,
-            int page, boolean paged, long records, long pages, PartitionSpool.Checkpoint dayStart,
-            PartitionSpool.Checkpoint checkpoint, java.util.Map<String, String> jobs) {
-    }
-
     /** One day of a run: exported by an async job (data available) or by the synchronous query (recent data). */
-    public record Day(LocalDate date, boolean byJob, ObjectNode resume) {
+    public record Day(LocalDate date, boolean byJob, RunState resume) {
         @Override
         public String toString() {
             return date + (byJob ? " by job" : " by query") + (resume != null ? " (resumed)" : "");
@@ -120,8 +106,8 @@ public final class DetailsExport {
             return List.of();
         }
         // An explicit interval resumes only its own saved job (same interval); the schedule only the schedule's.
-        Optional<ObjectNode> inFlight = runs.watermarks().inFlight(LakeRuns.stateKey(exchange))
-                .filter(st -> explicit == null || explicit.isBlank() || st.path("interval").asText().equals(
+        Optional<RunState> inFlight = runs.watermarks().inFlight(LakeRuns.stateKey(exchange))
+                .filter(st -> explicit == null || explicit.isBlank() || st.interval().equals(
                         wholeDays(explicit).toGenesys()));
         exchange.setProperty(LakeNames.RUN_QUERY, query); // read once: every day of the run uses the same filter
         exchange.setProperty(LakeNames.ROUTER, new LakeRecordRouter(query.kind()));
@@ -133,30 +119,27 @@ public final class DetailsExport {
                     + "that interval, trigger the flow with it (JMX run...For(\"{}\"), or --backfill {} --from/--to)",
                     flow, query.file(), query.ownInterval().get(), query.ownInterval().get(), flow);
         }
-        if (inFlight.isPresent() && !"publish".equals(inFlight.get().path("phase").asText())) {
-            ObjectNode state = inFlight.get();
-            Interval interval = Interval.parse(state.get("interval").asText(), clock);
-            ExportRun run = runs.resume(exchange, state.get("runId").asText(), interval, Path.of(state.get("runDir").asText()),
-                    JSON.treeToValue(state.get("checkpoint"), PartitionSpool.Checkpoint.class));
-            run.records().set(state.path("records").asLong());
-            run.pages().set(state.path("pages").asLong());
-            LocalDate resumeDay = LocalDate.parse(state.get("day").asText());
-            Progress saved = JSON.treeToValue(state, Progress.class);
-            boolean resumeDayPaged = state.path("paged").asBoolean(false);
-            if (saved.jobs() != null) {
-                saved.jobs().forEach((d, job) -> {
+        if (inFlight.isPresent() && !inFlight.get().publishing()) {
+            RunState state = inFlight.get();
+            Interval interval = Interval.parse(state.interval(), clock);
+            ExportRun run = runs.resume(exchange, state.runId(), interval, Path.of(state.runDir()), state.checkpoint());
+            run.records().set(state.records());
+            run.pages().set(state.pages());
+            LocalDate resumeDay = LocalDate.parse(state.day());
+            boolean paged = state.isPaged();
+            if (state.jobs() != null) {
+                state.jobs().forEach((d, job) -> {
                     // The resume day's own job too: killed after the jobs were submitted and saved but before the day
                     // polled its own, the state names it only here (jobId not yet set).
                     LocalDate day = LocalDate.parse(d);
-                    if (day.isAfter(resumeDay) || day.equals(resumeDay) && !resumeDayPaged) {
+                    if (day.isAfter(resumeDay) || day.equals(resumeDay) && !paged) {
                         jobs(exchange).put(d, job); // submitted ahead before the kill: polled again, never resubmitted
                     }
                 });
             }
-            boolean paged = state.path("paged").asBoolean(false);
             LOG.info("{}: resuming run {} for {} from day {} (job {}, {}; {} records so far)", flow, run.runId(), interval,
-                    resumeDay, state.path("jobId").asText("-"), paged ? "all its pages were read" : "page "
-                            + state.path("page").asInt(), run.records().get());
+                    resumeDay, state.jobId() == null ? "-" : state.jobId(), paged ? "all its pages were read" : "page "
+                            + state.pageOrZero(), run.records().get());
             for (LocalDate d = interval.startDate(); !d.isAfter(interval.lastDate()); d = d.plusDays(1)) {
                 if (d.isBefore(resumeDay) || d.equals(resumeDay) && paged) {
                     continue; // already in the spool: paging it again would duplicate it
@@ -243,15 +226,15 @@ public final class DetailsExport {
         in.setHeader(GenesysConstants.INTERVAL, Interval.of(day.date(), day.date().plusDays(1)).toGenesys());
         in.setHeader(LakeNames.MORE_PAGES, true);
         in.setHeader(GenesysConstants.PAGE_NUMBER, 1);
-        ObjectNode resume = day.resume();
+        RunState resume = day.resume();
         if (resume != null) {
-            in.setHeader(GenesysConstants.JOB_ID, resume.path("jobId").asText(null));
-            if (resume.hasNonNull("jobId")) {
-                jobs(exchange).put(day.date().toString(), resume.get("jobId").asText());
+            in.setHeader(GenesysConstants.JOB_ID, resume.jobId());
+            if (resume.jobId() != null) {
+                jobs(exchange).put(day.date().toString(), resume.jobId());
             }
-            in.setHeader(GenesysConstants.CURSOR, resume.hasNonNull("cursor") ? resume.get("cursor").asText() : null);
-            exchange.setProperty(LakeNames.PAGE, resume.path("page").asInt());
-            exchange.setProperty(LakeNames.DAY_START, JSON.treeToValue(resume.get("dayStart"), PartitionSpool.Checkpoint.class));
+            in.setHeader(GenesysConstants.CURSOR, resume.cursor());
+            exchange.setProperty(LakeNames.PAGE, resume.pageOrZero());
+            exchange.setProperty(LakeNames.DAY_START, resume.dayStart());
         } else {
             in.removeHeaders("Genesys(JobId|JobState|Cursor)");
             exchange.setProperty(LakeNames.PAGE, 0);
@@ -355,10 +338,10 @@ public final class DetailsExport {
         long records = run.records().get();
         long pages = run.pages().get();
         PartitionSpool.Checkpoint dayStart = exchange.getProperty(LakeNames.DAY_START, PartitionSpool.Checkpoint.class);
-        run.spool().checkpoint(committed -> runs.watermarks().saveInFlight(run.stateKey(), JSON.valueToTree(
+        run.spool().checkpoint(committed -> runs.watermarks().saveInFlight(run.stateKey(),
                 // After the last page the cursor is null again, as before the first: only "paged" tells them apart.
-                new Progress(run.runId(), run.interval().toGenesys(), run.dir().toAbsolutePath().toString(), day, jobId,
-                        cursor, page, page > 0 && cursor == null, records, pages, dayStart, committed, jobs))));
+                RunState.details(run.runId(), run.interval().toGenesys(), run.dir().toAbsolutePath().toString(), day, jobId,
+                        cursor, page, page > 0 && cursor == null, records, pages, dayStart, committed, jobs)));
     }
 
     /** The jobs submitted in this run for days not yet paged (day to job id), shared by the run's exchanges. */

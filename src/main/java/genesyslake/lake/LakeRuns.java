@@ -3,8 +3,6 @@ package genesyslake.lake;
 import genesyslake.lake.PartitionSpool.LakeObject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import genesyslake.query.Interval;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -143,20 +141,7 @@ public final class LakeRuns {
         for (LakeObject o : published) {
             run.getObjects().add(o.inBucket(run.bucket()));
         }
-        ObjectNode s = JSON.createObjectNode();
-        s.put("phase", "publish");
-        s.put("runId", run.runId());
-        s.put("interval", run.interval().toGenesys());
-        s.put("runDir", run.dir().toAbsolutePath().toString());
-        s.put("records", run.records().get());
-        s.put("pages", run.pages().get());
-        s.put("completeUntil", run.completeUntil().toString());
-        s.put("note", run.note());
-        s.set("queries", JSON.valueToTree(run.queries()));
-        s.set("objects", JSON.valueToTree(run.getObjects().stream().map(o -> java.util.Map.of("key", o.key(),
-                "file", o.file().toAbsolutePath().toString(), "records", o.records(), "bytes", o.bytes(),
-                "rawBytes", o.rawBytes(), "bucket", String.valueOf(o.bucket()))).toList()));
-        watermarks.saveInFlight(run.stateKey(), s);
+        watermarks.saveInFlight(run.stateKey(), RunState.publish(run));
         // Only now (a restart publishes the saved objects) may the spool files that were converted go.
         for (LakeObject o : spooled) {
             if (!published.contains(o)) {
@@ -173,32 +158,30 @@ public final class LakeRuns {
      */
     public boolean resumePublish(Exchange exchange, Interval asked) {
         String flow = flow(exchange);
-        var state = watermarks.inFlight(stateKey(exchange)).filter(s -> "publish".equals(s.path("phase").asText()));
+        var state = watermarks.inFlight(stateKey(exchange)).filter(RunState::publishing);
         if (state.isEmpty()) {
             return false;
         }
-        if (asked != null && !asked.toGenesys().equals(state.get().path("interval").asText())) {
+        RunState s = state.get();
+        if (asked != null && !asked.toGenesys().equals(s.interval())) {
             LOG.warn("{}: a run for {} was killed while uploading; this run for {} replaces its state (its objects stay in "
-                    + "{} until that interval is exported again)", flow, state.get().path("interval").asText(), asked,
-                    state.get().path("runDir").asText());
+                    + "{} until that interval is exported again)", flow, s.interval(), asked, s.runDir());
             return false;
         }
-        ObjectNode s = state.get();
-        ExportRun run = new ExportRun(flow, s.path("runId").asText(), Interval.parse(s.path("interval").asText(),
-                java.time.Clock.systemUTC()), Path.of(s.path("runDir").asText()), exchange.getProperty(LakeNames.BUCKET, String.class));
+        ExportRun run = new ExportRun(flow, s.runId(), Interval.parse(s.interval(), java.time.Clock.systemUTC()),
+                Path.of(s.runDir()), exchange.getProperty(LakeNames.BUCKET, String.class));
         run.explicit(explicit(exchange));
-        run.records().set(s.path("records").asLong());
-        run.pages().set(s.path("pages").asLong());
-        Instant until = Instant.parse(s.path("completeUntil").asText(run.interval().end().toString()));
+        run.records().set(s.records());
+        run.pages().set(s.pages());
+        Instant until = s.completeUntil() == null ? run.interval().end() : Instant.parse(s.completeUntil());
         if (until.isBefore(run.interval().end())) {
-            run.completeOnlyUntil(until, s.path("note").asText(""));
+            run.completeOnlyUntil(until, s.note() == null ? "" : s.note());
         }
-        s.path("queries").fields().forEachRemaining(q -> run.query(q.getKey(), q.getValue().asText()));
-        for (var o : s.path("objects")) {
-            String bucket = o.path("bucket").asText();
-            run.getObjects().add(new LakeObject(o.path("key").asText(), Path.of(o.path("file").asText()),
-                    o.path("records").asLong(), o.path("bytes").asLong(), o.path("rawBytes").asLong(),
-                    "null".equals(bucket) ? null : bucket));
+        if (s.queries() != null) {
+            s.queries().forEach(run::query);
+        }
+        if (s.objects() != null) {
+            s.objects().forEach(o -> run.getObjects().add(o.toLakeObject()));
         }
         exchange.setProperty(LakeNames.RUN, run);
         LOG.info("{}: publishing run {} for {} that a previous process finished exporting: {} of {} objects left",
@@ -209,29 +192,7 @@ public final class LakeRuns {
     /** Builds the run manifest as one more lake object, uploaded after the data objects. */
     public LakeObject manifest(Exchange exchange) {
         ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
-        ObjectNode m = JSON.createObjectNode();
-        m.put("flow", run.flow());
-        m.put("runId", run.runId());
-        m.put("interval", run.interval().toGenesys());
-        m.put("started", run.started().toString());
-        m.put("finished", Instant.now().toString());
-        m.put("records", run.records().get());
-        m.put("pages", run.pages().get());
-        m.put("complete", run.complete());
-        m.put("completeUntil", run.completeUntil().toString());
-        if (!run.note().isEmpty()) {
-            m.put("note", run.note());
-        }
-        ArrayNode queries = m.putArray("queries");
-        run.queries().forEach((file, hash) -> queries.addObject().put("file", file).put("hash", hash));
-        ArrayNode objects = m.putArray("objects");
-        for (LakeObject o : run.getObjects()) {
-            ObjectNode n = objects.addObject();
-            n.put("key", o.key());
-            n.put("records", o.records());
-            n.put("bytes", o.bytes());
-            n.put("uploaded", !run.deadLetteredKeys().contains(o.key()));
-        }
+        RunManifest m = RunManifest.of(run);
         String key = manifestKey(run);
         try {
             Path file = run.dir().resolve("manifest.json");
@@ -299,7 +260,7 @@ public final class LakeRuns {
         boolean resumable;
         try {
             resumable = watermarks.inFlight(run.stateKey())
-                    .map(s -> run.dir().toAbsolutePath().toString().equals(s.path("runDir").asText()))
+                    .map(s -> run.dir().toAbsolutePath().toString().equals(s.runDir()))
                     .orElse(false);
         } catch (Watermarks.StateFileException e) {
             resumable = true; // its state file is unreadable: keep the work folder, it may be all that is left of the run
