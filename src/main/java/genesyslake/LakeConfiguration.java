@@ -1,5 +1,6 @@
 package genesyslake;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.catalog.CatalogRefresh;
 import genesyslake.catalog.LakeTables;
 import genesyslake.config.SettingChecks;
@@ -158,7 +159,7 @@ public class LakeConfiguration implements CamelConfiguration {
         // DuckDB converts curated objects to Parquet and, in either flat format, computes the daily summaries.
         runs.curated(new CuratedConversions(flatFormat, new ParquetConverter(Path.of(s.string("lake.work-dir")).resolve("duckdb"),
                 s.string(ParquetConverter.MEMORY_LIMIT, "512MB"), s.integer(ParquetConverter.THREADS, 2))));
-        registry.bind("lakeRuns", runs);
+        registry.bind(LakeNames.RUNS_BEAN, runs);
         DeadLetters deadLetters = new DeadLetters(Path.of(s.string("lake.dead-letter-dir")), s3,
                 s.string("lake.source-bucket"));
         deadLetters.setWatermarks(watermarks);

@@ -1,8 +1,10 @@
 package genesyslake.catalog;
 
 import genesyslake.lake.FlatFormat;
+import genesyslake.lake.ReferenceTables;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -231,7 +233,12 @@ public final class LakeTables {
      * Parquet in either flat format: the dims are small and always typed).
      */
     public List<LakeTable> reference() {
-        return genesyslake.lake.ReferenceTables.all();
+        return Arrays.stream(ReferenceTables.Entity.values()).flatMap(e -> Stream.of(
+                new LakeTable(e.folder, e.folder + "/", "snapshot", List.of(new Column("id", "string"),
+                        new Column("name", "string")), Storage.JSON),
+                new LakeTable(e.dimTable, e.dimTable + "/", "snapshot",
+                        e.dimColumns().stream().map(c -> new Column(c.name(), c.type())).toList(), Storage.PARQUET)))
+                .toList();
     }
 
     /** The flattened tables, stored in the flat format (lake.flat-format); every other table is raw gzip NDJSON. */

@@ -1,11 +1,11 @@
 package genesyslake.genesys;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import genesyslake.lake.LakeNames;
 import genesyslake.config.Durations;
 import genesyslake.lake.ExportRun;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.PartitionSpool;
+import genesyslake.lake.RunState;
 import genesyslake.lake.RawJsonScanner;
 import genesyslake.query.DetailsQuery;
 import genesyslake.query.QueryFiles;
@@ -38,49 +38,15 @@ import java.util.Set;
 public final class DetailsExport {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetailsExport.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Exchange properties a details flow sets (see its route file). */
-    public static final String KIND = "lakeKind";
-    public static final String QUERY_FILE = "lakeQueryFile";
-    public static final String TRAILING_WINDOW = "lakeTrailingWindow";
-    public static final String LOOKBACK_DAYS = "lakeInitialLookbackDays";
-    public static final String MAX_DAYS = "lakeMaxDaysPerRun";
-    /** Headers of one day (set by {@link #beginDay}). */
-    public static final String DAY = "lakeDay";
-    public static final String BY_JOB = "lakeByJob";
-    public static final String DAY_PAGED = "lakeDayPaged";
-    public static final String MORE_PAGES = "lakeMorePages";
-
-    private static final String ROUTER = "lakeRouter";
-    private static final String QUERY = "lakeRunQuery";
-    private static final String DAY_START = "lakeDayStart";
-    private static final String DAY_RECORDS = "lakeDayRecords";
-    private static final String DAY_T0 = "lakeDayT0";
-    private static final String PAGE = "lakePage";
 
     /** Lets tests stop a run between pages, as a kill would. */
     public interface PageHook {
         void afterPage(String jobId, int page) throws IOException;
     }
 
-    private static final String JOBS = "lakeDetailsJobs";
-    private static final String PLAN = "lakeDetailsPlan";
-
-    /**
-     * Where a details run stands, as saved in data/state/&lt;flow&gt;.json ("inFlight"): the day being exported, its job,
-     * cursor and page, and every job submitted for a day not yet paged ({@code jobs}, day to job id; the day being
-     * exported among them), so a restarted daemon polls those jobs again instead of submitting a second one.
-     */
-    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
-    public record Progress(String runId, String interval, String runDir, String day, String jobId, String cursor,
-            int page, boolean paged, long records, long pages, PartitionSpool.Checkpoint dayStart,
-            PartitionSpool.Checkpoint checkpoint, java.util.Map<String, String> jobs) {
-    }
-
     /** One day of a run: exported by an async job (data available) or by the synchronous query (recent data). */
-    public record Day(LocalDate date, boolean byJob, ObjectNode resume) {
+    public record Day(LocalDate date, boolean byJob, RunState resume) {
         @Override
         public String toString() {
             return date + (byJob ? " by job" : " by query") + (resume != null ? " (resumed)" : "");
@@ -111,23 +77,23 @@ public final class DetailsExport {
     }
 
     static DetailsQuery.Kind kind(Exchange exchange) {
-        String kind = exchange.getProperty(KIND, "conversations", String.class).trim().toLowerCase(Locale.ROOT);
+        String kind = exchange.getProperty(LakeNames.KIND, "conversations", String.class).trim().toLowerCase(Locale.ROOT);
         return switch (kind) {
             case "conversations" -> DetailsQuery.Kind.CONVERSATIONS;
             case "users" -> DetailsQuery.Kind.USERS;
-            default -> throw new IllegalArgumentException(KIND + " must be conversations or users, was '" + kind + "'");
+            default -> throw new IllegalArgumentException(LakeNames.KIND + " must be conversations or users, was '" + kind + "'");
         };
     }
 
-    /** The flow's query file (property {@value #QUERY_FILE}), validated for its kind. */
+    /** The flow's query file (property {@value LakeNames#QUERY_FILE}), validated for its kind. */
     public DetailsQuery query(Exchange exchange) {
-        return queryFiles.details(Path.of(exchange.getProperty(QUERY_FILE, String.class)), kind(exchange));
+        return queryFiles.details(Path.of(exchange.getProperty(LakeNames.QUERY_FILE, String.class)), kind(exchange));
     }
 
     /**
      * The days this run exports, starting (or resuming) the run. Without the header lakeInterval: from the watermark
      * less the trailing window up to the last day jobs can see (header GenesysDataAvailabilityDate), at most
-     * {@value #MAX_DAYS} days; a saved in-flight job is resumed first. With it: those whole days.
+     * {@value LakeNames#MAX_DAYS_PER_RUN} days; a saved in-flight job is resumed first. With it: those whole days.
      */
     public List<Day> plan(Exchange exchange) throws IOException {
         String flow = LakeRuns.flow(exchange);
@@ -140,12 +106,12 @@ public final class DetailsExport {
             return List.of();
         }
         // An explicit interval resumes only its own saved job (same interval); the schedule only the schedule's.
-        Optional<ObjectNode> inFlight = runs.watermarks().inFlight(LakeRuns.stateKey(exchange))
-                .filter(st -> explicit == null || explicit.isBlank() || st.path("interval").asText().equals(
+        Optional<RunState> inFlight = runs.watermarks().inFlight(LakeRuns.stateKey(exchange))
+                .filter(st -> explicit == null || explicit.isBlank() || st.interval().equals(
                         wholeDays(explicit).toGenesys()));
-        exchange.setProperty(QUERY, query); // read once: every day of the run uses the same filter
-        exchange.setProperty(ROUTER, new LakeRecordRouter(query.kind()));
-        exchange.setProperty("lakeQueryName", query.name());
+        exchange.setProperty(LakeNames.RUN_QUERY, query); // read once: every day of the run uses the same filter
+        exchange.setProperty(LakeNames.ROUTER, new LakeRecordRouter(query.kind()));
+        exchange.setProperty(LakeNames.QUERY_NAME, query.name());
 
         List<Day> days = new ArrayList<>();
         if (query.ownInterval().isPresent() && ownIntervalNoted.add(query.file() + " " + query.ownInterval().get())) {
@@ -153,30 +119,27 @@ public final class DetailsExport {
                     + "that interval, trigger the flow with it (JMX run...For(\"{}\"), or --backfill {} --from/--to)",
                     flow, query.file(), query.ownInterval().get(), query.ownInterval().get(), flow);
         }
-        if (inFlight.isPresent() && !"publish".equals(inFlight.get().path("phase").asText())) {
-            ObjectNode state = inFlight.get();
-            Interval interval = Interval.parse(state.get("interval").asText(), clock);
-            ExportRun run = runs.resume(exchange, state.get("runId").asText(), interval, Path.of(state.get("runDir").asText()),
-                    JSON.treeToValue(state.get("checkpoint"), PartitionSpool.Checkpoint.class));
-            run.records().set(state.path("records").asLong());
-            run.pages().set(state.path("pages").asLong());
-            LocalDate resumeDay = LocalDate.parse(state.get("day").asText());
-            Progress saved = JSON.treeToValue(state, Progress.class);
-            boolean resumeDayPaged = state.path("paged").asBoolean(false);
-            if (saved.jobs() != null) {
-                saved.jobs().forEach((d, job) -> {
+        if (inFlight.isPresent() && !inFlight.get().publishing()) {
+            RunState state = inFlight.get();
+            Interval interval = Interval.parse(state.interval(), clock);
+            ExportRun run = runs.resume(exchange, state.runId(), interval, Path.of(state.runDir()), state.checkpoint());
+            run.records().set(state.records());
+            run.pages().set(state.pages());
+            LocalDate resumeDay = LocalDate.parse(state.day());
+            boolean paged = state.isPaged();
+            if (state.jobs() != null) {
+                state.jobs().forEach((d, job) -> {
                     // The resume day's own job too: killed after the jobs were submitted and saved but before the day
                     // polled its own, the state names it only here (jobId not yet set).
                     LocalDate day = LocalDate.parse(d);
-                    if (day.isAfter(resumeDay) || day.equals(resumeDay) && !resumeDayPaged) {
+                    if (day.isAfter(resumeDay) || day.equals(resumeDay) && !paged) {
                         jobs(exchange).put(d, job); // submitted ahead before the kill: polled again, never resubmitted
                     }
                 });
             }
-            boolean paged = state.path("paged").asBoolean(false);
             LOG.info("{}: resuming run {} for {} from day {} (job {}, {}; {} records so far)", flow, run.runId(), interval,
-                    resumeDay, state.path("jobId").asText("-"), paged ? "all its pages were read" : "page "
-                            + state.path("page").asInt(), run.records().get());
+                    resumeDay, state.jobId() == null ? "-" : state.jobId(), paged ? "all its pages were read" : "page "
+                            + state.pageOrZero(), run.records().get());
             for (LocalDate d = interval.startDate(); !d.isAfter(interval.lastDate()); d = d.plusDays(1)) {
                 if (d.isBefore(resumeDay) || d.equals(resumeDay) && paged) {
                     continue; // already in the spool: paging it again would duplicate it
@@ -190,10 +153,10 @@ public final class DetailsExport {
                 days.add(new Day(d, byJob(d, available), null));
             }
         }
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         run.query(query.file().toString(), query.hash());
         noteChangedQuery(flow, query, days);
-        exchange.setProperty(PLAN, List.copyOf(days));
+        exchange.setProperty(LakeNames.DETAILS_PLAN, List.copyOf(days));
         jobs(exchange); // one map for the whole run: the days' exchanges are copies of this one
         return days;
     }
@@ -228,9 +191,9 @@ public final class DetailsExport {
         if (explicit != null && !explicit.isBlank()) {
             return wholeDays(explicit);
         }
-        Duration trailing = Durations.parse(exchange.getProperty(TRAILING_WINDOW, "0", String.class));
-        int lookback = exchange.getProperty(LOOKBACK_DAYS, 1, Integer.class);
-        int maxDays = Math.max(1, exchange.getProperty(MAX_DAYS, 7, Integer.class));
+        Duration trailing = Durations.parse(exchange.getProperty(LakeNames.TRAILING_WINDOW, "0", String.class));
+        int lookback = exchange.getProperty(LakeNames.INITIAL_LOOKBACK_DAYS, 1, Integer.class);
+        int maxDays = Math.max(1, exchange.getProperty(LakeNames.MAX_DAYS_PER_RUN, 7, Integer.class));
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         LocalDate lastAvailableEnd = LocalDate.ofInstant(available, ZoneOffset.UTC); // exclusive end of full days
         if (lastAvailableEnd.isAfter(today)) {
@@ -256,30 +219,30 @@ public final class DetailsExport {
      */
     public DetailsQuery beginDay(Exchange exchange) throws Exception {
         Day day = exchange.getIn().getMandatoryBody(Day.class);
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         Message in = exchange.getIn();
-        in.setHeader(DAY, day.date().toString());
-        in.setHeader(BY_JOB, day.byJob());
+        in.setHeader(LakeNames.DAY, day.date().toString());
+        in.setHeader(LakeNames.BY_JOB, day.byJob());
         in.setHeader(GenesysConstants.INTERVAL, Interval.of(day.date(), day.date().plusDays(1)).toGenesys());
-        in.setHeader(MORE_PAGES, true);
+        in.setHeader(LakeNames.MORE_PAGES, true);
         in.setHeader(GenesysConstants.PAGE_NUMBER, 1);
-        ObjectNode resume = day.resume();
+        RunState resume = day.resume();
         if (resume != null) {
-            in.setHeader(GenesysConstants.JOB_ID, resume.path("jobId").asText(null));
-            if (resume.hasNonNull("jobId")) {
-                jobs(exchange).put(day.date().toString(), resume.get("jobId").asText());
+            in.setHeader(GenesysConstants.JOB_ID, resume.jobId());
+            if (resume.jobId() != null) {
+                jobs(exchange).put(day.date().toString(), resume.jobId());
             }
-            in.setHeader(GenesysConstants.CURSOR, resume.hasNonNull("cursor") ? resume.get("cursor").asText() : null);
-            exchange.setProperty(PAGE, resume.path("page").asInt());
-            exchange.setProperty(DAY_START, JSON.treeToValue(resume.get("dayStart"), PartitionSpool.Checkpoint.class));
+            in.setHeader(GenesysConstants.CURSOR, resume.cursor());
+            exchange.setProperty(LakeNames.PAGE, resume.pageOrZero());
+            exchange.setProperty(LakeNames.DAY_START, resume.dayStart());
         } else {
             in.removeHeaders("Genesys(JobId|JobState|Cursor)");
-            exchange.setProperty(PAGE, 0);
-            exchange.setProperty(DAY_START, run.spool().checkpoint());
+            exchange.setProperty(LakeNames.PAGE, 0);
+            exchange.setProperty(LakeNames.DAY_START, run.spool().checkpoint());
         }
-        exchange.setProperty(DAY_RECORDS, run.records().get());
-        exchange.setProperty(DAY_T0, System.nanoTime());
-        return exchange.getProperty(QUERY, DetailsQuery.class);
+        exchange.setProperty(LakeNames.DAY_RECORDS, run.records().get());
+        exchange.setProperty(LakeNames.DAY_T0, System.nanoTime());
+        return exchange.getProperty(LakeNames.RUN_QUERY, DetailsQuery.class);
     }
 
     /**
@@ -289,11 +252,11 @@ public final class DetailsExport {
      */
     public void page(Exchange exchange) throws Exception {
         GenesysPage page = exchange.getIn().getMandatoryBody(GenesysPage.class);
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
-        LakeRecordRouter router = exchange.getProperty(ROUTER, LakeRecordRouter.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
+        LakeRecordRouter router = exchange.getProperty(LakeNames.ROUTER, LakeRecordRouter.class);
         Message in = exchange.getIn();
-        LocalDate day = LocalDate.parse(in.getHeader(DAY, String.class));
-        LakeRecordRouter.Keys keys = router.keys(in.getHeader(LakeRuns.KEY, String.class));
+        LocalDate day = LocalDate.parse(in.getHeader(LakeNames.DAY, String.class));
+        LakeRecordRouter.Keys keys = router.keys(in.getHeader(LakeNames.KEY, String.class));
         PartitionSpool spool = run.spool();
         long before = run.records().get();
         long[] seen = {0};
@@ -307,16 +270,16 @@ public final class DetailsExport {
             });
         }
         run.pages().incrementAndGet();
-        int pageNo = exchange.getProperty(PAGE, 0, Integer.class) + 1;
-        exchange.setProperty(PAGE, pageNo);
+        int pageNo = exchange.getProperty(LakeNames.PAGE, 0, Integer.class) + 1;
+        exchange.setProperty(LakeNames.PAGE, pageNo);
         if (page.pageNumber() == 0) {
             String cursor = fields.text("cursor");
             in.setHeader(GenesysConstants.CURSOR, cursor);
-            in.setHeader(MORE_PAGES, cursor != null);
+            in.setHeader(LakeNames.MORE_PAGES, cursor != null);
         } else {
             long total = fields.field("totalHits") != null ? fields.field("totalHits").asLong() : -1;
             in.setHeader(GenesysConstants.PAGE_NUMBER, page.pageNumber() + 1);
-            in.setHeader(MORE_PAGES, seen[0] >= page.pageSize()
+            in.setHeader(LakeNames.MORE_PAGES, seen[0] >= page.pageSize()
                     && (total < 0 || (long) page.pageNumber() * page.pageSize() < total));
         }
         progress(exchange, run, router, day, pageNo, run.records().get() - before);
@@ -340,13 +303,13 @@ public final class DetailsExport {
      */
     public List<String> slices(Exchange exchange, long maxResults) {
         Message in = exchange.getIn();
-        LocalDate day = LocalDate.parse(in.getHeader(DAY, String.class));
-        long total = in.getHeader("lakeTotalHits", 0L, Long.class);
+        LocalDate day = LocalDate.parse(in.getHeader(LakeNames.DAY, String.class));
+        long total = in.getHeader(LakeNames.TOTAL_HITS, 0L, Long.class);
         if (total <= maxResults) {
             return List.of(Interval.of(day, day.plusDays(1)).toGenesys());
         }
         if (kind(exchange) != DetailsQuery.Kind.CONVERSATIONS) {
-            throw new GenesysQueryException(in.getHeader(DAY) + ": " + total + " user records, more than the synchronous "
+            throw new GenesysQueryException(in.getHeader(LakeNames.DAY) + ": " + total + " user records, more than the synchronous "
                     + "query pages (" + maxResults + ")");
         }
         LOG.info("{}: {} has {} conversations, more than the synchronous query pages ({}): querying it hour by hour",
@@ -365,29 +328,29 @@ public final class DetailsExport {
      * runs ahead of the spooled data).
      */
     public void checkpoint(Exchange exchange) throws IOException {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         Message in = exchange.getIn();
         String cursor = in.getHeader(GenesysConstants.CURSOR, String.class);
-        int page = exchange.getProperty(PAGE, 0, Integer.class);
-        String day = in.getHeader(DAY, String.class);
+        int page = exchange.getProperty(LakeNames.PAGE, 0, Integer.class);
+        String day = in.getHeader(LakeNames.DAY, String.class);
         String jobId = in.getHeader(GenesysConstants.JOB_ID, String.class);
         java.util.Map<String, String> jobs = new java.util.TreeMap<>(jobs(exchange));
         long records = run.records().get();
         long pages = run.pages().get();
-        PartitionSpool.Checkpoint dayStart = exchange.getProperty(DAY_START, PartitionSpool.Checkpoint.class);
-        run.spool().checkpoint(committed -> runs.watermarks().saveInFlight(run.stateKey(), JSON.valueToTree(
+        PartitionSpool.Checkpoint dayStart = exchange.getProperty(LakeNames.DAY_START, PartitionSpool.Checkpoint.class);
+        run.spool().checkpoint(committed -> runs.watermarks().saveInFlight(run.stateKey(),
                 // After the last page the cursor is null again, as before the first: only "paged" tells them apart.
-                new Progress(run.runId(), run.interval().toGenesys(), run.dir().toAbsolutePath().toString(), day, jobId,
-                        cursor, page, page > 0 && cursor == null, records, pages, dayStart, committed, jobs))));
+                RunState.details(run.runId(), run.interval().toGenesys(), run.dir().toAbsolutePath().toString(), day, jobId,
+                        cursor, page, page > 0 && cursor == null, records, pages, dayStart, committed, jobs)));
     }
 
     /** The jobs submitted in this run for days not yet paged (day to job id), shared by the run's exchanges. */
     @SuppressWarnings("unchecked")
     private static java.util.Map<String, String> jobs(Exchange exchange) {
-        java.util.Map<String, String> jobs = exchange.getProperty(JOBS, java.util.Map.class);
+        java.util.Map<String, String> jobs = exchange.getProperty(LakeNames.DETAILS_JOBS, java.util.Map.class);
         if (jobs == null) {
             jobs = new java.util.concurrent.ConcurrentSkipListMap<>();
-            exchange.setProperty(JOBS, jobs);
+            exchange.setProperty(LakeNames.DETAILS_JOBS, jobs);
         }
         return jobs;
     }
@@ -400,8 +363,8 @@ public final class DetailsExport {
     public List<String> jobsToSubmit(Exchange exchange, int maxInFlight) {
         java.util.Map<String, String> jobs = jobs(exchange);
         @SuppressWarnings("unchecked")
-        List<Day> plan = exchange.getProperty(PLAN, List.of(), List.class);
-        String today = exchange.getIn().getHeader(DAY, String.class);
+        List<Day> plan = exchange.getProperty(LakeNames.DETAILS_PLAN, List.of(), List.class);
+        String today = exchange.getIn().getHeader(LakeNames.DAY, String.class);
         List<String> submit = new ArrayList<>();
         int inFlight = 0;
         boolean from = false;
@@ -432,7 +395,7 @@ public final class DetailsExport {
         jobs.put(day, in.getHeader(GenesysConstants.JOB_ID, String.class));
         LOG.info("{}: submitted job {} for {} ({} job(s) in flight)", LakeRuns.flow(exchange),
                 in.getHeader(GenesysConstants.JOB_ID), day, jobs.size());
-        in.setHeader(GenesysConstants.JOB_ID, jobs.get(in.getHeader(DAY, String.class)));
+        in.setHeader(GenesysConstants.JOB_ID, jobs.get(in.getHeader(LakeNames.DAY, String.class)));
         checkpoint(exchange);
     }
 
@@ -441,7 +404,7 @@ public final class DetailsExport {
      * and its job before it is polled (as a submission would have saved it).
      */
     public void dayJob(Exchange exchange) throws IOException {
-        String job = jobs(exchange).get(exchange.getIn().getHeader(DAY, String.class));
+        String job = jobs(exchange).get(exchange.getIn().getHeader(LakeNames.DAY, String.class));
         if (job != null && exchange.getIn().getHeader(GenesysConstants.JOB_ID) == null) {
             exchange.getIn().setHeader(GenesysConstants.JOB_ID, job);
             checkpoint(exchange);
@@ -450,33 +413,33 @@ public final class DetailsExport {
 
     /** A day's records were all read: its curated objects start converting (Parquet) while the next day pages. */
     public void endDay(Exchange exchange) throws IOException {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         Message in = exchange.getIn();
-        LakeRecordRouter.Keys keys = exchange.getProperty(ROUTER, LakeRecordRouter.class).keys(in.getHeader(LakeRuns.KEY, String.class));
+        LakeRecordRouter.Keys keys = exchange.getProperty(LakeNames.ROUTER, LakeRecordRouter.class).keys(in.getHeader(LakeNames.KEY, String.class));
         runs.curated().keysDone(run, java.util.Arrays.asList(keys.flat(), keys.flat2()));
-        jobs(exchange).remove(in.getHeader(DAY, String.class)); // paged: the saved "paged" flag covers it from here
-        long records = run.records().get() - exchange.getProperty(DAY_RECORDS, 0L, Long.class);
-        if (Boolean.TRUE.equals(in.getHeader(BY_JOB, Boolean.class))) {
-            LOG.info("{}: day {} done by job {}: {} records in {} pages", run.flow(), in.getHeader(DAY),
-                    in.getHeader(GenesysConstants.JOB_ID), records, exchange.getProperty(PAGE));
+        jobs(exchange).remove(in.getHeader(LakeNames.DAY, String.class)); // paged: the saved "paged" flag covers it from here
+        long records = run.records().get() - exchange.getProperty(LakeNames.DAY_RECORDS, 0L, Long.class);
+        if (Boolean.TRUE.equals(in.getHeader(LakeNames.BY_JOB, Boolean.class))) {
+            LOG.info("{}: day {} done by job {}: {} records in {} pages", run.flow(), in.getHeader(LakeNames.DAY),
+                    in.getHeader(GenesysConstants.JOB_ID), records, exchange.getProperty(LakeNames.PAGE));
         } else {
-            String day = in.getHeader(DAY, String.class);
+            String day = in.getHeader(LakeNames.DAY, String.class);
             run.completeOnlyUntil(LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toInstant(), "data of " + day
                     + " is not yet available for jobs; it was exported from the live query and will be re-pulled");
             LOG.info("{}: day {} exported from the live query: {} records in {} pages", run.flow(), day, records,
-                    exchange.getProperty(PAGE));
+                    exchange.getProperty(LakeNames.PAGE));
         }
     }
 
     /** The day's job expired before its last page: drop what it wrote and forget it, so the day starts again. */
     public void restartDay(Exchange exchange) throws IOException {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
-        run.spool().restore(exchange.getProperty(DAY_START, PartitionSpool.Checkpoint.class));
-        run.records().set(exchange.getProperty(DAY_RECORDS, 0L, Long.class));
-        jobs(exchange).remove(exchange.getIn().getHeader(DAY, String.class));
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
+        run.spool().restore(exchange.getProperty(LakeNames.DAY_START, PartitionSpool.Checkpoint.class));
+        run.records().set(exchange.getProperty(LakeNames.DAY_RECORDS, 0L, Long.class));
+        jobs(exchange).remove(exchange.getIn().getHeader(LakeNames.DAY, String.class));
         exchange.getIn().removeHeaders("Genesys(JobId|JobState|JobErrorMessage|Cursor)");
-        exchange.getIn().setHeader(MORE_PAGES, true);
-        exchange.setProperty(PAGE, 0);
+        exchange.getIn().setHeader(LakeNames.MORE_PAGES, true);
+        exchange.setProperty(LakeNames.PAGE, 0);
     }
 
     private void progress(Exchange exchange, ExportRun run, LakeRecordRouter router, LocalDate day, int page, long pageRecords) {
@@ -485,8 +448,8 @@ public final class DetailsExport {
             return;
         }
         lastLog = now;
-        long dayRecords = run.records().get() - exchange.getProperty(DAY_RECORDS, 0L, Long.class);
-        double secs = (now - exchange.getProperty(DAY_T0, now, Long.class)) / 1e9;
+        long dayRecords = run.records().get() - exchange.getProperty(LakeNames.DAY_RECORDS, 0L, Long.class);
+        double secs = (now - exchange.getProperty(LakeNames.DAY_T0, now, Long.class)) / 1e9;
         // Conversations come sorted by start time, so how far into the day the last one started tells the progress.
         String eta = "";
         Instant last = router.lastConversationStart();

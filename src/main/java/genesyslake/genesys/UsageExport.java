@@ -1,5 +1,6 @@
 package genesyslake.genesys;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.lake.ExportRun;
 import genesyslake.lake.LakeRuns;
 import genesyslake.lake.RawRecords;
@@ -24,11 +25,7 @@ import java.util.List;
 public final class UsageExport {
 
     /** Header: an explicit interval (ISO start/end) instead of each file's own. */
-    public static final String INTERVAL_HEADER = LakeRuns.INTERVAL_HEADER;
-    /** Header: Day, Week or Month instead of each file's own granularity. */
-    public static final String GRANULARITY_HEADER = "lakeGranularity";
-    /** Exchange property: the comma-separated query files of the flow. */
-    public static final String QUERY_FILES = "lakeQueryFiles";
+    public static final String INTERVAL_HEADER = LakeNames.INTERVAL;
 
     private final LakeRuns runs;
     private final Clock clock;
@@ -51,13 +48,13 @@ public final class UsageExport {
     }
 
     /**
-     * The requests of one run: every query file of the property {@value #QUERY_FILES}, over its own interval or the
-     * header {@value #INTERVAL_HEADER}, at its own granularity or the header {@value #GRANULARITY_HEADER}. Starts the
+     * The requests of one run: every query file of the property {@value LakeNames#QUERY_FILES}, over its own interval or the
+     * header {@value #INTERVAL_HEADER}, at its own granularity or the header {@value LakeNames#GRANULARITY}. Starts the
      * run over the span of all of them.
      */
     public List<UsageRequest> plan(Exchange exchange) throws IOException {
         // First finish the upload a killed process left for this flow (schedule or explicit runs, each their own).
-        String granularity = exchange.getIn().getHeader(GRANULARITY_HEADER, String.class);
+        String granularity = exchange.getIn().getHeader(LakeNames.GRANULARITY, String.class);
         String intervalText = exchange.getIn().getHeader(INTERVAL_HEADER, String.class);
         if (runs.resumePublish(exchange, intervalText == null || intervalText.isBlank() ? null
                 : Interval.parse(intervalText, clock))) {
@@ -67,7 +64,7 @@ public final class UsageExport {
         // Each file on its own: a bad one is reported (the run fails, naming it) and the others still run.
         List<UsageQuery> queries = new ArrayList<>();
         List<String> bad = new ArrayList<>();
-        for (String file : files(exchange.getProperty(QUERY_FILES, String.class))) {
+        for (String file : files(exchange.getProperty(LakeNames.QUERY_FILES, String.class))) {
             try {
                 queries.add(queryFiles.usage(Path.of(file), clock));
             } catch (IllegalArgumentException e) {
@@ -102,44 +99,42 @@ public final class UsageExport {
 
     /** Marks where one request's records start, so a request that fails leaves none of them behind. */
     public void beginRequest(Exchange exchange) throws IOException {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
-        exchange.setProperty("lakeRequestStart", run.spool().checkpoint());
-        exchange.setProperty("lakeRequestRecords", run.records().get());
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
+        exchange.setProperty(LakeNames.REQUEST_START, run.spool().checkpoint());
+        exchange.setProperty(LakeNames.REQUEST_RECORDS, run.records().get());
     }
 
     /** One request failed: its records are dropped, the run goes on with the others and is reported failed. */
     public void failedRequest(Exchange exchange) throws IOException {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
-        run.spool().restore(exchange.getProperty("lakeRequestStart", genesyslake.lake.PartitionSpool.Checkpoint.class));
-        run.records().set(exchange.getProperty("lakeRequestRecords", 0L, Long.class));
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
+        run.spool().restore(exchange.getProperty(LakeNames.REQUEST_START, genesyslake.lake.PartitionSpool.Checkpoint.class));
+        run.records().set(exchange.getProperty(LakeNames.REQUEST_RECORDS, 0L, Long.class));
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        run.failed(genesyslake.management.FlowRunner.failure(cause));
+        run.failed(ExportRun.failure(cause));
     }
 
     private static List<String> files(String list) {
         List<String> files = Arrays.stream(list == null ? new String[0] : list.split(","))
                 .map(String::trim).filter(f -> !f.isEmpty()).toList();
         if (files.isEmpty()) {
-            throw new IllegalArgumentException("no usage query files are configured (" + QUERY_FILES + " is empty)");
+            throw new IllegalArgumentException("no usage query files are configured (" + LakeNames.QUERY_FILES + " is empty)");
         }
         return files;
     }
 
-    /** Header: the object key of the record's usage_requests row (the curated copy of the raw row). */
-    public static final String FLAT_KEY_HEADER = "lakeFlatKey";
 
     private final ThreadLocal<UsageFlattener> flattener = ThreadLocal.withInitial(UsageFlattener::new);
 
     /**
      * Appends the record in the body as one NDJSON line under the header lakeKey (as {@code lakeRuns.append}) and its
-     * usage_requests row under the header {@value #FLAT_KEY_HEADER}: one step, so a filter around it keeps or drops both.
+     * usage_requests row under the header {@value LakeNames#FLAT_KEY}: one step, so a filter around it keeps or drops both.
      */
     public void append(Exchange exchange) throws Exception {
-        String key = exchange.getIn().getHeader(FLAT_KEY_HEADER, String.class);
+        String key = exchange.getIn().getHeader(LakeNames.FLAT_KEY, String.class);
         if (key == null || key.isBlank()) {
-            throw new IllegalStateException("no " + FLAT_KEY_HEADER + " header: the route must say where usage_requests rows go");
+            throw new IllegalStateException("no " + LakeNames.FLAT_KEY + " header: the route must say where usage_requests rows go");
         }
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         byte[] record = exchange.getIn().getMandatoryBody(byte[].class);
         // Flattened first: a record that cannot be flattened fails before its raw line is written.
         byte[][] row = new byte[1][];
@@ -151,7 +146,7 @@ public final class UsageExport {
     /** The record in the body with {@code "granularity":"<header lakePartition>"} added, bytes otherwise as sent. */
     public byte[] stampGranularity(Exchange exchange) throws Exception {
         byte[] record = exchange.getIn().getMandatoryBody(byte[].class);
-        String partition = exchange.getIn().getHeader("lakePartition", String.class);
+        String partition = exchange.getIn().getHeader(LakeNames.PARTITION, String.class);
         return RawRecords.stampField(record, 0, record.length, "granularity", partition);
     }
 }

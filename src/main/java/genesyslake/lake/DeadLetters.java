@@ -2,9 +2,7 @@ package genesyslake.lake;
 
 import genesyslake.lake.PartitionSpool.LakeObject;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +28,6 @@ public final class DeadLetters {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    public static final String OBJECT_PROPERTY = "lakeObject";
 
     private final Path dir;
     private final S3Client s3;
@@ -53,28 +50,20 @@ public final class DeadLetters {
 
     /** Called by the upload route's error handler once redeliveries are exhausted. */
     public void keep(Exchange exchange) {
-        LakeObject object = exchange.getProperty(OBJECT_PROPERTY, LakeObject.class);
+        LakeObject object = exchange.getProperty(LakeNames.OBJECT, LakeObject.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         try {
             Path letter = OwnerOnly.createDirectories(dir.resolve(Instant.now().toEpochMilli() + "-" + UUID.randomUUID()));
             Path kept = letter.resolve("object");
             Files.move(object.file(), kept, StandardCopyOption.REPLACE_EXISTING);
-            ObjectNode meta = JSON.createObjectNode();
-            meta.put("bucket", bucketOf(object));
-            meta.put("key", object.key());
-            meta.put("records", object.records());
-            meta.put("keptAt", Instant.now().toString());
-            meta.put("error", String.valueOf(cause));
+            DeadLetter meta = run == null
+                    ? new DeadLetter(bucketOf(object), object.key(), object.records(), Instant.now().toString(),
+                            String.valueOf(cause), null, null, null, null, null, null)
+                    : new DeadLetter(bucketOf(object), object.key(), object.records(), Instant.now().toString(),
+                            String.valueOf(cause), run.flow(), run.runId(), LakeRuns.manifestKey(run),
+                            run.completeApartFromUploads(), !run.explicit(), run.completeUntil().toString());
             if (run != null) {
-                meta.put("flow", run.flow());
-                meta.put("runId", run.runId());
-                // What it takes to finish the run's record once every letter has landed: its manifest, and
-                // whether the watermark may then advance.
-                meta.put("manifestKey", LakeRuns.manifestKey(run));
-                meta.put("completeApartFromUploads", run.completeApartFromUploads());
-                meta.put("scheduled", !run.explicit());
-                meta.put("completeUntil", run.completeUntil().toString());
                 run.deadLettered(object.key());
             }
             // Whole or absent (written aside, then moved): a letter without a readable meta.json cannot be replayed.
@@ -101,7 +90,7 @@ public final class DeadLetters {
                 if (!Files.isDirectory(letter) || !Files.exists(object)) {
                     continue;
                 }
-                JsonNode meta = meta(letter);
+                DeadLetter meta = meta(letter);
                 if (meta == null) {
                     // A letter being written right now has no meta.json yet: only an older one is reported.
                     boolean settled = Files.getLastModifiedTime(letter).toInstant().isBefore(Instant.now().minusSeconds(60));
@@ -112,14 +101,14 @@ public final class DeadLetters {
                     }
                     continue;
                 }
-                String key = meta.path("key").asText();
-                String in = meta.path("bucket").asText(bucket);
-                if (newerInLake(in, key, Instant.parse(meta.path("keptAt").asText()))) {
+                String key = meta.key();
+                String in = meta.bucket() == null ? bucket : meta.bucket();
+                if (newerInLake(in, key, Instant.parse(meta.keptAt()))) {
                     LOG.info("Dead letter {} is older than s3://{}/{}; discarding it", letter, in, key);
                     LakeRuns.deleteTree(letter);
                     continue;
                 }
-                out.add(new LakeObject(key, object, meta.path("records").asLong(), Files.size(object), Files.size(object), in));
+                out.add(new LakeObject(key, object, meta.records(), Files.size(object), Files.size(object), in));
             }
         }
         return out;
@@ -130,24 +119,24 @@ public final class DeadLetters {
      * every object landed (complete, unless the run lacked something else) and a scheduled run's watermark advances.
      */
     public void replayed(Exchange exchange) throws IOException {
-        LakeObject object = exchange.getProperty(OBJECT_PROPERTY, LakeObject.class);
+        LakeObject object = exchange.getProperty(LakeNames.OBJECT, LakeObject.class);
         LOG.info("Replayed dead letter s3://{}/{} ({} records)", bucketOf(object), object.key(), object.records());
         Path letter = object.file().getParent();
-        JsonNode meta = meta(letter);
+        DeadLetter meta = meta(letter);
         LakeRuns.deleteTree(letter);
-        if (meta != null && meta.hasNonNull("runId") && meta.hasNonNull("manifestKey") && !hasLettersOf(meta.get("runId").asText())) {
+        if (meta != null && meta.ofRun() && !hasLettersOf(meta.runId())) {
             completeRun(bucketOf(object), meta);
         }
     }
 
     /** A letter's meta.json, or null when it is missing, empty, not JSON, or lacks the key and the time it was kept. */
-    private static JsonNode meta(Path letter) {
+    private static DeadLetter meta(Path letter) {
         try {
-            JsonNode meta = JSON.readTree(letter.resolve("meta.json").toFile());
-            if (meta == null || !meta.isObject() || !meta.hasNonNull("key") || !meta.hasNonNull("keptAt")) {
+            DeadLetter meta = JSON.readValue(letter.resolve("meta.json").toFile(), DeadLetter.class);
+            if (meta == null || meta.key() == null || meta.keptAt() == null) {
                 return null;
             }
-            Instant.parse(meta.get("keptAt").asText());
+            Instant.parse(meta.keptAt());
             return meta;
         } catch (IOException | RuntimeException e) {
             return null;
@@ -157,8 +146,8 @@ public final class DeadLetters {
     private boolean hasLettersOf(String runId) throws IOException {
         try (Stream<Path> letters = Files.list(dir)) {
             for (Path l : letters.toList()) {
-                JsonNode m = meta(l);
-                if (m != null && runId.equals(m.path("runId").asText())) {
+                DeadLetter m = meta(l);
+                if (m != null && runId.equals(m.runId())) {
                     return true;
                 }
             }
@@ -166,24 +155,22 @@ public final class DeadLetters {
         return false;
     }
 
-    private void completeRun(String in, JsonNode meta) {
-        String key = meta.get("manifestKey").asText();
+    private void completeRun(String in, DeadLetter meta) {
+        String key = meta.manifestKey();
         try {
-            ObjectNode manifest = (ObjectNode) JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(in).key(key)).asByteArray());
-            manifest.path("objects").forEach(o -> ((ObjectNode) o).put("uploaded", true));
-            boolean complete = meta.path("completeApartFromUploads").asBoolean(false);
-            manifest.put("complete", complete);
-            manifest.put("replayed", Instant.now().toString());
+            boolean complete = Boolean.TRUE.equals(meta.completeApartFromUploads());
+            RunManifest manifest = JSON.readValue(s3.getObjectAsBytes(b -> b.bucket(in).key(key)).asByteArray(),
+                    RunManifest.class).everyObjectLanded(complete, Instant.now());
             s3.putObject(b -> b.bucket(in).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest)));
-            if (complete && meta.path("scheduled").asBoolean(false) && watermarks != null) {
-                watermarks.advance(meta.path("flow").asText(), Instant.parse(meta.path("completeUntil").asText()));
+            if (complete && Boolean.TRUE.equals(meta.scheduled()) && watermarks != null) {
+                watermarks.advance(meta.flow(), Instant.parse(meta.completeUntil()));
             }
             LOG.info("Run {} of {}: every object has landed after replay; s3://{}/{} now says complete={}",
-                    meta.path("runId").asText(), meta.path("flow").asText(), in, key, complete);
+                    meta.runId(), meta.flow(), in, key, complete);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Run {}: its objects all landed, but its manifest s3://{}/{} could not be updated: {}",
-                    meta.path("runId").asText(), in, key, e.toString());
+                    meta.runId(), in, key, e.toString());
         }
     }
 

@@ -3,6 +3,7 @@ package genesyslake.lake;
 import genesyslake.lake.PartitionSpool.LakeObject;
 
 import genesyslake.query.Interval;
+import org.apache.camel.CamelExchangeException;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,11 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One run of one flow over one interval: its spool, the objects it produced, and what became of each upload.
- * It travels through the route as the exchange property {@value #PROPERTY}.
+ * It travels through the route as the exchange property {@value LakeNames#RUN}.
  */
 public final class ExportRun {
-
-    public static final String PROPERTY = "lakeRun";
 
     private final String flow;
     private final String runId;
@@ -50,6 +49,18 @@ public final class ExportRun {
         this.dir = dir;
         this.bucket = bucket;
         this.completeUntil = interval.end();
+    }
+
+    /**
+     * What went wrong, without the wrappers a split adds ("Multicast processing failed for number 0 ..."); here in
+     * the lake package because runs record it, and the flows report it.
+     */
+    public static String failure(Throwable e) {
+        Throwable t = e;
+        while (t instanceof CamelExchangeException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
     }
 
     public String flow() {

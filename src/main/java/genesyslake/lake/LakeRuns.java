@@ -3,8 +3,6 @@ package genesyslake.lake;
 import genesyslake.lake.PartitionSpool.LakeObject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import genesyslake.query.Interval;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -30,16 +28,6 @@ public final class LakeRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(LakeRuns.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Exchange property: the flow's name for state, manifests and metrics. */
-    public static final String FLOW = "lakeFlow";
-    /** Exchange property: the bucket the flow's objects go to. */
-    public static final String BUCKET = "lakeBucket";
-    /** Property: the id of the trigger (JMX, Jolokia, --once) that started this exchange; the run takes it as its id. */
-    public static final String TRIGGER = "lakeTrigger";
-    /** Header: an explicit interval (ISO start/end) for a run, instead of the schedule's next one. */
-    public static final String INTERVAL_HEADER = "lakeInterval";
-    /** Header: the object key a record is appended to. */
-    public static final String KEY = "lakeKey";
 
     private final Path workDir;
     private final Watermarks watermarks;
@@ -70,21 +58,21 @@ public final class LakeRuns {
     }
 
     /**
-     * Starts a run of the exchange's flow (property {@value #FLOW}) over the interval, writing to the bucket in
-     * property {@value #BUCKET}: a work folder and an empty spool; the run travels as property {@value ExportRun#PROPERTY}.
+     * Starts a run of the exchange's flow (property {@value LakeNames#FLOW}) over the interval, writing to the bucket in
+     * property {@value LakeNames#BUCKET}: a work folder and an empty spool; the run travels as property {@value LakeNames#RUN}.
      */
     public ExportRun start(Exchange exchange, Interval interval) throws IOException {
         String flow = flow(exchange);
         // A triggered run (JMX, Jolokia, --once) is the run its trigger answered: one id in runStatus, logs and manifest.
-        String trigger = exchange.getProperty(TRIGGER, String.class);
+        String trigger = exchange.getProperty(LakeNames.TRIGGER, String.class);
         String runId = trigger != null && !trigger.isBlank() && !runDirTaken(flow, interval, trigger)
                 ? trigger : UUID.randomUUID().toString().substring(0, 8);
         Path dir = workDir.resolve(flow).resolve(interval.label() + "-" + runId);
         OwnerOnly.createDirectories(dir);
-        ExportRun run = new ExportRun(flow, runId, interval, dir, exchange.getProperty(BUCKET, String.class));
+        ExportRun run = new ExportRun(flow, runId, interval, dir, exchange.getProperty(LakeNames.BUCKET, String.class));
         run.explicit(explicit(exchange));
         run.spool(new PartitionSpool(dir.resolve("spool"), curated::spoolLevel));
-        exchange.setProperty(ExportRun.PROPERTY, run);
+        exchange.setProperty(LakeNames.RUN, run);
         return run;
     }
 
@@ -95,16 +83,16 @@ public final class LakeRuns {
     /** Reopens a run a previous process left at a checkpoint: its spool is cut back to what that checkpoint holds. */
     public ExportRun resume(Exchange exchange, String runId, Interval interval, Path dir, PartitionSpool.Checkpoint at)
             throws IOException {
-        ExportRun run = new ExportRun(flow(exchange), runId, interval, dir, exchange.getProperty(BUCKET, String.class));
+        ExportRun run = new ExportRun(flow(exchange), runId, interval, dir, exchange.getProperty(LakeNames.BUCKET, String.class));
         run.explicit(explicit(exchange));
         run.spool(PartitionSpool.resume(dir.resolve("spool"), at, curated::spoolLevel));
-        exchange.setProperty(ExportRun.PROPERTY, run);
+        exchange.setProperty(LakeNames.RUN, run);
         return run;
     }
 
     /** Whether the exchange asks for an interval of its own (header lakeInterval) instead of the schedule's next. */
     public static boolean explicit(Exchange exchange) {
-        String interval = exchange.getIn().getHeader(INTERVAL_HEADER, String.class);
+        String interval = exchange.getIn().getHeader(LakeNames.INTERVAL, String.class);
         return interval != null && !interval.isBlank();
     }
 
@@ -118,21 +106,21 @@ public final class LakeRuns {
         return explicit(exchange) ? explicitStateKey(flow(exchange)) : flow(exchange);
     }
 
-    /** The flow an exchange runs: property {@value #FLOW}, which each flow's route sets (by default its route id). */
+    /** The flow an exchange runs: property {@value LakeNames#FLOW}, which each flow's route sets (by default its route id). */
     public static String flow(Exchange exchange) {
-        String flow = exchange.getProperty(FLOW, String.class);
+        String flow = exchange.getProperty(LakeNames.FLOW, String.class);
         if (flow == null || flow.isBlank()) {
-            throw new IllegalStateException("the route does not set the exchange property " + FLOW);
+            throw new IllegalStateException("the route does not set the exchange property " + LakeNames.FLOW);
         }
         return flow;
     }
 
-    /** Appends the body (one JSON record) as one NDJSON line of the object named by the header {@value #KEY}. */
+    /** Appends the body (one JSON record) as one NDJSON line of the object named by the header {@value LakeNames#KEY}. */
     public void append(Exchange exchange) throws Exception {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
-        String key = exchange.getIn().getHeader(KEY, String.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
+        String key = exchange.getIn().getHeader(LakeNames.KEY, String.class);
         if (key == null || key.isBlank()) {
-            throw new IllegalStateException("no " + KEY + " header: the route must say where records go");
+            throw new IllegalStateException("no " + LakeNames.KEY + " header: the route must say where records go");
         }
         run.spool().append(key, exchange.getIn().getMandatoryBody(byte[].class));
         run.records().incrementAndGet();
@@ -144,7 +132,7 @@ public final class LakeRuns {
      * the interval again. A run resumed by {@link #resumePublish} has nothing left to finish.
      */
     public ExportRun finish(Exchange exchange) throws IOException {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         if (run.spoolIfAny() == null && !run.getObjects().isEmpty()) {
             return run;
         }
@@ -153,20 +141,7 @@ public final class LakeRuns {
         for (LakeObject o : published) {
             run.getObjects().add(o.inBucket(run.bucket()));
         }
-        ObjectNode s = JSON.createObjectNode();
-        s.put("phase", "publish");
-        s.put("runId", run.runId());
-        s.put("interval", run.interval().toGenesys());
-        s.put("runDir", run.dir().toAbsolutePath().toString());
-        s.put("records", run.records().get());
-        s.put("pages", run.pages().get());
-        s.put("completeUntil", run.completeUntil().toString());
-        s.put("note", run.note());
-        s.set("queries", JSON.valueToTree(run.queries()));
-        s.set("objects", JSON.valueToTree(run.getObjects().stream().map(o -> java.util.Map.of("key", o.key(),
-                "file", o.file().toAbsolutePath().toString(), "records", o.records(), "bytes", o.bytes(),
-                "rawBytes", o.rawBytes(), "bucket", String.valueOf(o.bucket()))).toList()));
-        watermarks.saveInFlight(run.stateKey(), s);
+        watermarks.saveInFlight(run.stateKey(), RunState.publish(run));
         // Only now (a restart publishes the saved objects) may the spool files that were converted go.
         for (LakeObject o : spooled) {
             if (!published.contains(o)) {
@@ -183,34 +158,32 @@ public final class LakeRuns {
      */
     public boolean resumePublish(Exchange exchange, Interval asked) {
         String flow = flow(exchange);
-        var state = watermarks.inFlight(stateKey(exchange)).filter(s -> "publish".equals(s.path("phase").asText()));
+        var state = watermarks.inFlight(stateKey(exchange)).filter(RunState::publishing);
         if (state.isEmpty()) {
             return false;
         }
-        if (asked != null && !asked.toGenesys().equals(state.get().path("interval").asText())) {
+        RunState s = state.get();
+        if (asked != null && !asked.toGenesys().equals(s.interval())) {
             LOG.warn("{}: a run for {} was killed while uploading; this run for {} replaces its state (its objects stay in "
-                    + "{} until that interval is exported again)", flow, state.get().path("interval").asText(), asked,
-                    state.get().path("runDir").asText());
+                    + "{} until that interval is exported again)", flow, s.interval(), asked, s.runDir());
             return false;
         }
-        ObjectNode s = state.get();
-        ExportRun run = new ExportRun(flow, s.path("runId").asText(), Interval.parse(s.path("interval").asText(),
-                java.time.Clock.systemUTC()), Path.of(s.path("runDir").asText()), exchange.getProperty(BUCKET, String.class));
+        ExportRun run = new ExportRun(flow, s.runId(), Interval.parse(s.interval(), java.time.Clock.systemUTC()),
+                Path.of(s.runDir()), exchange.getProperty(LakeNames.BUCKET, String.class));
         run.explicit(explicit(exchange));
-        run.records().set(s.path("records").asLong());
-        run.pages().set(s.path("pages").asLong());
-        Instant until = Instant.parse(s.path("completeUntil").asText(run.interval().end().toString()));
+        run.records().set(s.records());
+        run.pages().set(s.pages());
+        Instant until = s.completeUntil() == null ? run.interval().end() : Instant.parse(s.completeUntil());
         if (until.isBefore(run.interval().end())) {
-            run.completeOnlyUntil(until, s.path("note").asText(""));
+            run.completeOnlyUntil(until, s.note() == null ? "" : s.note());
         }
-        s.path("queries").fields().forEachRemaining(q -> run.query(q.getKey(), q.getValue().asText()));
-        for (var o : s.path("objects")) {
-            String bucket = o.path("bucket").asText();
-            run.getObjects().add(new LakeObject(o.path("key").asText(), Path.of(o.path("file").asText()),
-                    o.path("records").asLong(), o.path("bytes").asLong(), o.path("rawBytes").asLong(),
-                    "null".equals(bucket) ? null : bucket));
+        if (s.queries() != null) {
+            s.queries().forEach(run::query);
         }
-        exchange.setProperty(ExportRun.PROPERTY, run);
+        if (s.objects() != null) {
+            s.objects().forEach(o -> run.getObjects().add(o.toLakeObject()));
+        }
+        exchange.setProperty(LakeNames.RUN, run);
         LOG.info("{}: publishing run {} for {} that a previous process finished exporting: {} of {} objects left",
                 flow, run.runId(), run.interval(), run.getPendingObjects().size(), run.getObjects().size());
         return true;
@@ -218,30 +191,8 @@ public final class LakeRuns {
 
     /** Builds the run manifest as one more lake object, uploaded after the data objects. */
     public LakeObject manifest(Exchange exchange) {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
-        ObjectNode m = JSON.createObjectNode();
-        m.put("flow", run.flow());
-        m.put("runId", run.runId());
-        m.put("interval", run.interval().toGenesys());
-        m.put("started", run.started().toString());
-        m.put("finished", Instant.now().toString());
-        m.put("records", run.records().get());
-        m.put("pages", run.pages().get());
-        m.put("complete", run.complete());
-        m.put("completeUntil", run.completeUntil().toString());
-        if (!run.note().isEmpty()) {
-            m.put("note", run.note());
-        }
-        ArrayNode queries = m.putArray("queries");
-        run.queries().forEach((file, hash) -> queries.addObject().put("file", file).put("hash", hash));
-        ArrayNode objects = m.putArray("objects");
-        for (LakeObject o : run.getObjects()) {
-            ObjectNode n = objects.addObject();
-            n.put("key", o.key());
-            n.put("records", o.records());
-            n.put("bytes", o.bytes());
-            n.put("uploaded", !run.deadLetteredKeys().contains(o.key()));
-        }
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
+        RunManifest m = RunManifest.of(run);
         String key = manifestKey(run);
         try {
             Path file = run.dir().resolve("manifest.json");
@@ -259,12 +210,12 @@ public final class LakeRuns {
 
     /** After an object landed: free its disk space straight away. */
     public void uploaded(Exchange exchange) throws IOException {
-        Files.deleteIfExists(exchange.getProperty(DeadLetters.OBJECT_PROPERTY, LakeObject.class).file());
+        Files.deleteIfExists(exchange.getProperty(LakeNames.OBJECT, LakeObject.class).file());
     }
 
     /** Ends a run: advances the watermark if everything landed, removes the work folder, logs the summary. */
     public ExportRun complete(Exchange exchange) {
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         // An explicit interval (a backfill, a trigger for given days) never moves the schedule's watermark.
         if (run.complete() && !run.explicit() && run.completeUntil().isAfter(run.interval().start())) {
             watermarks.advance(run.flow(), run.completeUntil());
@@ -291,8 +242,8 @@ public final class LakeRuns {
      */
     public void abandon(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.setProperty("lakeFailure", cause == null ? "unknown" : genesyslake.management.FlowRunner.failure(cause));
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        exchange.setProperty(LakeNames.FAILURE, cause == null ? "unknown" : ExportRun.failure(cause));
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         if (run == null) {
             return;
         }
@@ -309,7 +260,7 @@ public final class LakeRuns {
         boolean resumable;
         try {
             resumable = watermarks.inFlight(run.stateKey())
-                    .map(s -> run.dir().toAbsolutePath().toString().equals(s.path("runDir").asText()))
+                    .map(s -> run.dir().toAbsolutePath().toString().equals(s.runDir()))
                     .orElse(false);
         } catch (Watermarks.StateFileException e) {
             resumable = true; // its state file is unreadable: keep the work folder, it may be all that is left of the run

@@ -23,10 +23,6 @@ import java.util.Optional;
  */
 public final class ReferenceExport {
 
-    /** Exchange property: the entity's folder (users, queues, ...), set by the route. */
-    public static final String ENTITY = "lakeReferenceEntity";
-    /** Exchange property: the snapshot day (YYYY-MM-DD). */
-    public static final String DAY = "lakeSnapshotDay";
 
     private final LakeRuns runs;
     private final Clock clock;
@@ -45,20 +41,20 @@ public final class ReferenceExport {
      * lakeKey to the day's snapshot object, the same key on every rerun of the day, so a rerun replaces it.
      */
     public void begin(Exchange exchange) throws IOException {
-        Entity entity = Entity.of(exchange.getProperty(ENTITY, String.class));
-        String asked = exchange.getIn().getHeader(LakeRuns.INTERVAL_HEADER, String.class);
+        Entity entity = Entity.of(exchange.getProperty(LakeNames.REFERENCE_ENTITY, String.class));
+        String asked = exchange.getIn().getHeader(LakeNames.INTERVAL, String.class);
         LocalDate day = asked == null || asked.isBlank() ? LocalDate.now(clock.withZone(ZoneOffset.UTC))
                 : Interval.parse(asked, clock).startDate();
         runs.start(exchange, Interval.of(day, day.plusDays(1)));
-        exchange.setProperty(DAY, day.toString());
-        exchange.getIn().setHeader(LakeRuns.KEY, entity.snapshotKey(day.toString()));
+        exchange.setProperty(LakeNames.SNAPSHOT_DAY, day.toString());
+        exchange.getIn().setHeader(LakeNames.KEY, entity.snapshotKey(day.toString()));
     }
 
     /** Adds the day's dim_<entity> Parquet to the finished run's objects (after lakeRuns.finish, before publish). */
     public LakeObject dimension(Exchange exchange) throws IOException {
-        Entity entity = Entity.of(exchange.getProperty(ENTITY, String.class));
-        String day = exchange.getProperty(DAY, String.class);
-        ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        Entity entity = Entity.of(exchange.getProperty(LakeNames.REFERENCE_ENTITY, String.class));
+        String day = exchange.getProperty(LakeNames.SNAPSHOT_DAY, String.class);
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
         String snapshotKey = entity.snapshotKey(day);
         Optional<LakeObject> snapshot = run.getObjects().stream().filter(o -> o.key().equals(snapshotKey)).findFirst();
         String snapshotSql = snapshot.map(o -> "SELECT json FROM read_ndjson_objects(" + literal(o.file())

@@ -1,16 +1,12 @@
 package genesyslake.lake;
 
-import genesyslake.catalog.LakeTables.Column;
-import genesyslake.catalog.LakeTables.LakeTable;
-import genesyslake.catalog.LakeTables.Storage;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The reference (dimension) tables, in one place so a catalog derived from the routes can take them over: per entity
+ * The reference (dimension) tables, in one place so the catalog (LakeTables.reference) can declare their tables: per entity
  * the raw snapshot folder ({@code <entity>/snapshot=YYYY-MM-DD/}, gzip NDJSON of the listing's entities as sent) and
  * the curated {@code dim_<entity>} folder (Parquet, one file per snapshot day holding every row seen up to that day:
  * the newest day's partition is the current table). The route file routes/reference.camel.yaml names the entity; the
@@ -76,17 +72,6 @@ public final class ReferenceTables {
             return Stream.of(Stream.of(col("id", "string", "$.id"), col("name", "string", "$.name")),
                     columns.stream(), Stream.of(col("deleted", "boolean", null), col("first_seen", "string", null),
                             col("last_seen", "string", null))).flatMap(s -> s).toList();
-        }
-
-        /** The raw snapshot table (columns the catalog declares: id and name; the rows keep every field). */
-        public LakeTable rawTable() {
-            return new LakeTable(folder, folder + "/", "snapshot", List.of(new Column("id", "string"),
-                    new Column("name", "string")), Storage.JSON);
-        }
-
-        public LakeTable dimTable() {
-            return new LakeTable(dimTable, dimTable + "/", "snapshot",
-                    dimColumns().stream().map(c -> new Column(c.name(), c.type())).toList(), Storage.PARQUET);
         }
 
         /** The flow (route id) that fills the entity's tables: reference-users, reference-wrapup-codes, ... */
@@ -155,11 +140,6 @@ public final class ReferenceTables {
     }
 
     private ReferenceTables() {
-    }
-
-    /** Every reference table: each entity's raw snapshots, then its dim. */
-    public static List<LakeTable> all() {
-        return Arrays.stream(Entity.values()).flatMap(e -> Stream.of(e.rawTable(), e.dimTable())).toList();
     }
 
     private static DimColumn col(String name, String type, String expression) {

@@ -3,7 +3,7 @@ package genesyslake.lake;
 import java.util.function.BooleanSupplier;
 
 /**
- * A run's stop request, carried by its exchange as the property {@value #PROPERTY} (one object shared by the
+ * A run's stop request, carried by its exchange as the property {@value LakeNames#CANCEL} (one object shared by the
  * exchanges a split makes). {@code cancelRun} sets it, and so does the daemon stopping (SIGTERM: every flow's run
  * carries one, given by the flow's route policy); the flows' routes read it between pages and between days
  * ({@code ${exchangeProperty.lakeCancel?.requested}}) and stop there with {@link RunCancelledException}, after the
@@ -11,8 +11,6 @@ import java.util.function.BooleanSupplier;
  * This is the one place a stop is decided; the routes only ask.
  */
 public final class RunCancel {
-
-    public static final String PROPERTY = "lakeCancel";
 
     private volatile boolean requested;
     private volatile BooleanSupplier stopping = () -> false;

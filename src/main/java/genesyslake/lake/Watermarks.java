@@ -81,14 +81,23 @@ public final class Watermarks {
         return Optional.of(w);
     }
 
-    public synchronized Optional<ObjectNode> inFlight(String flow) {
+    /** The flow's run in flight (killed, or running now), if any. */
+    public synchronized Optional<RunState> inFlight(String flow) {
         ObjectNode state = read(flow);
-        return state.get("inFlight") instanceof ObjectNode n ? Optional.of(n.deepCopy()) : Optional.empty();
+        if (!(state.get("inFlight") instanceof ObjectNode n)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.treeToValue(n, RunState.class));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StateFileException("State file " + file(flow) + " is unreadable (its inFlight run does not have "
+                    + "the fields of a run state; was it edited?): " + remedy(flow));
+        }
     }
 
-    public synchronized void saveInFlight(String flow, ObjectNode job) {
+    public synchronized void saveInFlight(String flow, RunState run) {
         ObjectNode state = read(flow);
-        state.set("inFlight", job);
+        state.set("inFlight", JSON.valueToTree(run));
         write(flow, state);
     }
 

@@ -1,5 +1,6 @@
 package genesyslake.management;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.lake.ExportRun;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -198,13 +199,13 @@ public final class FlowHistory implements RoutePolicyFactory {
             this.flow = flow;
             this.started = started;
             this.t0 = t0;
-            this.before = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+            this.before = exchange.getProperty(LakeNames.RUN, ExportRun.class);
             this.running = exchange;
         }
 
         /** This run's own ExportRun on the exchange, if it has one yet. */
         ExportRun own(Exchange exchange) {
-            ExportRun run = exchange.getProperty(ExportRun.PROPERTY, ExportRun.class);
+            ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
             return run == before ? null : run;
         }
 
@@ -220,12 +221,12 @@ public final class FlowHistory implements RoutePolicyFactory {
             }
             millis = (System.nanoTime() - t0) / 1_000_000;
             if (genesyslake.lake.RunCancelledException.isCancellation(exchange.getException())) {
-                summary = FlowRunner.failure(exchange.getException());
+                summary = ExportRun.failure(exchange.getException());
                 outcome = Run.CANCELLED;
                 return;
             }
             // This run's own export (not one an earlier flow of a chained schedule left on the exchange).
-            failure = exchange.getException() != null ? FlowRunner.failure(exchange.getException())
+            failure = exchange.getException() != null ? ExportRun.failure(exchange.getException())
                     : current != null && !current.complete() ? FlowRunner.incomplete(current) : null;
             if (failure != null) {
                 summary = failure;

@@ -1,8 +1,8 @@
 package genesyslake.management;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.lake.ExportRun;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
@@ -70,11 +70,11 @@ public final class FlowRunner {
         LOG.info("Running flow {} (trigger {}{})", flow, runId, headers.isEmpty() ? "" : ", " + headers);
         Exchange result = producer.send(route.getEndpoint(), ex -> {
             ex.getIn().setHeaders(new HashMap<>(headers));
-            ex.setProperty(genesyslake.lake.LakeRuns.TRIGGER, runId);
+            ex.setProperty(genesyslake.lake.LakeNames.TRIGGER, runId);
             started.accept(ex);
         });
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        ExportRun run = result.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = result.getProperty(LakeNames.RUN, ExportRun.class);
         long records = run == null ? 0 : run.records().get();
         String id = run == null ? runId : run.runId();
         String failed = failureOf(result);
@@ -92,9 +92,9 @@ public final class FlowRunner {
      */
     public static String failureOf(Exchange result) {
         if (result.getException() != null) {
-            return failure(result.getException());
+            return ExportRun.failure(result.getException());
         }
-        ExportRun run = result.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = result.getProperty(LakeNames.RUN, ExportRun.class);
         if (run != null && !run.complete()) {
             return incomplete(run);
         }
@@ -104,14 +104,5 @@ public final class FlowRunner {
     /** Why an export run that ended incomplete failed: its counts and note. */
     public static String incomplete(ExportRun run) {
         return run + (run.note().isEmpty() ? "" : " (" + run.note() + ")");
-    }
-
-    /** What went wrong, without the wrappers a split adds ("Multicast processing failed for number 0 ..."). */
-    public static String failure(Throwable e) {
-        Throwable t = e;
-        while (t instanceof CamelExchangeException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return String.valueOf(t.getMessage());
     }
 }

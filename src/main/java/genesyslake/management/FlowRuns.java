@@ -1,5 +1,6 @@
 package genesyslake.management;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.lake.ExportRun;
 import genesyslake.lake.RunCancel;
 import org.apache.camel.CamelContext;
@@ -214,7 +215,7 @@ public final class FlowRuns extends ServiceSupport {
 
         /** The exchange of the flow run now in flight (one per chunk of a backfill); it carries the stop request. */
         public void exchange(Exchange exchange) {
-            exchange.setProperty(RunCancel.PROPERTY, cancel);
+            exchange.setProperty(LakeNames.CANCEL, cancel);
             this.current = exchange;
         }
 
@@ -237,7 +238,7 @@ public final class FlowRuns extends ServiceSupport {
 
         long records() {
             Exchange ex = current;
-            ExportRun run = ex == null ? null : ex.getProperty(ExportRun.PROPERTY, ExportRun.class);
+            ExportRun run = ex == null ? null : ex.getProperty(LakeNames.RUN, ExportRun.class);
             return recordsBefore + (run == null ? 0 : run.records().get());
         }
     }
@@ -273,7 +274,7 @@ public final class FlowRuns extends ServiceSupport {
                 o = work.run(progress);
             } catch (Exception | Error e) {
                 LOG.error("Run {} ({}) failed", id, operation, e);
-                o = new FlowOutcome(id, flow, false, progress.records(), elapsed(), FlowRunner.failure(e));
+                o = new FlowOutcome(id, flow, false, progress.records(), elapsed(), ExportRun.failure(e));
             }
             end(o, null);
             LOG.info("Run {} ({}) ended {}: {}", id, operation, state, o);

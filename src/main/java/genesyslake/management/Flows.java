@@ -1,5 +1,6 @@
 package genesyslake.management;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.genesys.UsageExport;
 import genesyslake.lake.Watermarks;
 import genesyslake.query.Interval;
@@ -139,7 +140,7 @@ public final class Flows implements FlowsMXBean {
     public FlowOutcome runReport(String name) {
         Map<String, Object> headers = new HashMap<>();
         if (name != null && !name.isBlank()) {
-            headers.put(Reports.REPORT_HEADER, name.trim());
+            headers.put(LakeNames.REPORT, name.trim());
         }
         return sync(start("runReport(" + (name == null ? "" : name) + ")", "athena-report", headers));
     }
@@ -385,7 +386,7 @@ public final class Flows implements FlowsMXBean {
             headers.put(UsageExport.INTERVAL_HEADER, interval.trim());
         }
         if (granularity != null && !granularity.isBlank()) {
-            headers.put(UsageExport.GRANULARITY_HEADER, granularity.trim());
+            headers.put(LakeNames.GRANULARITY, granularity.trim());
         }
         return start(operation, flow, headers);
     }

@@ -1,5 +1,6 @@
 package genesyslake.management;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.lake.RunCancel;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -26,10 +27,10 @@ public final class OneRunAtATime extends RoutePolicySupport {
         if (permit.tryAcquire()) {
             exchange.setProperty(held(route), Boolean.TRUE);
             // Every run, whoever started it, stops at its next page or day once the daemon is stopping (SIGTERM).
-            RunCancel cancel = exchange.getProperty(RunCancel.PROPERTY, RunCancel.class);
+            RunCancel cancel = exchange.getProperty(LakeNames.CANCEL, RunCancel.class);
             if (cancel == null) {
                 cancel = new RunCancel();
-                exchange.setProperty(RunCancel.PROPERTY, cancel);
+                exchange.setProperty(LakeNames.CANCEL, cancel);
             }
             org.apache.camel.CamelContext context = route.getCamelContext();
             cancel.stopWith(() -> context.isStopping() || context.isStopped());

@@ -1,5 +1,6 @@
 package genesyslake.report;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.lake.OwnerOnly;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -34,13 +35,7 @@ import java.util.stream.Stream;
 public final class Reports {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reports.class);
-    public static final String REPORT_PROPERTY = "lakeReport";
-    public static final String REPORT_HEADER = "lakeReport";
-    /** Header: {@value #SCOPE_SKIPPED} runs only the reports skipped for want of a table (athena-report-ready). */
-    public static final String SCOPE_HEADER = "lakeReportScope";
     public static final String SCOPE_SKIPPED = "skipped";
-    private static final String FAILURES = "lakeReportFailures";
-    private static final String RESULTS = "lakeReportResults";
 
     private final Path sqlDir;
     private final List<String> selected;
@@ -57,9 +52,9 @@ public final class Reports {
 
     /** The reports to run: all of queries/sql (or athena.reports), or the one named by the lakeReport header. */
     public List<Report> list(Exchange exchange) throws IOException {
-        String only = exchange.getIn().getHeader(REPORT_HEADER, String.class);
+        String only = exchange.getIn().getHeader(LakeNames.REPORT, String.class);
         List<String> wanted = only != null && !only.isBlank() ? List.of(only.trim()) : selected;
-        boolean skippedOnly = SCOPE_SKIPPED.equals(exchange.getIn().getHeader(SCOPE_HEADER, String.class));
+        boolean skippedOnly = SCOPE_SKIPPED.equals(exchange.getIn().getHeader(LakeNames.REPORT_SCOPE, String.class));
         List<Report> all = new ArrayList<>();
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         if (!Files.isDirectory(sqlDir)) {
@@ -88,8 +83,8 @@ public final class Reports {
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("No such report(s) " + missing + " in " + sqlDir + " (reports are the .sql files there)");
         }
-        exchange.setProperty(FAILURES, failures);
-        exchange.setProperty(RESULTS, Collections.synchronizedList(new ArrayList<String>()));
+        exchange.setProperty(LakeNames.REPORT_FAILURES, failures);
+        exchange.setProperty(LakeNames.REPORT_RESULTS, Collections.synchronizedList(new ArrayList<String>()));
         return all.stream().filter(r -> r.sql() != null).filter(this::tablesReady).toList();
     }
 
@@ -170,7 +165,7 @@ public final class Reports {
 
     /** After startQueryExecution has waited: a failed query becomes an error naming the file and Athena's reason. */
     public void checkSucceeded(Exchange exchange) {
-        Report report = exchange.getProperty(REPORT_PROPERTY, Report.class);
+        Report report = exchange.getProperty(LakeNames.REPORT, Report.class);
         GetQueryExecutionResponse response = exchange.getIn().getBody(GetQueryExecutionResponse.class);
         if (response == null) {
             throw new ReportException(report, "Athena returned no query execution (did the query start?)");
@@ -185,7 +180,7 @@ public final class Reports {
 
     /** Renders the answer: a table in the log, a CSV file, alert lines. Body: the SDK's paged results. */
     public String render(Exchange exchange) {
-        Report report = exchange.getProperty(REPORT_PROPERTY, Report.class);
+        Report report = exchange.getProperty(LakeNames.REPORT, Report.class);
         Object body = exchange.getIn().getBody();
         Iterable<GetQueryResultsResponse> pages = body instanceof GetQueryResultsResponse single ? List.of(single)
                 : exchange.getContext().getTypeConverter().convertTo(Iterable.class, body);
@@ -211,7 +206,7 @@ public final class Reports {
         writeCsv(report, columns, rows);
         alerts(report, columns, rows);
         @SuppressWarnings("unchecked")
-        List<String> results = exchange.getProperty(RESULTS, List.class);
+        List<String> results = exchange.getProperty(LakeNames.REPORT_RESULTS, List.class);
         if (results != null) {
             results.add(report.name() + ": " + rows.size() + " rows");
         }
@@ -220,13 +215,13 @@ public final class Reports {
 
     /** A report failed: log it with the file, remember it, and let the others run. */
     public void failed(Exchange exchange) {
-        Report report = exchange.getProperty(REPORT_PROPERTY, Report.class);
+        Report report = exchange.getProperty(LakeNames.REPORT, Report.class);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String message = e instanceof ReportException ? e.getMessage()
                 : "Report " + report.name() + " (" + report.file() + ") failed: " + e;
         LOG.error(message);
         @SuppressWarnings("unchecked")
-        List<String> failures = exchange.getProperty(FAILURES, List.class);
+        List<String> failures = exchange.getProperty(LakeNames.REPORT_FAILURES, List.class);
         if (failures != null) {
             failures.add(message);
         }
@@ -235,9 +230,9 @@ public final class Reports {
     /** The run's verdict, after every report had its turn. */
     public String summary(Exchange exchange) {
         @SuppressWarnings("unchecked")
-        List<String> failures = exchange.getProperty(FAILURES, List.class);
+        List<String> failures = exchange.getProperty(LakeNames.REPORT_FAILURES, List.class);
         @SuppressWarnings("unchecked")
-        List<String> results = exchange.getProperty(RESULTS, List.class);
+        List<String> results = exchange.getProperty(LakeNames.REPORT_RESULTS, List.class);
         if (failures != null && !failures.isEmpty()) {
             throw new IllegalStateException(failures.size() + " report(s) failed: " + String.join("; ", failures));
         }

@@ -1,5 +1,6 @@
 package genesyslake.flows;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.genesys.GenesysConstants;
 import genesyslake.genesys.GenesysPage;
 import genesyslake.genesys.UsageExport;
@@ -101,7 +102,7 @@ class DetailsFlowWiringTest {
             @Override
             public org.apache.camel.Endpoint registerEndpoint(String uri, org.apache.camel.Endpoint endpoint) {
                 if (endpoint instanceof MockEndpoint m && uri.contains("aws2-s3")) {
-                    m.whenAnyExchangeReceived(e -> uploaded.add(e.getProperty(DeadLetters.OBJECT_PROPERTY, LakeObject.class).key()));
+                    m.whenAnyExchangeReceived(e -> uploaded.add(e.getProperty(LakeNames.OBJECT, LakeObject.class).key()));
                 }
                 return endpoint;
             }
@@ -119,6 +120,6 @@ class DetailsFlowWiringTest {
         assertEquals("agent_handle_daily/date=" + DAY + "/conversation-details_" + DAY + ".parquet", uploaded.get(2));
         assertEquals("queue_daily/date=" + DAY + "/conversation-details_" + DAY + ".parquet", uploaded.get(3));
         assertTrue(uploaded.get(4).startsWith("_manifests/conversation-details/"), uploaded.toString());
-        assertEquals(3L, done.getProperty(genesyslake.lake.ExportRun.PROPERTY, genesyslake.lake.ExportRun.class).records().get());
+        assertEquals(3L, done.getProperty(genesyslake.lake.LakeNames.RUN, genesyslake.lake.ExportRun.class).records().get());
     }
 }

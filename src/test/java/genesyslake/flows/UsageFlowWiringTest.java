@@ -1,5 +1,6 @@
 package genesyslake.flows;
 
+import genesyslake.lake.LakeNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genesyslake.config.MillisFunction;
@@ -97,7 +98,7 @@ class UsageFlowWiringTest {
         List<List<String>> bodies = new ArrayList<>();
         upload.whenAnyExchangeReceived(e -> {
             keys.add(e.getIn().getHeader("CamelAwsS3Key", String.class));
-            LakeObject o = e.getProperty(DeadLetters.OBJECT_PROPERTY, LakeObject.class);
+            LakeObject o = e.getProperty(LakeNames.OBJECT, LakeObject.class);
             bodies.add(o.key().endsWith(".json.gz") ? FlowWiring.gunzip(o.file()) : List.of());
         });
         Exchange done = run();
@@ -111,7 +112,7 @@ class UsageFlowWiringTest {
         List<String> stamped = FlowWiring.RECORDS.stream().map(r -> r.substring(0, r.length() - 1) + ",\"granularity\":\"month\"}")
                 .toList();
         assertEquals(stamped, bodies.get(0), "each record one line, as sent, with its granularity stamped");
-        assertEquals(3, done.getProperty(ExportRun.PROPERTY, ExportRun.class).records().get());
+        assertEquals(3, done.getProperty(LakeNames.RUN, ExportRun.class).records().get());
     }
 
     @Test
@@ -124,12 +125,12 @@ class UsageFlowWiringTest {
             }
         });
         Exchange done = run();
-        ExportRun run = done.getProperty(ExportRun.PROPERTY, ExportRun.class);
+        ExportRun run = done.getProperty(LakeNames.RUN, ExportRun.class);
         assertFalse(run.complete(), "a dead-lettered object leaves the run incomplete");
         assertEquals(1, run.deadLetteredKeys().size());
         assertEquals(1 + 2 + 1 + 1, upload.getReceivedCounter(),
                 "one try and two redeliveries of the raw object, its usage_requests object, then the manifest");
-        LakeObject manifest = upload.getReceivedExchanges().get(4).getProperty(DeadLetters.OBJECT_PROPERTY, LakeObject.class);
+        LakeObject manifest = upload.getReceivedExchanges().get(4).getProperty(LakeNames.OBJECT, LakeObject.class);
         assertTrue(manifest.key().startsWith("_manifests/"));
         Path deadLetters = ((Path) context.getRegistry().lookupByName("wiringDir")).resolve("dead-letter");
         try (Stream<Path> letters = Files.list(deadLetters)) {

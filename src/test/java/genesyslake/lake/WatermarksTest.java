@@ -134,7 +134,7 @@ class WatermarksTest {
         org.junit.jupiter.api.Assertions.assertThrows(Watermarks.StateFileException.class,
                 () -> watermarks.advance("usage-export", NOW.minus(Duration.ofDays(1))));
         org.junit.jupiter.api.Assertions.assertThrows(Watermarks.StateFileException.class,
-                () -> watermarks.saveInFlight("usage-export", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()));
+                () -> watermarks.saveInFlight("usage-export", RunState.details("r", "2026-11-01T00:00:00Z/2026-11-02T00:00:00Z", "/tmp/r", "2026-11-01", null, null, 0, false, 0, 0, null, null, null)));
         assertEquals("", Files.readString(f), "kept as it was, for a restore");
     }
 

@@ -1,5 +1,6 @@
 package genesyslake.management;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.lake.ExportRun;
 import genesyslake.query.Interval;
 import genesyslake.testsupport.UnitTest;
@@ -45,7 +46,7 @@ class FlowHistoryTest {
                     ExportRun run = new ExportRun("export-a", "r1", Interval.of(LocalDate.of(2026, 1, 1),
                             LocalDate.of(2026, 1, 2)), Path.of("unused"));
                     run.records().set(ex.getIn().getHeader("records", 0L, Long.class));
-                    ex.setProperty(ExportRun.PROPERTY, run);
+                    ex.setProperty(LakeNames.RUN, run);
                 });
                 from("direct:catalog").routeId("catalog").routeGroup("catalog").setBody(constant("catalog refreshed"));
                 from("direct:broken").routeId("broken").routeGroup("report").throwException(new IllegalStateException("boom"));

@@ -1,5 +1,6 @@
 package genesyslake.ops;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.management.FlowOutcome;
 import genesyslake.management.FlowRunStatus;
 import genesyslake.management.FlowRuns;
@@ -117,7 +118,7 @@ class FlowRunsTest {
         CountDownLatch sawIt = new CountDownLatch(1);
         FlowRunStatus running = runs.start("x", "startBackfill(x, ...)", p -> {
             p.exchange(exchange); // as FlowRunner hands it each exchange it sends
-            genesyslake.lake.RunCancel cancel = exchange.getProperty(genesyslake.lake.RunCancel.PROPERTY,
+            genesyslake.lake.RunCancel cancel = exchange.getProperty(genesyslake.lake.LakeNames.CANCEL,
                     genesyslake.lake.RunCancel.class);
             while (!cancel.isRequested()) { // what the routes' filters read between pages
                 Thread.sleep(10);

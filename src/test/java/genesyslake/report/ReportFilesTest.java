@@ -1,5 +1,6 @@
 package genesyslake.report;
 
+import genesyslake.lake.LakeNames;
 import genesyslake.ops.LogCapture;
 import genesyslake.testsupport.UnitTest;
 import org.apache.camel.Exchange;
@@ -47,7 +48,7 @@ class ReportFilesTest {
                         row("@SUM(1+1)*cmd|' /C calc'!A0", "+2", "0.25")).build()).build();
         try (DefaultCamelContext context = new DefaultCamelContext(); LogCapture logs = new LogCapture()) {
             Exchange exchange = new DefaultExchange(context);
-            exchange.setProperty(Reports.REPORT_PROPERTY, new Report("top", tmp.resolve("sql/top.sql"), "SELECT 1"));
+            exchange.setProperty(LakeNames.REPORT, new Report("top", tmp.resolve("sql/top.sql"), "SELECT 1"));
             exchange.getIn().setBody(answer);
             reports.render(exchange);
             String csv = Files.readString(csvDir.resolve("top/latest.csv"));
