@@ -1,5 +1,7 @@
 package genesyslake;
 
+import genesyslake.testsupport.UnitTest;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * concern can be read, tested and changed from the bottom up; only the root package (GenesysLake,
  * LakeConfiguration) composes them all, and no package depends back on it.
  */
+@UnitTest
 class NoPackageCyclesTest {
 
     /** The main classes folder (both source roots compile into it); the stand-ins are left out below. */

@@ -1,5 +1,7 @@
 package genesyslake.lake;
 
+import genesyslake.testsupport.UnitTest;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures the names routes and Java share live in {@link LakeNames} only: every {@code lake…} name a route file uses is
  * declared there (a typo in a route fails here), no other Java file spells one as a string, and none declared is unused.
  */
+@UnitTest
 class LakeNamesTest {
 
     private static final Pattern NAME = Pattern.compile("\\blake[A-Z]\\w*");

@@ -1,5 +1,7 @@
 package genesyslake.lake;
 
+import genesyslake.testsupport.UnitTest;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * upgraded after a kill resumes its run, replays its letters and completes its manifests. The samples are files as
  * the hand-built JSON of LakeRuns, DetailsExport and DeadLetters wrote them (commit 1322c76).
  */
+@UnitTest
 class RunStateFormatTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,7 @@
 package genesyslake.ops;
 
+import genesyslake.testsupport.ProcessTest;
+
 import genesyslake.testsupport.LocalDaemon;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the operator's login, and is refused without the login; a client that does not trust it, or speaks plain RMI, gets
  * nothing. The daemon's own JVM trusts nothing extra, so the server cannot depend on trusting itself.
  */
+@ProcessTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RemoteJmxTlsTest {
 
