@@ -2,7 +2,7 @@ package genesyslake;
 
 import genesyslake.lake.LakeNames;
 import genesyslake.catalog.CatalogRefresh;
-import genesyslake.catalog.LakeTables;
+import genesyslake.catalog.LakeCatalog;
 import genesyslake.config.SettingChecks;
 import genesyslake.config.Settings;
 import genesyslake.genesys.DetailsExport;
@@ -86,8 +86,9 @@ public class LakeConfiguration implements CamelConfiguration {
             // Local mode with genesys.api-url set keeps the lake local but talks to that Genesys (a real org, or a
             // local Genesys that outlives the daemon).
             boolean ownGenesys = s.optional("genesys.api-url").isEmpty();
+            // The crawler's targets follow the flows once the routes are loaded (LakeCatalog, then catalog-refresh).
             StandIns.Running local = StandIns.required(s.optional("lake.mode").isEmpty()).start(new StandIns.Needs(s,
-                    ownGenesys, LakeTables.crawlerTargets(s.string("lake.source-bucket")),
+                    ownGenesys, java.util.List.of(),
                     java.util.List.of(s.string("lake.source-bucket"), s.string("lake.results-bucket"))));
             context.addService(local, true, true);
             registry.bind("localStack", local);
@@ -119,25 +120,25 @@ public class LakeConfiguration implements CamelConfiguration {
         registry.bind("athenaClient", aws.athena());
         GlueClient glue = aws.glue();
         registry.bind("glueClient", glue);
-        registry.bind("catalog", new CatalogRefresh(glue, s.string("lake.source-bucket"), s.string("glue.database"),
-                flatFormat));
+        // The lake's tables as the flows declare them, derived from the routes when the context starts and after each
+        // reload: crawler targets, projection DDL and the reports' table names all follow it.
+        LakeCatalog lakeCatalog = new LakeCatalog(context, s.string("lake.source-bucket"), flatFormat);
+        registry.bind("lakeCatalog", lakeCatalog);
+        CatalogRefresh catalogRefresh = new CatalogRefresh(glue, lakeCatalog, s.string("glue.database"), flatFormat);
+        registry.bind("catalog", catalogRefresh);
+        if (mode.equals("local")) {
+            // The local crawler starts with no targets: it gets the flows' ones (and restores its views over them)
+            // and a flow's other bucket exists, before any run.
+            lakeCatalog.onChange(c -> {
+                c.buckets().forEach(b -> createBucketIfMissing(s3, b));
+                catalogRefresh.syncCrawler(s.string("glue.crawler"));
+            });
+        }
+        context.addService(lakeCatalog, true, true);
         Reports reports = new Reports(Path.of(s.string("athena.reports-dir")), s.string("athena.reports", ""),
                 Path.of(s.string("lake.reports-dir")), s.decimal("alert.rate-limit-share", 0.05));
-        LakeTables tables = new LakeTables(s.string("lake.source-bucket"), flatFormat);
-        java.util.Map<String, String> tableFlows = new java.util.HashMap<>();
-        tableFlows.put(tables.usage().name(), "usage-export");
-        tableFlows.put(tables.usageRequests().name(), "usage-export");
-        tableFlows.put(tables.usageAggregates().name(), "usage-aggregates");
-        tableFlows.put(tables.agentStatusDaily().name(), "user-details");
-        tableFlows.put(tables.agentHandleDaily().name(), "conversation-details");
-        tableFlows.put(tables.queueDaily().name(), "conversation-details");
-        tables.details().forEach(t -> tableFlows.put(t.name(), t.name().startsWith("user") ? "user-details" : "conversation-details"));
-        for (var e : genesyslake.lake.ReferenceTables.Entity.values()) {
-            tableFlows.put(e.folder, e.flow());
-            tableFlows.put(e.dimTable, e.flow());
-        }
         String database = s.string("glue.database");
-        reports.setCatalog(tableFlows, table -> {
+        reports.setCatalog(lakeCatalog, table -> {
             try {
                 glue.getTable(b -> b.databaseName(database).name(table));
                 return true;
@@ -201,7 +202,8 @@ public class LakeConfiguration implements CamelConfiguration {
                     cluster.getId() == null ? "the pod's host name" : cluster.getId());
         }
 
-        context.getManagementStrategy().addEventNotifier(new RouteReloadGuard(context));
+        // After a reload the catalog follows the edited flows; an edit whose tables clash is put back.
+        context.getManagementStrategy().addEventNotifier(new RouteReloadGuard(context, () -> lakeCatalog.rebuild()));
         context.getManagementStrategy().addEventNotifier(new genesyslake.management.StartupBanner(context, s));
         String operatorPassword = ManagementSecurity.operatorPassword(s);
         ManagementSecurity.install(context, s.string("lake.management.user", ""), operatorPassword,
@@ -240,6 +242,16 @@ FlowHealth flowHealth = new FlowHealth(history, watermarks,
             registry.register(health);
         } else {
             context.getRegistry().bind(FlowHealth.ID, health); // camel-main registers repositories found here
+        }
+    }
+
+    /** Local mode only: a flow may write to a bucket of its own, which the local S3 then has to have. */
+    private static void createBucketIfMissing(S3Client s3, String bucket) {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+            s3.createBucket(b -> b.bucket(bucket));
+            LOG.info("Local S3: created bucket {} for the flows that write there", bucket);
         }
     }
 

@@ -44,15 +44,44 @@ public final class CatalogRefresh {
     public static final String REFRESH_STARTED = "GlueRefreshStarted";
 
     private final GlueClient glue;
-    private final String sourceBucket;
+    private final java.util.function.Supplier<FlowCatalog> catalog;
     private final String database;
     private final FlatFormat flatFormat;
 
-    public CatalogRefresh(GlueClient glue, String sourceBucket, String database, FlatFormat flatFormat) {
+    public CatalogRefresh(GlueClient glue, java.util.function.Supplier<FlowCatalog> catalog, String database,
+            FlatFormat flatFormat) {
         this.glue = glue;
-        this.sourceBucket = sourceBucket;
+        this.catalog = catalog;
         this.database = database;
         this.flatFormat = flatFormat;
+    }
+
+    /**
+     * GetCrawler, and UpdateCrawler when its S3 targets (paths and exclusions) are not the ones the flows' tables
+     * need: the crawler follows the flows (a flow moved to another prefix or bucket, a new flow). One INFO line names
+     * what changed. Returns whether it updated.
+     */
+    public boolean syncCrawler(@Header(CRAWLER) String crawler) {
+        Crawler c;
+        try {
+            c = glue.getCrawler(b -> b.name(crawler)).crawler();
+        } catch (EntityNotFoundException e) {
+            throw notFound(crawler, e);
+        }
+        List<CrawlerTarget> wanted = catalog.get().crawlerTargets();
+        List<CrawlerTarget> has = c.targets() == null || c.targets().s3Targets() == null ? List.of()
+                : c.targets().s3Targets().stream().map(t -> new CrawlerTarget(t.path(),
+                        t.exclusions() == null ? List.of() : t.exclusions().stream().sorted().toList())).toList();
+        if (java.util.Set.copyOf(has).equals(java.util.Set.copyOf(wanted))) {
+            return false;
+        }
+        List<String> added = wanted.stream().filter(t -> !has.contains(t)).map(CrawlerTarget::describe).toList();
+        List<String> removed = has.stream().filter(t -> !wanted.contains(t)).map(CrawlerTarget::describe).toList();
+        glue.updateCrawler(b -> b.name(crawler).targets(t -> t.s3Targets(wanted.stream()
+                .map(w -> software.amazon.awssdk.services.glue.model.S3Target.builder().path(w.path())
+                        .exclusions(w.exclusions()).build()).toList())));
+        LOG.info("Crawler {} now follows the flows' tables: targets added {}, removed {}", crawler, added, removed);
+        return true;
     }
 
     /** GetCrawler: puts the crawler's state and its last crawl in headers. */
@@ -105,12 +134,13 @@ public final class CatalogRefresh {
      * nothing but the definition is lost, and its objects stay.
      */
     public List<String> projectionDdl() {
-        List<String> create = ProjectionDdl.statements(database, sourceBucket, flatFormat);
-        List<LakeTables.LakeTable> tables = new LakeTables(sourceBucket, flatFormat).all();
+        FlowCatalog flows = catalog.get();
+        List<String> create = ProjectionDdl.statements(database, flows);
+        List<FlowCatalog.FlowTable> tables = flows.tables();
         List<String> ddl = new ArrayList<>();
         ddl.add(create.get(0));
         for (int i = 0; i < tables.size(); i++) {
-            LakeTables.LakeTable t = tables.get(i);
+            LakeTables.LakeTable t = tables.get(i).table();
             LakeTables.Storage catalogued = cataloguedStorage(t.name());
             if (catalogued != null && catalogued != t.storage()) {
                 LOG.info("Table {} is catalogued as {} but lake.flat-format={} stores it as {}: redefining it",

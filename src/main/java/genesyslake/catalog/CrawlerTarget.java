@@ -36,4 +36,9 @@ public record CrawlerTarget(String path, List<String> exclusions) {
                 prefix.length() - 1);
         return base.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
     }
+
+    /** The path, and its exclusions if any: what a log line shows. */
+    public String describe() {
+        return exclusions.isEmpty() ? path : path + " excluding " + exclusions;
+    }
 }

@@ -10,13 +10,12 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * The one definition of the lake's tables: name, S3 prefix, partition key, columns and storage (for crawler targets,
- * DDL, and the Parquet writer's column names and order).
+ * The one definition of the lake's table shapes: columns, partition key and storage (for DDL, and the Parquet
+ * writer's column names and order), each with the name and folder the seed's flows give it. Where a flow's tables are
+ * (and so the crawler targets, projection DDL and reports' table names) is {@link FlowCatalog}'s, derived from the
+ * flows' parameters; {@link #all()} is the shapes in their default places, for tests and benchmarks.
  */
 public final class LakeTables {
-
-    /** Folder (relative to the source bucket) holding run manifests; never catalogued. */
-    public static final String MANIFESTS_PREFIX = "_manifests/";
 
     /** How one table's objects are stored, which decides the SerDe a catalog declares for it. */
     public enum Storage {
@@ -56,9 +55,6 @@ public final class LakeTables {
             return prefix.isEmpty();
         }
     }
-
-    public static final List<String> DETAIL_FOLDERS = List.of(
-            "conversations", "conversation_segments", "user_details", "user_presence", "user_routing_status");
 
     private final String sourceBucket;
     private final FlatFormat flatFormat;
@@ -233,12 +229,20 @@ public final class LakeTables {
      * Parquet in either flat format: the dims are small and always typed).
      */
     public List<LakeTable> reference() {
-        return Arrays.stream(ReferenceTables.Entity.values()).flatMap(e -> Stream.of(
-                new LakeTable(e.folder, e.folder + "/", "snapshot", List.of(new Column("id", "string"),
-                        new Column("name", "string")), Storage.JSON),
-                new LakeTable(e.dimTable, e.dimTable + "/", "snapshot",
-                        e.dimColumns().stream().map(c -> new Column(c.name(), c.type())).toList(), Storage.PARQUET)))
-                .toList();
+        return Arrays.stream(ReferenceTables.Entity.values())
+                .flatMap(e -> Stream.of(referenceRaw(e), referenceDim(e))).toList();
+    }
+
+    /** An entity's raw snapshots (the columns declared: id and name; the rows keep every field). */
+    public static LakeTable referenceRaw(ReferenceTables.Entity e) {
+        return new LakeTable(e.folder, e.folder + "/", "snapshot", List.of(new Column("id", "string"),
+                new Column("name", "string")), Storage.JSON);
+    }
+
+    /** An entity's dim, Parquet in either flat format. */
+    public static LakeTable referenceDim(ReferenceTables.Entity e) {
+        return new LakeTable(e.dimTable, e.dimTable + "/", "snapshot",
+                e.dimColumns().stream().map(c -> new Column(c.name(), c.type())).toList(), Storage.PARQUET);
     }
 
     /** The flattened tables, stored in the flat format (lake.flat-format); every other table is raw gzip NDJSON. */
@@ -254,20 +258,6 @@ public final class LakeTables {
 
     public List<LakeTable> all() {
         return Stream.concat(Stream.of(usage()), folders().stream()).toList();
-    }
-
-    /** Exclusion globs (relative to the bucket root) that keep the root target to the usage table only. */
-    public List<String> rootExclusions() {
-        return Stream.concat(folders().stream().map(t -> t.prefix() + "**"), Stream.of(MANIFESTS_PREFIX + "**")).toList();
-    }
-
-    /** The crawler's targets: the bucket root (usage, minus the details folders and manifests) and one per details folder. */
-    public static List<CrawlerTarget> crawlerTargets(String sourceBucket) {
-        LakeTables tables = new LakeTables(sourceBucket);
-        List<CrawlerTarget> targets = new ArrayList<>();
-        targets.add(new CrawlerTarget(tables.usage().location(sourceBucket), tables.rootExclusions()));
-        tables.folders().forEach(t -> targets.add(new CrawlerTarget(t.location(sourceBucket), List.of())));
-        return targets;
     }
 
     public LakeTable byName(String name) {

@@ -1,7 +1,6 @@
 package genesyslake.catalog;
 
 import genesyslake.catalog.LakeTables.LakeTable;
-import genesyslake.lake.FlatFormat;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +17,10 @@ public final class ProjectionDdl {
     }
 
     /** The database, then one {@code CREATE EXTERNAL TABLE IF NOT EXISTS} per lake table, in that order. */
-    public static List<String> statements(String database, String sourceBucket, FlatFormat flatFormat) {
+    public static List<String> statements(String database, FlowCatalog catalog) {
         List<String> ddl = new ArrayList<>();
         ddl.add("CREATE DATABASE IF NOT EXISTS `" + database + "`");
-        new LakeTables(sourceBucket, flatFormat).all().forEach(t -> ddl.add(table(database, sourceBucket, t)));
+        catalog.tables().forEach(t -> ddl.add(table(database, t.bucket(), t.table())));
         return ddl;
     }
 

@@ -93,10 +93,12 @@ public final class SettingChecks {
             required("lake.schedule.enabled", BOOLEAN),
             required("lake.queries-dir", PATH),
             required("usage.query-files", PATHS),
+            required("usage-daily.query-files", PATHS),
             required("usage.period", TIMER_PERIOD),
             optional("usage.schedule", CRON),
             required("usage.api", oneOf("query", "aggregates")),
             optional("usage.key-prefix", KEY_PREFIX),
+            optional("usage-daily.key-prefix", KEY_PREFIX),
             optional("conversations.key-prefix", KEY_PREFIX),
             optional("users.key-prefix", KEY_PREFIX),
             // Genesys documents "Max is 1000" for GET /api/v2/usage/aggregates/query/jobs/{jobId}?pageSize=.

@@ -37,20 +37,46 @@ public record CuratedTable(String name, String partitionKey, List<Column> column
     }
 
     /**
-     * The curated table a spooled object belongs to: a key {@code [prefix/]<table>/<partitionKey>=<v>/<name>.json.gz}
-     * whose table is curated. Raw objects (conversations/, user_details/, usage rows at the bucket root) have none.
-     * Decided from the key alone, so a run resumed in another process decides the same.
+     * Folder names (a key segment) of curated tables → their shape: the seed's folders, and those the flows' catalog
+     * adds (a usage flow's curatedFolder, a details flow's tablePrefix). Set when the flows are loaded, before any run.
+     */
+    private static volatile java.util.Map<String, CuratedTable> folders = defaultFolders();
+
+    private static java.util.Map<String, CuratedTable> defaultFolders() {
+        java.util.Map<String, CuratedTable> m = new java.util.LinkedHashMap<>();
+        ALL.forEach(t -> m.put(t.name, t));
+        return java.util.Map.copyOf(m);
+    }
+
+    /** The flows' curated folders (segment → shape name, e.g. usage-daily_rows → usage_requests) beside the seed's. */
+    public static void useFolders(java.util.Map<String, String> curatedFolders) {
+        java.util.Map<String, CuratedTable> m = new java.util.LinkedHashMap<>(defaultFolders());
+        curatedFolders.forEach((folder, shape) -> ALL.stream().filter(t -> t.name.equals(shape)).findFirst()
+                .ifPresent(t -> m.put(folder, t)));
+        folders = java.util.Map.copyOf(m);
+    }
+
+    /**
+     * The curated table a spooled object belongs to: a key {@code [prefix/]<folder>/<partitionKey>=<v>/<name>.json.gz}
+     * whose folder is a curated table's (see {@link #useFolders}). Raw objects (conversations/, user_details/, usage
+     * rows at the bucket root or in a usage flow's rawFolder) have none. Decided from the key and the flows' folders,
+     * so a run resumed in another process with the same routes decides the same.
      */
     public static Optional<CuratedTable> forKey(String key) {
+        return segmentOf(key).map(i -> folders.get(key.split("/")[i]));
+    }
+
+    /** Index of the key's curated folder segment. */
+    private static Optional<Integer> segmentOf(String key) {
         if (!key.endsWith(NDJSON)) {
             return Optional.empty();
         }
+        java.util.Map<String, CuratedTable> known = folders;
         String[] segments = key.split("/");
         for (int i = 0; i + 2 < segments.length; i++) {
-            for (CuratedTable t : ALL) {
-                if (segments[i].equals(t.name) && segments[i + 1].startsWith(t.partitionKey + "=")) {
-                    return Optional.of(t);
-                }
+            CuratedTable t = known.get(segments[i]);
+            if (t != null && segments[i + 1].startsWith(t.partitionKey + "=")) {
+                return Optional.of(i);
             }
         }
         return Optional.empty();
@@ -58,21 +84,18 @@ public record CuratedTable(String name, String partitionKey, List<Column> column
 
     /**
      * The key of a summary written from this table's object: the same key with this table's folder replaced by the
-     * summary's, so the summary shares the object's stem (and a rerun replaces it). Empty when the key is not this
-     * table's.
+     * summary's (a details flow's tablePrefix kept: x_conversation_segments → x_agent_handle_daily), so the summary
+     * shares the object's stem (and a rerun replaces it). Empty when the key is not this table's.
      */
     Optional<String> summaryKey(String spooledKey, String summaryTable) {
         if (forKey(spooledKey).filter(t -> t == this).isEmpty()) {
             return Optional.empty();
         }
+        int i = segmentOf(spooledKey).orElseThrow();
         String[] segments = spooledKey.split("/", -1);
-        for (int i = 0; i + 2 < segments.length; i++) {
-            if (segments[i].equals(name) && segments[i + 1].startsWith(partitionKey + "=")) {
-                segments[i] = summaryTable;
-                return Optional.of(String.join("/", segments));
-            }
-        }
-        return Optional.empty();
+        String folder = segments[i];
+        segments[i] = (folder.endsWith(name) ? folder.substring(0, folder.length() - name.length()) : "") + summaryTable;
+        return Optional.of(String.join("/", segments));
     }
 
     /** The Parquet object's key: the NDJSON key with {@code .parquet} instead of {@code .json.gz}. */

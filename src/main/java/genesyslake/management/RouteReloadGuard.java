@@ -31,9 +31,19 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
     private static final Logger LOG = LoggerFactory.getLogger(RouteReloadGuard.class);
 
     private final CamelContext context;
+    private final Runnable afterReload;
 
     public RouteReloadGuard(CamelContext context) {
+        this(context, () -> { });
+    }
+
+    /**
+     * {@code afterReload} checks the routes as a whole once a file's are made again (the lake catalog: two flows'
+     * tables must not clash); when it throws, every route is put back as it was before the edit.
+     */
+    public RouteReloadGuard(CamelContext context, Runnable afterReload) {
         this.context = context;
+        this.afterReload = afterReload;
     }
 
     @Override
@@ -53,6 +63,9 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
 
     private void guarded(ResourceReload reload, String name, Resource resource) throws Exception {
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        java.util.Map<String, RouteDefinition> before = new java.util.LinkedHashMap<>();
+        model.getRouteDefinitions().forEach(d -> before.put(d.getRouteId(), d));
+        List<RouteTemplateDefinition> templatesBefore = new ArrayList<>(model.getRouteTemplateDefinitions());
         List<RouteDefinition> previous = new ArrayList<>();
         for (RouteDefinition def : model.getRouteDefinitions()) {
             if (def.getResource() != null && sameFile(def.getResource(), resource)) {
@@ -118,8 +131,43 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
                 model.addRouteDefinitions(missing);
             }
             rejected(name, e, previous);
+            return;
+        }
+        try {
+            afterReload.run();
+        } catch (RuntimeException e) {
+            putBack(model, before, templatesBefore);
+            rejected(name, e, previous);
+            afterReload.run(); // the catalog of the routes as they were
         }
     }
+
+    /** Every route (and template) as it was before the edit: new ones removed, changed ones replaced by their old. */
+    private void putBack(Model model, java.util.Map<String, RouteDefinition> before,
+            List<RouteTemplateDefinition> templatesBefore) throws Exception {
+        for (RouteDefinition now : new ArrayList<>(model.getRouteDefinitions())) {
+            if (before.get(now.getRouteId()) != now) {
+                context.getRouteController().stopRoute(now.getRouteId());
+                model.removeRouteDefinition(now);
+            }
+        }
+        for (RouteTemplateDefinition t : new ArrayList<>(model.getRouteTemplateDefinitions())) {
+            if (!templatesBefore.contains(t)) {
+                model.removeRouteTemplateDefinition(t);
+            }
+        }
+        for (RouteTemplateDefinition t : templatesBefore) {
+            if (!model.getRouteTemplateDefinitions().contains(t)) {
+                model.addRouteTemplateDefinition(t);
+            }
+        }
+        List<RouteDefinition> missing = before.values().stream().filter(d -> context.getRoute(d.getRouteId()) == null)
+                .toList();
+        if (!missing.isEmpty()) {
+            model.addRouteDefinitions(missing);
+        }
+    }
+
 
     /**
      * One line says all an operator needs (file, cause, what still runs); the stack trace is for DEBUG. Not rethrown:

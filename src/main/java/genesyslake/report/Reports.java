@@ -75,7 +75,8 @@ public final class Reports {
                         all.add(new Report(name, f, null)); // found, so not also "no such report"; never run
                         continue;
                     }
-                    all.add(new Report(name, f, Files.readString(real, StandardCharsets.UTF_8).trim().replaceFirst(";\\s*$", "")));
+                    all.add(new Report(name, f, resolved(Files.readString(real, StandardCharsets.UTF_8).trim()
+                            .replaceFirst(";\\s*$", ""))));
                 }
             }
         }
@@ -88,31 +89,58 @@ public final class Reports {
         return all.stream().filter(r -> r.sql() != null).filter(this::tablesReady).toList();
     }
 
-    /** Lake tables by name, and the flow that fills each. */
-    private volatile java.util.Map<String, String> tableFlows = java.util.Map.of();
+    /** The lake's tables as the flows place them (name → flow, logical name → where it is now). */
+    private volatile java.util.function.Supplier<genesyslake.catalog.FlowCatalog> catalog = null;
     private volatile java.util.function.Predicate<String> inCatalog = t -> true;
 
     /**
      * Lets reports follow their data: a report that reads a lake table not in the catalog yet is skipped (with one
-     * INFO line naming the flow that fills it) until that flow has exported and the catalog has been refreshed.
+     * INFO line naming the flow that fills it) until that flow has exported and the catalog has been refreshed. A
+     * report names a table as the seed's flows place it (gc_usage_api_source, usage_requests, ...); where a flow
+     * was moved (another key prefix or bucket), the report reads the table under the name Glue gives it there.
      */
-    public void setCatalog(java.util.Map<String, String> tableFlows, java.util.function.Predicate<String> inCatalog) {
-        this.tableFlows = java.util.Map.copyOf(tableFlows);
+    public void setCatalog(java.util.function.Supplier<genesyslake.catalog.FlowCatalog> catalog,
+            java.util.function.Predicate<String> inCatalog) {
+        this.catalog = catalog;
         this.inCatalog = inCatalog;
     }
 
     private static final java.util.regex.Pattern TABLE = java.util.regex.Pattern.compile(
             "(?i)\\b(?:from|join)\\s+(?:\"?\\w+\"?\\s*\\.\\s*)?\"?(\\w+)\"?");
 
-    /** The lake tables a report's SQL reads (FROM/JOIN names that are lake tables). */
+    private java.util.Map<String, String> tableFlows() {
+        return catalog == null ? java.util.Map.of() : catalog.get().tableFlows();
+    }
+
+    /** The report's SQL with each FROM/JOIN table a moved flow's table now is under its Glue name there. */
+    String resolved(String sql) {
+        java.util.Map<String, String> moved = catalog == null ? java.util.Map.of() : catalog.get().physicalNames();
+        if (moved.isEmpty()) {
+            return sql;
+        }
+        var m = TABLE.matcher(sql);
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        while (m.find()) {
+            String physical = moved.get(m.group(1).toLowerCase(java.util.Locale.ROOT));
+            if (physical != null) {
+                out.append(sql, at, m.start(1)).append(physical);
+                at = m.end(1);
+            }
+        }
+        return out.append(sql.substring(at)).toString();
+    }
+
+    /** The lake tables a report's SQL reads (FROM/JOIN names that are lake tables), by the names Glue has them. */
     java.util.Set<String> tables(Report report) {
         // The facts before the dim_* tables beside them: a report skipped for both names the flow of its facts first.
         java.util.Set<String> out = new java.util.TreeSet<>(java.util.Comparator
                 .comparing((String t) -> t.startsWith("dim_")).thenComparing(t -> t));
-        var m = TABLE.matcher(report.sql());
+        java.util.Map<String, String> flows = tableFlows();
+        var m = TABLE.matcher(resolved(report.sql()));
         while (m.find()) {
             String t = m.group(1).toLowerCase(java.util.Locale.ROOT);
-            if (tableFlows.containsKey(t)) {
+            if (flows.containsKey(t)) {
                 out.add(t);
             }
         }
@@ -123,7 +151,7 @@ public final class Reports {
         String missing = missingTable(report);
         if (missing != null) {
             LOG.info("Report {} skipped: table {} is not in the catalog yet; it runs once the {} flow has exported "
-                    + "and the catalog has been refreshed", report.name(), missing, tableFlows.get(missing));
+                    + "and the catalog has been refreshed", report.name(), missing, tableFlows().get(missing));
             skipped.add(report.name());
             return false;
         }

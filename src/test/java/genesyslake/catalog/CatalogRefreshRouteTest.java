@@ -101,7 +101,8 @@ class CatalogRefreshRouteTest {
             // Only the projection branch's endpoint uses it; camel-aws2-athena wants a client at start-up.
             registry.bind("athenaClient", AthenaClient.builder().endpointOverride(URI.create(endpoint))
                     .region(Region.US_EAST_1).credentialsProvider(credentials()).build());
-            registry.bind("catalog", new CatalogRefresh(watched.proxy(), "gc-usage-api-source", "genesysclouddb",
+            registry.bind("catalog", new CatalogRefresh(watched.proxy(),
+                    () -> genesyslake.testsupport.ShippedFlows.catalog("gc-usage-api-source"), "genesysclouddb",
                     FlatFormat.PARQUET));
             registry.bind("lakeRuns", new LakeRuns(work.resolve("work"), new Watermarks(work.resolve("state"))));
             registry.bind("oneRunAtATime", new genesyslake.management.OneRunAtATime());
@@ -148,7 +149,7 @@ class CatalogRefreshRouteTest {
             gzip(work.resolve("s3/gc-usage-api-source/granularity=month/usage_1.json.gz"),
                     "{\"clientId\":\"a\",\"status429\":3,\"granularity\":\"month\"}\n");
             aws = new LocalAws(new LocalAwsSettings(0, work.resolve("s3"), "genesysclouddb", CRAWLER, "UsageAPIWorkgroup",
-                    "gc-usage-api-results", LakeTables.crawlerTargets("gc-usage-api-source"), "testing", "testing")).start();
+                    "gc-usage-api-results", genesyslake.testsupport.ShippedFlows.crawlerTargets("gc-usage-api-source"), "testing", "testing")).start();
             return aws.endpoint();
         }
 

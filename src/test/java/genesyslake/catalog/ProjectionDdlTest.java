@@ -1,5 +1,7 @@
 package genesyslake.catalog;
 
+import genesyslake.testsupport.ShippedFlows;
+
 import genesyslake.lake.FlatFormat;
 import genesyslake.local.aws.LocalAws;
 import genesyslake.local.aws.LocalAwsSettings;
@@ -34,11 +36,11 @@ class ProjectionDdlTest {
 
     @Test
     void oneCreateTablePerLakeTableWithItsLocationAndProjection() {
-        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", FlatFormat.PARQUET);
+        FlowCatalog catalog = ShippedFlows.catalog("my-bucket", FlatFormat.PARQUET);
+        List<String> ddl = ProjectionDdl.statements("genesysclouddb", catalog);
         assertEquals("CREATE DATABASE IF NOT EXISTS `genesysclouddb`", ddl.get(0));
-        LakeTables tables = new LakeTables("my-bucket");
-        assertEquals(tables.all().size() + 1, ddl.size());
-        for (LakeTables.LakeTable t : tables.all()) {
+        assertEquals(catalog.tables().size() + 1, ddl.size());
+        for (LakeTables.LakeTable t : catalog.tables().stream().map(FlowCatalog.FlowTable::table).toList()) {
             String stmt = ddl.stream().filter(s -> s.contains("`genesysclouddb`.`" + t.name() + "`")).findFirst()
                     .orElseThrow(() -> new AssertionError("no DDL for " + t.name()));
             assertTrue(stmt.startsWith("CREATE EXTERNAL TABLE IF NOT EXISTS"), stmt);
@@ -49,7 +51,12 @@ class ProjectionDdlTest {
             String columns = stmt.substring(stmt.indexOf('('), stmt.indexOf("PARTITIONED BY"));
             assertFalse(columns.contains("`" + t.partitionKey() + "`"), "partition key repeated as a column: " + stmt);
         }
-        assertEquals("my_bucket", tables.usage().name());
+        assertTrue(catalog.resolve("my_bucket").isPresent(), "the seed's usage table is named after the bucket");
+        // Every seed table shape is in the DDL, and the usage-daily flow's tables of its own beside them.
+        for (LakeTables.LakeTable t : new LakeTables("my-bucket").all()) {
+            assertTrue(ddl.stream().anyMatch(s -> s.contains("`genesysclouddb`.`" + t.name() + "`")), t.name());
+        }
+        assertTrue(ddl.stream().anyMatch(s -> s.contains("`usage_daily_rows`") && s.contains("s3://my-bucket/usage-daily_rows/")));
     }
 
     @Test
@@ -67,7 +74,7 @@ class ProjectionDdlTest {
                 AthenaClient athena = AthenaClient.builder().endpointOverride(URI.create(aws.endpoint()))
                         .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
                                 AwsBasicCredentials.create("x", "y"))).build()) {
-            for (String stmt : ProjectionDdl.statements("genesysclouddb", "gc-usage-api-source", FlatFormat.NDJSON)) {
+            for (String stmt : ProjectionDdl.statements("genesysclouddb", ShippedFlows.catalog("gc-usage-api-source", FlatFormat.NDJSON))) {
                 QueryExecution q = run(athena, stmt);
                 assertEquals(QueryExecutionState.SUCCEEDED, q.status().state(), q.status().stateChangeReason());
                 assertEquals("DDL", q.statementTypeAsString());
@@ -87,7 +94,7 @@ class ProjectionDdlTest {
 
     @Test
     void parquetModeStoresTheCuratedTablesAsParquetWithTimestampsAndTheRawOnesAsJson() {
-        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", FlatFormat.PARQUET);
+        List<String> ddl = ProjectionDdl.statements("genesysclouddb", ShippedFlows.catalog("my-bucket", FlatFormat.PARQUET));
         LakeTables tables = new LakeTables("my-bucket", FlatFormat.PARQUET);
         List<String> curated = tables.curatedTables().stream().map(LakeTables.LakeTable::name).toList();
         assertEquals(List.of("conversation_segments", "user_presence", "user_routing_status", "agent_status_daily",
@@ -115,7 +122,7 @@ class ProjectionDdlTest {
 
     @Test
     void ndjsonModeKeepsEveryTableJsonWithTextTimes() {
-        List<String> ddl = ProjectionDdl.statements("genesysclouddb", "my-bucket", FlatFormat.NDJSON);
+        List<String> ddl = ProjectionDdl.statements("genesysclouddb", ShippedFlows.catalog("my-bucket", FlatFormat.NDJSON));
         // Every table but the reference dims (dim_*: Parquet in either flat format).
         ddl.subList(1, ddl.size()).stream().filter(stmt -> !stmt.contains("`genesysclouddb`.`dim_")).forEach(stmt -> {
             assertTrue(stmt.contains("JsonSerDe"), stmt);
@@ -139,7 +146,7 @@ class ProjectionDdlTest {
                         .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
                                 AwsBasicCredentials.create("x", "y"))).build()) {
             // First the lake is NDJSON and so is the catalog.
-            for (String stmt : new CatalogRefresh(glue, "gc-usage-api-source", "genesysclouddb",
+            for (String stmt : new CatalogRefresh(glue, () -> ShippedFlows.catalog("gc-usage-api-source", FlatFormat.NDJSON), "genesysclouddb",
                     FlatFormat.NDJSON).projectionDdl()) {
                 assertEquals(QueryExecutionState.SUCCEEDED, run(athena, stmt).status().state(), stmt);
             }
@@ -147,7 +154,7 @@ class ProjectionDdlTest {
             // Then lake.flat-format=parquet and the day is written again as Parquet.
             genesyslake.testsupport.ParquetLake.convert(bucket,
                     new LakeTables("gc-usage-api-source", FlatFormat.PARQUET).userPresence());
-            CatalogRefresh parquet = new CatalogRefresh(glue, "gc-usage-api-source", "genesysclouddb",
+            CatalogRefresh parquet = new CatalogRefresh(glue, () -> ShippedFlows.catalog("gc-usage-api-source", FlatFormat.PARQUET), "genesysclouddb",
                     FlatFormat.PARQUET);
             List<String> ddl = parquet.projectionDdl();
             assertTrue(ddl.contains("DROP TABLE IF EXISTS `genesysclouddb`.`user_presence`"), ddl::toString);
@@ -165,7 +172,7 @@ class ProjectionDdlTest {
             List<String> row = athena.getQueryResults(b -> b.queryExecutionId(q.queryExecutionId())).resultSet().rows()
                     .get(1).data().stream().map(Datum::varCharValue).toList();
             assertEquals(List.of("2024-01-01 09:00:00.000", "5"), row);
-            assertTrue(new CatalogRefresh(glue, "gc-usage-api-source", "genesysclouddb", FlatFormat.PARQUET)
+            assertTrue(new CatalogRefresh(glue, () -> ShippedFlows.catalog("gc-usage-api-source", FlatFormat.PARQUET), "genesysclouddb", FlatFormat.PARQUET)
                     .projectionDdl().stream().noneMatch(d -> d.startsWith("DROP")), "nothing to redefine any more");
         }
     }
@@ -191,17 +198,5 @@ class ProjectionDdlTest {
             Thread.sleep(50);
         }
         throw new AssertionError("query did not finish: " + sql);
-    }
-
-    @Test
-    void crawlerTargetsFollowTheTables() {
-        var targets = LakeTables.crawlerTargets("gc-usage-api-source");
-        assertEquals("s3://gc-usage-api-source/", targets.get(0).path());
-        assertEquals("gc_usage_api_source", targets.get(0).tableName());
-        assertTrue(targets.get(0).exclusions().containsAll(List.of("conversations/**", "_manifests/**")));
-        assertEquals(new LakeTables("gc-usage-api-source").folders().stream().map(LakeTables.LakeTable::name).toList(),
-                targets.subList(1, targets.size()).stream().map(t -> t.tableName()).toList());
-        Matcher m = Pattern.compile("s3://gc-usage-api-source/(\\w+)/").matcher(targets.get(1).path());
-        assertTrue(m.matches(), targets.get(1).path());
     }
 }

@@ -94,7 +94,7 @@ class ReportsOverParquetTest {
     /** A local Glue/Athena over {@code s3Root}, crawled once. */
     private AthenaClient crawled(Path s3Root) throws InterruptedException {
         LocalAws aws = new LocalAws(new LocalAwsSettings(0, s3Root, "genesysclouddb", "UsageApiCrawler",
-                "UsageAPIWorkgroup", "gc-usage-api-results", LakeTables.crawlerTargets(SOURCE), "x", "y")).start();
+                "UsageAPIWorkgroup", "gc-usage-api-results", genesyslake.testsupport.ShippedFlows.crawlerTargets(SOURCE), "x", "y")).start();
         open.add(aws);
         var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "y"));
         GlueClient glue = GlueClient.builder().endpointOverride(URI.create(aws.endpoint())).region(Region.US_EAST_1)

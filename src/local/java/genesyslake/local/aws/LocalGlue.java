@@ -88,10 +88,14 @@ final class LocalGlue implements AutoCloseable {
     private Map<String, Object> lastCrawl;
     private Instant crawlStart;
     private long lastElapsedMillis;
+    /** The crawler's S3 targets: the settings' at first, then each UpdateCrawler's. */
+    private volatile List<CrawlerTarget> targets;
+    private volatile Instant lastUpdated = Instant.now();
 
     LocalGlue(LocalAwsSettings settings, DuckDBConnection root) {
         this.settings = settings;
         this.root = root;
+        this.targets = List.copyOf(settings.targets());
     }
 
     /** Rebuilds the views from what is on disk without a crawl record: Glue's catalog outlives restarts, DuckDB's does not. */
@@ -108,6 +112,7 @@ final class LocalGlue implements AutoCloseable {
             case "GetCrawler" -> Map.of("Crawler", crawler(requireCrawler(in.path("Name").asText())));
             case "GetCrawlers" -> Map.of("Crawlers", List.of(crawler(settings.crawlerName())));
             case "StartCrawler" -> startCrawler(in.path("Name").asText());
+            case "UpdateCrawler" -> updateCrawler(in.path("Name").asText(), in.path("Targets"));
             case "GetDatabase" -> Map.of("Database", database(requireDatabase(in.path("Name").asText())));
             case "GetDatabases" -> page("DatabaseList", List.of(database(settings.database())), in, 100);
             case "GetTables" -> page("TableList", tables(requireDatabase(in.path("DatabaseName").asText()), in), in, 100);
@@ -137,6 +142,36 @@ final class LocalGlue implements AutoCloseable {
             throw new AwsServiceException("EntityNotFoundException", "Database " + name + " not found.");
         }
         return settings.database();
+    }
+
+    /**
+     * UpdateCrawler with Targets.S3Targets (Path, Exclusions): the next crawl reads those. Like Glue, refused while
+     * the crawler runs. Until the first crawl, the views are restored over the new targets (the stand-in's catalog
+     * does not outlive a restart, Glue's does, and the daemon gives the targets only once its routes are loaded).
+     */
+    private Map<String, Object> updateCrawler(String name, JsonNode in) {
+        boolean restore;
+        synchronized (this) {
+            requireCrawler(name);
+            if (!state.equals("READY")) {
+                throw new AwsServiceException("CrawlerRunningException", "Crawler with name " + name + " is running");
+            }
+            if (in.has("S3Targets")) {
+                List<CrawlerTarget> next = new ArrayList<>();
+                for (JsonNode t : in.path("S3Targets")) {
+                    List<String> exclusions = new ArrayList<>();
+                    t.path("Exclusions").forEach(e -> exclusions.add(e.asText()));
+                    next.add(new CrawlerTarget(t.path("Path").asText(), exclusions));
+                }
+                targets = List.copyOf(next);
+            }
+            lastUpdated = Instant.now();
+            restore = lastCrawl == null;
+        }
+        if (restore) {
+            restoreCatalog();
+        }
+        return Map.of();
     }
 
     private synchronized Map<String, Object> startCrawler(String name) {
@@ -189,7 +224,7 @@ final class LocalGlue implements AutoCloseable {
         c.put("Name", name);
         c.put("Role", "arn:aws:iam::000000000000:role/local-glue-crawler");
         c.put("DatabaseName", settings.database());
-        c.put("Targets", Map.of("S3Targets", settings.targets().stream()
+        c.put("Targets", Map.of("S3Targets", targets.stream()
                 .map(t -> Map.of("Path", t.path(), "Exclusions", t.exclusions())).toList()));
         c.put("State", state);
         c.put("CrawlElapsedTime", state.equals("READY") ? 0 : Duration.between(crawlStart, Instant.now()).toMillis());
@@ -197,7 +232,7 @@ final class LocalGlue implements AutoCloseable {
             c.put("LastCrawl", lastCrawl);
         }
         c.put("CreationTime", epoch(created));
-        c.put("LastUpdated", epoch(created));
+        c.put("LastUpdated", epoch(lastUpdated));
         c.put("Version", 1);
         c.put("SchemaChangePolicy", Map.of("UpdateBehavior", "UPDATE_IN_DATABASE", "DeleteBehavior", "DEPRECATE_IN_DATABASE"));
         return c;
@@ -397,7 +432,7 @@ final class LocalGlue implements AutoCloseable {
         String schema = LocalAws.quote(settings.database());
         try (var conn = root.duplicate(); Statement st = conn.createStatement()) {
             st.execute("CREATE SCHEMA IF NOT EXISTS " + LocalAws.CATALOG + "." + schema);
-            for (CrawlerTarget target : settings.targets()) {
+            for (CrawlerTarget target : targets) {
                 String name = target.tableName();
                 String view = LocalAws.CATALOG + "." + schema + "." + LocalAws.quote(name);
                 TargetFiles files = scan(target);

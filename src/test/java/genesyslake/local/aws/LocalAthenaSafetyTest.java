@@ -77,7 +77,7 @@ class LocalAthenaSafetyTest {
                 List.of(Map.of("clientId", "daily", "status429", 100000L, "requests", 1L, "granularity", "day")));
         Files.createDirectories(s3Root.resolve(RESULTS));
         aws = new LocalAws(new LocalAwsSettings(0, s3Root, "genesysclouddb", "UsageApiCrawler", "UsageAPIWorkgroup",
-                RESULTS, LakeTables.crawlerTargets(SOURCE), ACCESS_KEY, SECRET_KEY)).start();
+                RESULTS, genesyslake.testsupport.ShippedFlows.crawlerTargets(SOURCE), ACCESS_KEY, SECRET_KEY)).start();
         athena = athena(ACCESS_KEY, SECRET_KEY);
         try (GlueClient glue = GlueClient.builder().endpointOverride(URI.create(aws.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))

@@ -36,7 +36,7 @@ class LocalAwsCamelAthenaTest {
                 Map.of("clientId", "c", "status429", 500, "granularity", "day")));
         Files.createDirectories(s3Root.resolve("gc-usage-api-results"));
         try (LocalAws aws = new LocalAws(new LocalAwsSettings(0, s3Root, "genesysclouddb", "UsageApiCrawler",
-                "UsageAPIWorkgroup", "gc-usage-api-results", LakeTables.crawlerTargets("gc-usage-api-source"), "dummy", "dummy")).start();
+                "UsageAPIWorkgroup", "gc-usage-api-results", genesyslake.testsupport.ShippedFlows.crawlerTargets("gc-usage-api-source"), "dummy", "dummy")).start();
                 CamelContext camel = new DefaultCamelContext()) {
             String common = "?overrideEndpoint=true&uriEndpointOverride=" + aws.endpoint()
                     + "&accessKey=RAW(dummy)&secretKey=RAW(dummy)&region=us-east-1";

@@ -70,7 +70,7 @@ class LocalAwsTest {
     static void startAndCrawl() throws Exception {
         writeLake();
         aws = new LocalAws(new LocalAwsSettings(0, s3Root, "genesysclouddb", "UsageApiCrawler", "UsageAPIWorkgroup",
-                RESULTS, LakeTables.crawlerTargets(SOURCE), "dummy", "dummy")).start();
+                RESULTS, genesyslake.testsupport.ShippedFlows.crawlerTargets(SOURCE), "dummy", "dummy")).start();
         var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy"));
         glue = GlueClient.builder().endpointOverride(URI.create(aws.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(creds).build();
@@ -183,7 +183,7 @@ class LocalAwsTest {
         var crawler = glue.getCrawler(b -> b.name("UsageApiCrawler")).crawler();
         assertEquals("SUCCEEDED", crawler.lastCrawl().statusAsString());
         assertEquals("genesysclouddb", crawler.databaseName());
-        assertEquals(23, crawler.targets().s3Targets().size(), "the bucket root, five details folders, usage_requests, "
+        assertEquals(25, crawler.targets().s3Targets().size(), "the bucket root, five details folders, usage_requests, usage-daily's two, "
                 + "the three daily summaries, usage_aggregates and the six reference entities' snapshots and dims");
         List<String> names = glue.getTables(b -> b.databaseName("genesysclouddb")).tableList().stream()
                 .map(Table::name).toList();

@@ -60,7 +60,7 @@ class LocalGlueCatalogReadsTest {
                 List.of(java.util.Map.of("conversationId", "c1")));
         java.nio.file.Files.createDirectories(s3Root.resolve("gc-usage-api-results"));
         aws = new LocalAws(new LocalAwsSettings(0, s3Root, DB, "UsageApiCrawler", "UsageAPIWorkgroup",
-                "gc-usage-api-results", LakeTables.crawlerTargets("gc-usage-api-source"), "dummy", "dummy")).start();
+                "gc-usage-api-results", genesyslake.testsupport.ShippedFlows.crawlerTargets("gc-usage-api-source"), "dummy", "dummy")).start();
         glue = GlueClient.builder().endpointOverride(URI.create(aws.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy")))
                 .build();

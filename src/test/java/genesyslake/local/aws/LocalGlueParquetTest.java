@@ -77,7 +77,7 @@ class LocalGlueParquetTest {
         Files.createDirectories(s3Root.resolve("gc-usage-api-results"));
 
         aws = new LocalAws(new LocalAwsSettings(0, s3Root, "genesysclouddb", "UsageApiCrawler", "UsageAPIWorkgroup",
-                "gc-usage-api-results", LakeTables.crawlerTargets(SOURCE), "dummy", "dummy")).start();
+                "gc-usage-api-results", genesyslake.testsupport.ShippedFlows.crawlerTargets(SOURCE), "dummy", "dummy")).start();
         var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("dummy", "dummy"));
         glue = GlueClient.builder().endpointOverride(URI.create(aws.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(creds).build();
