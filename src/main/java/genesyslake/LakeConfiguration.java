@@ -123,7 +123,7 @@ public class LakeConfiguration implements CamelConfiguration {
         // The lake's tables as the flows declare them, derived from the routes when the context starts and after each
         // reload: crawler targets, projection DDL and the reports' table names all follow it.
         LakeCatalog lakeCatalog = new LakeCatalog(context, s.string("lake.source-bucket"), flatFormat);
-        registry.bind("lakeCatalog", lakeCatalog);
+        registry.bind(LakeNames.CATALOG_BEAN, lakeCatalog);
         CatalogRefresh catalogRefresh = new CatalogRefresh(glue, lakeCatalog, s.string("glue.database"), flatFormat);
         registry.bind("catalog", catalogRefresh);
         if (mode.equals("local")) {

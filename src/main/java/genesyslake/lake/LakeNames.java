@@ -35,6 +35,8 @@ public final class LakeNames {
     public static final String FAILURE = "lakeFailure";
     /** Bean: the runs of every flow ({@link LakeRuns}). */
     public static final String RUNS_BEAN = "lakeRuns";
+    /** Bean: the catalog derived from the flows' routes (genesyslake.catalog.LakeCatalog). */
+    public static final String CATALOG_BEAN = "lakeCatalog";
 
     // --- polling a Genesys job (flow-templates.camel.yaml, details-day.camel.yaml) ---
     /** Property: the delay between two polls. */

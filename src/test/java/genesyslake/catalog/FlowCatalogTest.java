@@ -3,6 +3,7 @@ package genesyslake.catalog;
 import genesyslake.lake.CuratedTable;
 import genesyslake.lake.FlatFormat;
 import genesyslake.testsupport.ShippedFlows;
+import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures the lake catalog is derived from the flows' parameters: default folders of a flow's own, crawler targets
  * and exclusions per table location, logical names of moved tables, and a clash of two flows' tables refused.
  */
+@UnitTest
 class FlowCatalogTest {
 
     private static final String BUCKET = "gc-usage-api-source";
