@@ -55,7 +55,7 @@ public final class StatusHtml {
         b.append("<section id=\"flows\"><h2>Flows</h2>\n<table id=\"flows-table\">\n<thead><tr><th scope=\"col\">Flow</th>")
                 .append("<th scope=\"col\">Last run started</th><th scope=\"col\">Outcome</th><th scope=\"col\">Records</th>")
                 .append("<th scope=\"col\">Duration</th><th scope=\"col\">Health</th><th scope=\"col\">Watermark</th>")
-                .append("<th scope=\"col\">Lag (of max)</th>")
+                .append("<th scope=\"col\">Lag (of max)</th><th scope=\"col\">Next run (UTC)</th>")
                 .append("<th scope=\"col\">Earlier runs</th></tr></thead>\n<tbody>\n");
         for (FlowStatus f : flows) {
             b.append("<tr class=\"flow\" data-flow=\"").append(esc(f.flow())).append("\"><th scope=\"row\">")
@@ -103,6 +103,7 @@ public final class StatusHtml {
                 }
                 b.append("</td>");
             }
+            next(b, f.next());
             b.append("<td class=\"earlier\">");
             if (f.runs().size() > 1) {
                 b.append("<ol>");
@@ -257,6 +258,24 @@ public final class StatusHtml {
             b.append("</section>\n");
         }
         b.append("</section>\n");
+    }
+
+    private static void next(StringBuilder b, FlowSchedules.Next n) {
+        if (n == null) {
+            b.append("<td class=\"next\"></td>");
+            return;
+        }
+        b.append("<td class=\"next\"").append(n.at() == null ? "" : " data-at=\"" + n.at() + "\"")
+                .append(n.schedule() == null ? "" : " data-schedule=\"" + esc(n.schedule()) + "\"").append('>');
+        b.append(n.at() == null ? "—" : time(n.at()));
+        if (n.schedule() != null) {
+            b.append("<div class=\"summary\">").append(esc(n.rule())).append(" (").append(esc(n.schedule()))
+                    .append(n.first() ? "" : ", after the flows before it").append(")</div>");
+        }
+        if (n.why() != null) {
+            b.append("<div class=\"summary\">").append(esc(n.why())).append("</div>");
+        }
+        b.append("</td>");
     }
 
     /** A run's wait for the flow to be free: a caller that tried again shows once, with its tries and wait. */

@@ -94,7 +94,7 @@ public final class StatusPage {
 
     /** A flow, its watermark (null: none yet) and lag, or why they are unknown; its last runs, newest first. */
     public record FlowStatus(String flow, Instant watermark, Long lagSeconds, String watermarkProblem,
-                             List<FlowHistory.Run> runs, Health health) {
+                             List<FlowHistory.Run> runs, Health health, FlowSchedules.Next next) {
     }
 
     /**
@@ -140,6 +140,13 @@ public final class StatusPage {
     private final int refreshSeconds;
     private final Clock clock;
     private FlowHealth health;
+    private java.util.function.Function<List<String>, Map<String, FlowSchedules.Next>> schedules = flows -> Map.of();
+
+    /** Each flow's next scheduled run on the page (and in status.json). */
+    public StatusPage withSchedules(java.util.function.Function<List<String>, Map<String, FlowSchedules.Next>> next) {
+        this.schedules = next;
+        return this;
+    }
 
     /** Each flow's verdict and max-lag on the page (and in status.json) from the health checks' own rules. */
     public StatusPage withHealth(FlowHealth flowHealth) {
@@ -163,20 +170,32 @@ public final class StatusPage {
     public Status build() {
         Instant now = clock.instant();
         List<String> names = flows.get();
-        List<FlowStatus> flowStatus = names.stream().map(f -> flow(f, now)).toList();
+        Map<String, FlowSchedules.Next> next = nextRuns(names);
+        List<FlowStatus> flowStatus = names.stream().map(f -> flow(f, now, next.get(f))).toList();
         List<ReportTable> reports = reports();
         return new Status(now, refreshSeconds, flowStatus, recordsPerDay(names, now), chart(reports), reports);
     }
 
-    private FlowStatus flow(String flow, Instant now) {
+    private Map<String, FlowSchedules.Next> nextRuns(List<String> names) {
+        try {
+            return schedules.apply(names);
+        } catch (RuntimeException e) {
+            // The page still renders; the cell says why there is no time.
+            Map<String, FlowSchedules.Next> out = new HashMap<>();
+            names.forEach(f -> out.put(f, new FlowSchedules.Next(null, null, null, false, "unknown: " + e.getMessage())));
+            return out;
+        }
+    }
+
+    private FlowStatus flow(String flow, Instant now, FlowSchedules.Next next) {
         List<FlowHistory.Run> runs = history.runs(flow);
         runs = runs.subList(0, Math.min(RUNS_SHOWN, runs.size()));
         try {
             Optional<Instant> w = watermarks.watermark(flow);
             return new FlowStatus(flow, w.orElse(null), w.map(x -> Duration.between(x, now).toSeconds()).orElse(null),
-                    null, runs, health(flow));
+                    null, runs, health(flow), next);
         } catch (RuntimeException e) {
-            return new FlowStatus(flow, null, null, e.getMessage(), runs, health(flow));
+            return new FlowStatus(flow, null, null, e.getMessage(), runs, health(flow), next);
         }
     }
 
