@@ -265,15 +265,20 @@ public final class StatusHtml {
             b.append("<td class=\"next\"></td>");
             return;
         }
+        // Short in the cell, the whole reason in its title: the flows table stays one line a flow.
         b.append("<td class=\"next\"").append(n.at() == null ? "" : " data-at=\"" + n.at() + "\"")
-                .append(n.schedule() == null ? "" : " data-schedule=\"" + esc(n.schedule()) + "\"").append('>');
-        b.append(n.at() == null ? "—" : time(n.at()));
-        if (n.schedule() != null) {
-            b.append("<div class=\"summary\">").append(esc(n.rule())).append(" (").append(esc(n.schedule()))
-                    .append(n.first() ? "" : ", after the flows before it").append(")</div>");
-        }
-        if (n.why() != null) {
-            b.append("<div class=\"summary\">").append(esc(n.why())).append("</div>");
+                .append(n.schedule() == null ? "" : " data-schedule=\"" + esc(n.schedule()) + "\"")
+                .append(" title=\"").append(esc(n.why() != null ? n.why() : n.rule())).append("\">");
+        if (n.at() != null) {
+            b.append(time(n.at())).append("<div class=\"summary\">").append(esc(n.rule())).append(" (")
+                    .append(esc(n.schedule())).append(n.first() ? "" : ", after its chain").append(")</div>");
+            if (n.why() != null) {
+                b.append("<div class=\"summary\">").append(esc(n.why())).append("</div>");
+            }
+        } else if (n.schedule() != null) {
+            b.append("—<div class=\"summary\">stopped: ").append(esc(n.schedule())).append("</div>");
+        } else {
+            b.append("—<div class=\"summary\">on trigger only</div>");
         }
         b.append("</td>");
     }

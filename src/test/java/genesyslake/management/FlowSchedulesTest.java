@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ensures each flow's next run comes from the schedule routes themselves: a timer's next tick (its start + delay, then
  * its last tick + period), a cron schedule's next fire time from Quartz in UTC, a flow later in a schedule's chain
  * marked as following its flows, the branch a settings choice does not take never scheduled, a stopped schedule and an
- * unscheduled flow said as such; and that the page shows them.
+ * unscheduled flow said as such; that the cron trigger the schedule function makes fires at 02:00 UTC asked at fixed
+ * instants (a test clock) whatever the JVM's zone; and that the page shows them.
  */
 class FlowSchedulesTest {
 
@@ -36,13 +37,17 @@ class FlowSchedulesTest {
 
     private void start(long delay) throws Exception {
         context.addRoutePolicyFactory(schedules);
+        // The shipped schedule function makes the cron trigger, as the daemon does: usage.schedule in UTC.
+        context.getPropertiesComponent().addPropertiesFunction(new genesyslake.config.ScheduleFunction(context));
+        context.getPropertiesComponent().addInitialProperty("usage.schedule", "0 0 2 * * ?");
+        context.getPropertiesComponent().addInitialProperty("usage.period", "24h");
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("timer:hourly?period=3600000&delay=" + delay).routeId("hourly-schedule")
                         .to("direct:hourly").to("direct:catalog-when-free");
                 // As the usage schedule: through a route with a choice on a setting, 02:00 UTC every day.
-                from("quartz:genesys-lake/daily?cron=0+0+2+*+*+%3F&trigger.timeZone=UTC").routeId("daily-schedule")
+                from("{{schedule:daily:usage:1000}}").routeId("daily-schedule")
                         .to("direct:usage-api").to("direct:catalog-when-free").to("direct:report");
                 from("direct:usage-api").routeId("usage-api").choice()
                         .when(simple("'query' == 'aggregates'")).to("direct:aggregates")
@@ -122,7 +127,30 @@ class FlowSchedulesTest {
                 from -> List.of(), java.nio.file.Path.of("no-reports"), "x", 2, 5, Clock.systemUTC())
                 .withSchedules(names -> schedules.next(context, names));
         String html = StatusHtml.render(page.build());
-        assertTrue(html.contains("<td class=\"next\" data-at=\"" + usage.at() + "\" data-schedule=\"daily-schedule\">"), html);
+        assertTrue(html.contains("<td class=\"next\" data-at=\"" + usage.at() + "\" data-schedule=\"daily-schedule\""), html);
         assertTrue(html.contains("cron 0 0 2 * * ? UTC (daily-schedule)"), html);
+    }
+
+    @Test
+    void theCronTriggerTheScheduleFunctionMakesFiresAt0200UtcWhateverTheMachinesZoneOnATestClock() throws Exception {
+        java.util.TimeZone zone = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));
+        try {
+            start(3_600_000);
+            org.apache.camel.component.quartz.QuartzEndpoint quartz =
+                    (org.apache.camel.component.quartz.QuartzEndpoint) context.getRoute("daily-schedule").getEndpoint();
+            org.quartz.Trigger trigger = ((org.apache.camel.component.quartz.QuartzComponent) quartz.getComponent())
+                    .getScheduler().getTrigger(quartz.getTriggerKey());
+            // The trigger asked about fixed instants (a test clock), not the wall clock.
+            assertEquals(Instant.parse("2027-01-10T02:00:00Z"),
+                    trigger.getFireTimeAfter(java.util.Date.from(Instant.parse("2027-01-10T01:59:59Z"))).toInstant());
+            assertEquals(Instant.parse("2027-01-11T02:00:00Z"),
+                    trigger.getFireTimeAfter(java.util.Date.from(Instant.parse("2027-01-10T02:00:00Z"))).toInstant());
+            // Across New York's DST change (2027-03-14) the UTC time stays 02:00.
+            assertEquals(Instant.parse("2027-03-15T02:00:00Z"),
+                    trigger.getFireTimeAfter(java.util.Date.from(Instant.parse("2027-03-14T12:00:00Z"))).toInstant());
+        } finally {
+            java.util.TimeZone.setDefault(zone);
+        }
     }
 }
