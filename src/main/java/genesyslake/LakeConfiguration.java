@@ -24,6 +24,7 @@ import genesyslake.lake.Watermarks;
 import genesyslake.lake.HaCluster;
 import genesyslake.management.FlowHealth;
 import genesyslake.management.FlowHistory;
+import genesyslake.management.FlowSchedules;
 import genesyslake.management.FlowRunner;
 import genesyslake.management.Flows;
 import genesyslake.management.FlowRuns;
@@ -186,6 +187,8 @@ public class LakeConfiguration implements CamelConfiguration {
         // Before the routes are created, so every flow route gets it (and a route file added later too).
         FlowHistory history = new FlowHistory(10, clock);
         context.addRoutePolicyFactory(history);
+        FlowSchedules schedules = new FlowSchedules(clock);
+        context.addRoutePolicyFactory(schedules); // notes the timers' ticks, for each flow's next run on the page
         OneRunAtATime oneRunAtATime = new OneRunAtATime();
         registry.bind("oneRunAtATime", oneRunAtATime);
         // A stop (SIGTERM) tells every run to end at its next page (OneRunAtATime gives each run a RunCancel that says
@@ -228,7 +231,8 @@ FlowHealth flowHealth = new FlowHealth(history, watermarks,
                 StatusServer.install(context, new StatusPage(() -> FlowRunner.flows(context), history, watermarks,
                 new StatusPage.S3Manifests(s3, s.string("lake.source-bucket")), Path.of(s.string("lake.reports-dir")),
                 s.string("lake.status.chart-report", "top10-rate-limited-clients"), s.integer("lake.status.days", 14),
-                (int) s.duration("lake.status.refresh", Duration.ofSeconds(10)).toSeconds(), clock).withHealth(flowHealth));
+                (int) s.duration("lake.status.refresh", Duration.ofSeconds(10)).toSeconds(), clock).withHealth(flowHealth)
+                .withSchedules(names -> schedules.next(context, names)));
         LakeMetrics metrics = new LakeMetrics(context, genesys.stats(), watermarks);
         context.addService(metrics, true, false);
         runs.onRunEnded(run -> metrics.runEnded(run.flow(), run.records().get(), run.pages().get(), run.complete()));

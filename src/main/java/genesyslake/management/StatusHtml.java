@@ -55,7 +55,7 @@ public final class StatusHtml {
         b.append("<section id=\"flows\"><h2>Flows</h2>\n<table id=\"flows-table\">\n<thead><tr><th scope=\"col\">Flow</th>")
                 .append("<th scope=\"col\">Last run started</th><th scope=\"col\">Outcome</th><th scope=\"col\">Records</th>")
                 .append("<th scope=\"col\">Duration</th><th scope=\"col\">Health</th><th scope=\"col\">Watermark</th>")
-                .append("<th scope=\"col\">Lag (of max)</th>")
+                .append("<th scope=\"col\">Lag (of max)</th><th scope=\"col\">Next run (UTC)</th>")
                 .append("<th scope=\"col\">Earlier runs</th></tr></thead>\n<tbody>\n");
         for (FlowStatus f : flows) {
             b.append("<tr class=\"flow\" data-flow=\"").append(esc(f.flow())).append("\"><th scope=\"row\">")
@@ -103,6 +103,7 @@ public final class StatusHtml {
                 }
                 b.append("</td>");
             }
+            next(b, f.next());
             b.append("<td class=\"earlier\">");
             if (f.runs().size() > 1) {
                 b.append("<ol>");
@@ -123,51 +124,48 @@ public final class StatusHtml {
     }
 
     private static void recordsPerDay(StringBuilder b, RecordsPerDay r) {
-        b.append("<section id=\"records-per-day\"><h2>Records exported per day</h2>\n");
+        b.append("<section id=\"records-per-day\"><h2>Records exported per day of data</h2>\n");
         if (r.problem() != null) {
             b.append("<p class=\"problem\">").append(esc(r.problem())).append("</p>");
         }
+        // One panel per flow, each on its own scale: a month's usage export does not flatten the hourly flows.
         int w = 760;
-        int h = 240;
-        int left = 60;
+        int panel = 64;
+        int gap = 14;
+        int left = 170;
         int right = 20;
-        int top = 16;
-        int bottom = 40;
-        long max = 1;
-        for (List<Long> v : r.records().values()) {
-            for (long x : v) {
-                max = Math.max(max, x);
-            }
-        }
+        int top = 10;
+        int bottom = 28;
         int n = r.days().size();
+        int flows = Math.max(1, r.records().size());
+        int h = top + flows * (panel + gap) + bottom;
         double step = n > 1 ? (double) (w - left - right) / (n - 1) : 0;
         b.append("<svg id=\"records-chart\" class=\"chart\" viewBox=\"0 0 ").append(w).append(' ').append(h)
                 .append("\" width=\"").append(w).append("\" height=\"").append(h)
-                .append("\" role=\"img\" aria-label=\"Records exported per day and flow\">\n");
-        int base = h - bottom;
-        b.append("<line class=\"axis\" x1=\"").append(left).append("\" y1=\"").append(base).append("\" x2=\"")
-                .append(w - right).append("\" y2=\"").append(base).append("\"/>")
-                .append("<line class=\"axis\" x1=\"").append(left).append("\" y1=\"").append(top).append("\" x2=\"")
-                .append(left).append("\" y2=\"").append(base).append("\"/>\n")
-                .append("<text class=\"tick\" x=\"").append(left - 6).append("\" y=\"").append(top + 4)
-                .append("\" text-anchor=\"end\">").append(max).append("</text>")
-                .append("<text class=\"tick\" x=\"").append(left - 6).append("\" y=\"").append(base + 4)
-                .append("\" text-anchor=\"end\">0</text>\n");
-        // At most about seven dates, counted back from today so the newest day is always labelled.
-        for (int i = n - 1; i >= 0; i -= Math.max(1, (n + 6) / 7)) {
-            b.append("<text class=\"tick\" x=\"").append(fmt(left + i * step)).append("\" y=\"").append(base + 18)
-                    .append("\" text-anchor=\"middle\">").append(r.days().get(i).toString().substring(5)).append("</text>");
-        }
-        b.append('\n');
+                .append("\" role=\"img\" aria-label=\"Records exported per day of data, one panel and scale per flow\">\n");
         int i = 0;
         for (Map.Entry<String, List<Long>> e : r.records().entrySet()) {
+            int ptop = top + i * (panel + gap);
+            int base = ptop + panel;
+            long max = Math.max(1, e.getValue().stream().mapToLong(Long::longValue).max().orElse(1));
             String cls = "series s" + (i++ % SERIES_COLOURS);
-            b.append("<g class=\"").append(cls).append("\" data-flow=\"").append(esc(e.getKey())).append("\"><polyline points=\"");
+            b.append("<g class=\"").append(cls).append("\" data-flow=\"").append(esc(e.getKey())).append("\" data-max=\"")
+                    .append(max).append("\">")
+                    .append("<text class=\"panel-label\" x=\"4\" y=\"").append(ptop + 14).append("\">").append(esc(e.getKey()))
+                    .append("</text>")
+                    .append("<line class=\"axis\" x1=\"").append(left).append("\" y1=\"").append(base).append("\" x2=\"")
+                    .append(w - right).append("\" y2=\"").append(base).append("\"/>")
+                    .append("<line class=\"axis\" x1=\"").append(left).append("\" y1=\"").append(ptop).append("\" x2=\"")
+                    .append(left).append("\" y2=\"").append(base).append("\"/>")
+                    .append("<text class=\"tick scale\" x=\"").append(left - 6).append("\" y=\"").append(ptop + 8)
+                    .append("\" text-anchor=\"end\">").append(max).append("</text>")
+                    .append("<text class=\"tick\" x=\"").append(left - 6).append("\" y=\"").append(base + 4)
+                    .append("\" text-anchor=\"end\">0</text><polyline points=\"");
             StringBuilder dots = new StringBuilder();
             for (int d = 0; d < n; d++) {
                 long v = e.getValue().get(d);
                 String x = fmt(left + d * step);
-                String y = fmt(base - (double) v / max * (base - top));
+                String y = fmt(base - (double) v / max * panel);
                 b.append(d == 0 ? "" : " ").append(x).append(',').append(y);
                 LocalDate day = r.days().get(d);
                 dots.append("<circle class=\"point\" cx=\"").append(x).append("\" cy=\"").append(y)
@@ -177,16 +175,20 @@ public final class StatusHtml {
             }
             b.append("\"/>").append(dots).append("</g>\n");
         }
-        b.append("</svg>\n<ul class=\"legend\">");
-        i = 0;
-        for (String flow : r.records().keySet()) {
-            b.append("<li class=\"s").append(i++ % SERIES_COLOURS).append("\">").append(esc(flow)).append("</li>");
+        int axis = h - bottom;
+        // At most about seven dates, counted back from today so the newest day is always labelled.
+        for (int d = n - 1; d >= 0; d -= Math.max(1, (n + 6) / 7)) {
+            b.append("<text class=\"tick\" x=\"").append(fmt(left + d * step)).append("\" y=\"").append(axis + 4)
+                    .append("\" text-anchor=\"middle\">").append(r.days().get(d).toString().substring(5)).append("</text>");
         }
         if (r.records().isEmpty()) {
-            b.append("<li>no run manifests in these ").append(n).append(" days</li>");
+            b.append("<text x=\"10\" y=\"").append(top + 30).append("\">no run manifests in these ").append(n)
+                    .append(" days</text>");
         }
-        b.append("</ul>\n<p class=\"note\">From the run manifests (<code>_manifests/&lt;flow&gt;/</code>), by the UTC day ")
-                .append("each run finished; a re-exported interval replaces its manifest.</p></section>\n");
+        b.append("\n</svg>\n<p class=\"note\">From the run manifests (<code>_manifests/&lt;flow&gt;/</code>), by the UTC ")
+                .append("day of the data each run exported: its <code>date=</code> partitions' counts, else its interval's ")
+                .append("records spread over the interval's days (a month's usage over the month). Each flow on its own ")
+                .append("scale (its largest day at the top); a re-exported interval replaces its manifest.</p></section>\n");
     }
 
     private static void bars(StringBuilder b, BarChart c) {
@@ -256,6 +258,29 @@ public final class StatusHtml {
             b.append("</section>\n");
         }
         b.append("</section>\n");
+    }
+
+    private static void next(StringBuilder b, FlowSchedules.Next n) {
+        if (n == null) {
+            b.append("<td class=\"next\"></td>");
+            return;
+        }
+        // Short in the cell, the whole reason in its title: the flows table stays one line a flow.
+        b.append("<td class=\"next\"").append(n.at() == null ? "" : " data-at=\"" + n.at() + "\"")
+                .append(n.schedule() == null ? "" : " data-schedule=\"" + esc(n.schedule()) + "\"")
+                .append(" title=\"").append(esc(n.why() != null ? n.why() : n.rule())).append("\">");
+        if (n.at() != null) {
+            b.append(time(n.at())).append("<div class=\"summary\">").append(esc(n.rule())).append(" (")
+                    .append(esc(n.schedule())).append(n.first() ? "" : ", after its chain").append(")</div>");
+            if (n.why() != null) {
+                b.append("<div class=\"summary\">").append(esc(n.why())).append("</div>");
+            }
+        } else if (n.schedule() != null) {
+            b.append("—<div class=\"summary\">stopped: ").append(esc(n.schedule())).append("</div>");
+        } else {
+            b.append("—<div class=\"summary\">on trigger only</div>");
+        }
+        b.append("</td>");
     }
 
     /** A run's wait for the flow to be free: a caller that tried again shows once, with its tries and wait. */

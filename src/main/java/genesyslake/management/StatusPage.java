@@ -42,8 +42,50 @@ public final class StatusPage {
         List<Manifest> since(Instant from);
     }
 
-    /** What the page needs of one run manifest. */
-    public record Manifest(String flow, Instant finished, long records) {
+    /**
+     * What the page needs of one run manifest: the interval it exported ({@code start}/{@code end}, null in a manifest
+     * without one) and, when its objects are in {@code date=} partitions, the records of each data day.
+     */
+    public record Manifest(String flow, Instant finished, long records, Instant start, Instant end,
+                           Map<LocalDate, Long> recordsByDay) {
+        public Manifest(String flow, Instant finished, long records) {
+            this(flow, finished, records, null, null, Map.of());
+        }
+
+        /**
+         * The run's records by the day of the data: its date= partitions' own counts when it has them; else spread
+         * over the UTC days of its interval by their share of it (a month's usage is a month of days, not a spike on
+         * the day it finished); a manifest without an interval counts on the day it finished.
+         */
+        public Map<LocalDate, Long> byDataDay() {
+            if (!recordsByDay.isEmpty()) {
+                return recordsByDay;
+            }
+            if (start == null || end == null || !end.isAfter(start)) {
+                return Map.of(LocalDate.ofInstant(finished, ZoneOffset.UTC), records);
+            }
+            Map<LocalDate, Long> out = new java.util.TreeMap<>();
+            long total = Duration.between(start, end).toMillis();
+            long given = 0;
+            Map<LocalDate, Double> rest = new HashMap<>();
+            for (LocalDate d = LocalDate.ofInstant(start, ZoneOffset.UTC); d.atStartOfDay(ZoneOffset.UTC).toInstant()
+                    .isBefore(end); d = d.plusDays(1)) {
+                Instant a = d.atStartOfDay(ZoneOffset.UTC).toInstant();
+                Instant b = a.plus(Duration.ofDays(1));
+                long ms = Duration.between(a.isBefore(start) ? start : a, b.isAfter(end) ? end : b).toMillis();
+                double share = (double) records * ms / total;
+                out.put(d, (long) Math.floor(share));
+                rest.put(d, share - Math.floor(share));
+                given += (long) Math.floor(share);
+            }
+            // Whole records: what rounding down left goes to the days with the largest remainders.
+            List<LocalDate> byRest = rest.entrySet().stream().sorted(Map.Entry.<LocalDate, Double>comparingByValue()
+                    .reversed().thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).toList();
+            for (int i = 0; given < records; i++, given++) {
+                out.merge(byRest.get(i % byRest.size()), 1L, Long::sum);
+            }
+            return out;
+        }
     }
 
     public record Status(Instant generated, int refreshSeconds, List<FlowStatus> flows, RecordsPerDay recordsPerDay,
@@ -52,7 +94,7 @@ public final class StatusPage {
 
     /** A flow, its watermark (null: none yet) and lag, or why they are unknown; its last runs, newest first. */
     public record FlowStatus(String flow, Instant watermark, Long lagSeconds, String watermarkProblem,
-                             List<FlowHistory.Run> runs, Health health) {
+                             List<FlowHistory.Run> runs, Health health, FlowSchedules.Next next) {
     }
 
     /**
@@ -98,6 +140,13 @@ public final class StatusPage {
     private final int refreshSeconds;
     private final Clock clock;
     private FlowHealth health;
+    private java.util.function.Function<List<String>, Map<String, FlowSchedules.Next>> schedules = flows -> Map.of();
+
+    /** Each flow's next scheduled run on the page (and in status.json). */
+    public StatusPage withSchedules(java.util.function.Function<List<String>, Map<String, FlowSchedules.Next>> next) {
+        this.schedules = next;
+        return this;
+    }
 
     /** Each flow's verdict and max-lag on the page (and in status.json) from the health checks' own rules. */
     public StatusPage withHealth(FlowHealth flowHealth) {
@@ -121,20 +170,32 @@ public final class StatusPage {
     public Status build() {
         Instant now = clock.instant();
         List<String> names = flows.get();
-        List<FlowStatus> flowStatus = names.stream().map(f -> flow(f, now)).toList();
+        Map<String, FlowSchedules.Next> next = nextRuns(names);
+        List<FlowStatus> flowStatus = names.stream().map(f -> flow(f, now, next.get(f))).toList();
         List<ReportTable> reports = reports();
         return new Status(now, refreshSeconds, flowStatus, recordsPerDay(names, now), chart(reports), reports);
     }
 
-    private FlowStatus flow(String flow, Instant now) {
+    private Map<String, FlowSchedules.Next> nextRuns(List<String> names) {
+        try {
+            return schedules.apply(names);
+        } catch (RuntimeException e) {
+            // The page still renders; the cell says why there is no time.
+            Map<String, FlowSchedules.Next> out = new HashMap<>();
+            names.forEach(f -> out.put(f, new FlowSchedules.Next(null, null, null, false, "unknown: " + e.getMessage())));
+            return out;
+        }
+    }
+
+    private FlowStatus flow(String flow, Instant now, FlowSchedules.Next next) {
         List<FlowHistory.Run> runs = history.runs(flow);
         runs = runs.subList(0, Math.min(RUNS_SHOWN, runs.size()));
         try {
             Optional<Instant> w = watermarks.watermark(flow);
             return new FlowStatus(flow, w.orElse(null), w.map(x -> Duration.between(x, now).toSeconds()).orElse(null),
-                    null, runs, health(flow));
+                    null, runs, health(flow), next);
         } catch (RuntimeException e) {
-            return new FlowStatus(flow, null, null, e.getMessage(), runs, health(flow));
+            return new FlowStatus(flow, null, null, e.getMessage(), runs, health(flow), next);
         }
     }
 
@@ -159,9 +220,11 @@ public final class StatusPage {
         }
         Map<String, long[]> sums = new HashMap<>();
         for (Manifest m : found) {
-            int i = (int) (LocalDate.ofInstant(m.finished(), ZoneOffset.UTC).toEpochDay() - first.toEpochDay());
-            if (i >= 0 && i < axis.size()) {
-                sums.computeIfAbsent(m.flow(), f -> new long[axis.size()])[i] += m.records();
+            for (Map.Entry<LocalDate, Long> day : m.byDataDay().entrySet()) {
+                int i = (int) (day.getKey().toEpochDay() - first.toEpochDay());
+                if (i >= 0 && i < axis.size()) {
+                    sums.computeIfAbsent(m.flow(), f -> new long[axis.size()])[i] += day.getValue();
+                }
             }
         }
         // Flows in pipeline order, then any flow whose route is gone but whose manifests are recent.
@@ -293,10 +356,43 @@ public final class StatusPage {
                 // _manifests/<flow>/<interval>.json
                 String flow = m.path("flow").asText(o.key().split("/")[1]);
                 Instant finished = m.hasNonNull("finished") ? Instant.parse(m.get("finished").asText()) : o.lastModified();
-                return new Manifest(flow, finished, m.path("records").asLong());
+                long records = m.path("records").asLong();
+                Instant start = null;
+                Instant end = null;
+                String[] interval = m.path("interval").asText("").split("/");
+                if (interval.length == 2) {
+                    try {
+                        start = Instant.parse(interval[0]);
+                        end = Instant.parse(interval[1]);
+                    } catch (java.time.format.DateTimeParseException e) {
+                        start = null; // an interval this page cannot read: counted on the day it finished
+                        end = null;
+                    }
+                }
+                return new Manifest(flow, finished, records, start, end, partitionDays(m.path("objects"), records));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("manifest " + o.key() + " is not JSON", e);
             }
         }
+
+        /**
+         * Records per {@code date=} partition of the table folder whose objects hold all the run's records (the raw
+         * records; the flattened tables beside them count rows of their own), empty when there is none.
+         */
+        static Map<LocalDate, Long> partitionDays(JsonNode objects, long records) {
+            Map<String, Map<LocalDate, Long>> byFolder = new HashMap<>();
+            for (JsonNode o : objects) {
+                java.util.regex.Matcher d = DATE_PARTITION.matcher(o.path("key").asText());
+                if (d.find()) {
+                    byFolder.computeIfAbsent(d.group(1), f -> new java.util.TreeMap<>())
+                            .merge(LocalDate.parse(d.group(2)), o.path("records").asLong(), Long::sum);
+                }
+            }
+            return byFolder.values().stream().filter(days -> records > 0
+                    && days.values().stream().mapToLong(Long::longValue).sum() == records).findFirst().orElse(Map.of());
+        }
+
+        private static final java.util.regex.Pattern DATE_PARTITION =
+                java.util.regex.Pattern.compile("^(.*?)date=(\\d{4}-\\d{2}-\\d{2})/");
     }
 }

