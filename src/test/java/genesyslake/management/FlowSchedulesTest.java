@@ -1,5 +1,7 @@
 package genesyslake.management;
 
+import genesyslake.testsupport.UnitTest;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -25,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unscheduled flow said as such; that the cron trigger the schedule function makes fires at 02:00 UTC asked at fixed
  * instants (a test clock) whatever the JVM's zone; and that the page shows them.
  */
+@UnitTest
 class FlowSchedulesTest {
 
     private final CamelContext context = new DefaultCamelContext();
