@@ -152,7 +152,8 @@ public final class GenesysLake {
                                                export history in chunks (days for details, months for usage);
                                                more than lake.backfill.confirm-days days needs --yes
                             flows: the routes of group export, catalog or report in routes/ (usage-export,
-                            conversation-details, user-details, catalog-refresh, athena-report as shipped)
+                            usage-daily, conversation-details, user-details, reference-*, catalog-refresh,
+                            athena-report as shipped)
                             settings: application.properties in the working directory; override with -Dkey=value
                             or environment variables (GENESYS_CLIENT_ID, LAKE_MODE, ...)""");
                     return 0;
@@ -265,8 +266,9 @@ public final class GenesysLake {
     static int runOnce(FlowRunner runner, List<String> requested, String usageApi, java.util.function.BooleanSupplier stopping) {
         List<String> known = runner.flows();
         // Every flow, but of the two Usage APIs only the one usage.api picks (as the schedule does).
-        String otherUsage = "aggregates".equals(usageApi) ? "usage-export" : "usage-aggregates";
-        List<String> flows = requested.isEmpty() ? known.stream().filter(f -> !f.equals(otherUsage)).toList()
+        List<String> otherUsage = "aggregates".equals(usageApi) ? List.of("usage-export", "usage-daily")
+                : List.of("usage-aggregates");
+        List<String> flows = requested.isEmpty() ? known.stream().filter(f -> !otherUsage.contains(f)).toList()
                 : known.stream().filter(requested::contains).toList();
         List<String> unknown = requested.stream().filter(f -> !known.contains(f)).toList();
         if (!unknown.isEmpty()) {

@@ -75,11 +75,27 @@ public final class CatalogRefresh {
         if (java.util.Set.copyOf(has).equals(java.util.Set.copyOf(wanted))) {
             return false;
         }
+        if (!"READY".equals(c.stateAsString())) {
+            LOG.info("Crawler {} is {}: its targets are updated for the flows' tables at the next refresh", crawler,
+                    c.stateAsString());
+            return false;
+        }
         List<String> added = wanted.stream().filter(t -> !has.contains(t)).map(CrawlerTarget::describe).toList();
         List<String> removed = has.stream().filter(t -> !wanted.contains(t)).map(CrawlerTarget::describe).toList();
-        glue.updateCrawler(b -> b.name(crawler).targets(t -> t.s3Targets(wanted.stream()
-                .map(w -> software.amazon.awssdk.services.glue.model.S3Target.builder().path(w.path())
-                        .exclusions(w.exclusions()).build()).toList())));
+        try {
+            glue.updateCrawler(b -> b.name(crawler).targets(t -> t.s3Targets(wanted.stream()
+                    .map(w -> software.amazon.awssdk.services.glue.model.S3Target.builder().path(w.path())
+                            .exclusions(w.exclusions()).build()).toList())));
+        } catch (software.amazon.awssdk.services.glue.model.CrawlerRunningException e) {
+            throw e;
+        } catch (software.amazon.awssdk.services.glue.model.GlueException e) {
+            // A stack from before glue:UpdateCrawler was granted (or a Glue that lacks it) still gets its crawl; the
+            // tables of the flows that moved stay uncatalogued until the targets are updated.
+            LOG.warn("Crawler {} keeps its targets: UpdateCrawler failed ({}). The flows' tables need targets added {}, "
+                    + "removed {} (cloudformation/genesys-lake.template.yaml, or the Glue console)", crawler,
+                    e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage(), added, removed);
+            return false;
+        }
         LOG.info("Crawler {} now follows the flows' tables: targets added {}, removed {}", crawler, added, removed);
         return true;
     }

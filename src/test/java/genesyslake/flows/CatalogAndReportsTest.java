@@ -44,8 +44,8 @@ class CatalogAndReportsTest {
     @BeforeAll
     void exportAndCrawl() {
         daemon = LocalDaemon.start(Map.of());
-        for (String flow : List.of("usage-export", "conversation-details", "user-details", "reference-users",
-                "reference-queues", "catalog-refresh")) {
+        for (String flow : List.of("usage-export", "usage-daily", "conversation-details", "user-details",
+                "reference-users", "reference-queues", "catalog-refresh")) {
             Map<String, Object> headers = flow.endsWith("-details")
                     ? Map.of("lakeInterval", DAY + "/" + DAY.plusDays(1)) : Map.of();
             FlowOutcome outcome = daemon.run(flow, headers);

@@ -52,12 +52,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @CamelMainTest(configurationClasses = FlowWiring.Beans.class, propertyPlaceholderLocations = "file:application.properties",
-        properties = {"camel.main.routes-include-pattern=file:routes/flow-templates.camel.yaml,file:routes/usage.camel.yaml,file:routes/errors.camel.yaml,"
+        properties = {"camel.main.routes-include-pattern=file:routes/flow-templates.camel.yaml,file:routes/usage.camel.yaml,file:routes/usage-daily.camel.yaml,file:routes/errors.camel.yaml,"
                     + "file:routes/catalog-queue.camel.yaml",
                 "lake.schedule.enabled=true", "camel.main.routes-reload-enabled=false"},
         replaceRouteFromWith = "usage-export-schedule=direct:usage-tick",
-        mockEndpointsAndSkip = "direct:(usage-export|catalog-refresh|athena-report)")
-/** Ensures the usage schedule chains export, catalog refresh and reports, in that order, and stops after a failure. */
+        mockEndpointsAndSkip = "direct:(usage-export|usage-daily|catalog-refresh|athena-report)")
+/**
+ * Ensures the usage schedule chains the usage flows (usage-export, then usage-daily), catalog refresh and reports, in
+ * that order, and stops after a failure.
+ */
 @FlowTest
 class UsageScheduleWiringTest {
 
@@ -66,6 +69,9 @@ class UsageScheduleWiringTest {
 
     @EndpointInject("mock:direct:usage-export")
     MockEndpoint export;
+
+    @EndpointInject("mock:direct:usage-daily")
+    MockEndpoint daily;
 
     @EndpointInject("mock:direct:catalog-refresh")
     MockEndpoint catalog;
@@ -77,10 +83,11 @@ class UsageScheduleWiringTest {
     void aTickRunsTheExportThenTheCatalogThenTheReports() throws Exception {
         List<String> order = new ArrayList<>();
         export.whenAnyExchangeReceived(e -> order.add("export"));
+        daily.whenAnyExchangeReceived(e -> order.add("daily"));
         catalog.whenAnyExchangeReceived(e -> order.add("catalog"));
         reports.whenAnyExchangeReceived(e -> order.add("reports"));
         context.createProducerTemplate().sendBody("direct:usage-tick", null);
-        assertEquals(List.of("export", "catalog", "reports"), order);
+        assertEquals(List.of("export", "daily", "catalog", "reports"), order);
     }
 
     @Test
@@ -89,10 +96,11 @@ class UsageScheduleWiringTest {
         export.whenAnyExchangeReceived(e -> {
             throw new IllegalStateException("export failed");
         });
+        daily.whenAnyExchangeReceived(e -> order.add("daily"));
         catalog.whenAnyExchangeReceived(e -> order.add("catalog"));
         reports.whenAnyExchangeReceived(e -> order.add("reports"));
         Exchange tick = context.createProducerTemplate().send("direct:usage-tick", e -> { });
         assertNotNull(tick.getException());
-        assertEquals(List.of(), order, "neither the catalog nor the reports ran after a failed export");
+        assertEquals(List.of(), order, "neither usage-daily, the catalog nor the reports ran after a failed export");
     }
 }
