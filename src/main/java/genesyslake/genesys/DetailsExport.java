@@ -51,6 +51,13 @@ public final class DetailsExport {
     public static final String BY_JOB = "lakeByJob";
     public static final String DAY_PAGED = "lakeDayPaged";
     public static final String MORE_PAGES = "lakeMorePages";
+    /**
+     * Header a backfill sets on a chunk's run: the chunk it runs next, whose first days' jobs this chunk submits
+     * while its own last days page, so the window of jobs in flight does not drain at each chunk's end.
+     */
+    public static final String NEXT_INTERVAL_HEADER = "lakeNextInterval";
+    /** A job submitted ahead for the next chunk is taken up only this fresh (a stale one may have expired). */
+    static final Duration JOB_AHEAD_KEPT = Duration.ofHours(1);
 
     private static final String ROUTER = "lakeRouter";
     private static final String QUERY = "lakeRunQuery";
@@ -66,6 +73,12 @@ public final class DetailsExport {
 
     private static final String JOBS = "lakeDetailsJobs";
     private static final String PLAN = "lakeDetailsPlan";
+    private static final String NEXT = "lakeDetailsNext";
+    /** Set once Genesys refused a job submitted ahead: no more are submitted ahead until the next day starts. */
+    public static final String AHEAD_REFUSED = "lakeJobsAheadRefused";
+    private static final String REFUSALS = "lakeJobRefusals";
+    /** The longest a refused submission waits before it is tried again, when Genesys names no Retry-After. */
+    static final Duration MAX_REFUSED_BACKOFF = Duration.ofMinutes(1);
 
     /**
      * Where a details run stands, as saved in data/state/&lt;flow&gt;.json ("inFlight"): the day being exported, its job,
@@ -195,7 +208,54 @@ public final class DetailsExport {
         noteChangedQuery(flow, query, days);
         exchange.setProperty(PLAN, List.copyOf(days));
         jobs(exchange); // one map for the whole run: the days' exchanges are copies of this one
+        List<Day> next = new ArrayList<>();
+        String nextInterval = in.getHeader(NEXT_INTERVAL_HEADER, String.class);
+        if (nextInterval != null && !nextInterval.isBlank()) {
+            Interval n = wholeDays(nextInterval);
+            for (LocalDate d = n.startDate(); !d.isAfter(n.lastDate()); d = d.plusDays(1)) {
+                next.add(new Day(d, byJob(d, available), null));
+            }
+        }
+        exchange.setProperty(NEXT, List.copyOf(next));
+        takeJobsAhead(exchange, query, days, next);
         return days;
+    }
+
+    /**
+     * The jobs the previous chunk of a backfill submitted for this run's days (or the next chunk's), with the same
+     * query and fresh enough: polled, never submitted again. A day's entry goes when the day is paged.
+     */
+    private void takeJobsAhead(Exchange exchange, DetailsQuery query, List<Day> days, List<Day> next) {
+        java.util.Map<String, ObjectNode> ahead = runs.watermarks().jobsAhead(LakeRuns.stateKey(exchange));
+        if (ahead.isEmpty()) {
+            return;
+        }
+        Instant freshAfter = clock.instant().minus(JOB_AHEAD_KEPT);
+        java.util.Map<String, String> jobs = jobs(exchange);
+        int taken = 0;
+        ahead.forEach((day, job) -> {
+            if (!Instant.parse(job.path("at").asText(Instant.EPOCH.toString())).isAfter(freshAfter)) {
+                runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), day, null); // left by a backfill stopped long ago
+            }
+        });
+        for (Day d : concat(days, next)) {
+            ObjectNode job = ahead.get(d.date().toString());
+            if (job != null && d.byJob() && query.hash().equals(job.path("query").asText())
+                    && Instant.parse(job.path("at").asText(Instant.EPOCH.toString())).isAfter(freshAfter)
+                    && jobs.putIfAbsent(d.date().toString(), job.path("job").asText()) == null) {
+                taken++;
+            }
+        }
+        if (taken > 0) {
+            LOG.info("{}: {} job(s) the previous chunk submitted ahead are polled, not submitted again",
+                    LakeRuns.flow(exchange), taken);
+        }
+    }
+
+    private static List<Day> concat(List<Day> a, List<Day> b) {
+        List<Day> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** Warns when days already in the lake were exported with another query than the one this run uses. */
@@ -279,6 +339,7 @@ public final class DetailsExport {
         }
         exchange.setProperty(DAY_RECORDS, run.records().get());
         exchange.setProperty(DAY_T0, System.nanoTime());
+        exchange.removeProperty(REFUSALS);
         return exchange.getProperty(QUERY, DetailsQuery.class);
     }
 
@@ -394,14 +455,16 @@ public final class DetailsExport {
 
     /**
      * The days whose jobs to submit now (each a GenesysInterval), so that up to {@code maxInFlight} jobs are in flight:
-     * this day (header lakeDay) and the next days of the plan exported by job, in the plan's order, that have none yet.
+     * this day (header lakeDay) and the next days of the plan exported by job, in the plan's order, then the first days
+     * of the next chunk of a backfill (header {@value #NEXT_INTERVAL_HEADER}), that have none yet.
      * The route submits them one by one ({@link #jobSubmitted} records each before anything polls it).
      */
     public List<String> jobsToSubmit(Exchange exchange, int maxInFlight) {
         java.util.Map<String, String> jobs = jobs(exchange);
         @SuppressWarnings("unchecked")
-        List<Day> plan = exchange.getProperty(PLAN, List.of(), List.class);
+        List<Day> plan = concat(exchange.getProperty(PLAN, List.of(), List.class), exchange.getProperty(NEXT, List.of(), List.class));
         String today = exchange.getIn().getHeader(DAY, String.class);
+        exchange.setProperty(AHEAD_REFUSED, new java.util.concurrent.atomic.AtomicBoolean()); // shared by the split's parts
         List<String> submit = new ArrayList<>();
         int inFlight = 0;
         boolean from = false;
@@ -429,11 +492,55 @@ public final class DetailsExport {
         Message in = exchange.getIn();
         String day = Interval.parse(in.getHeader(GenesysConstants.INTERVAL, String.class), clock).startDate().toString();
         java.util.Map<String, String> jobs = jobs(exchange);
-        jobs.put(day, in.getHeader(GenesysConstants.JOB_ID, String.class));
+        String job = in.getHeader(GenesysConstants.JOB_ID, String.class);
+        jobs.put(day, job);
+        @SuppressWarnings("unchecked")
+        List<Day> plan = exchange.getProperty(PLAN, List.of(), List.class);
+        if (plan.stream().noneMatch(d -> d.date().toString().equals(day))) {
+            // For the next chunk: its run starts with progress of its own, so the job is kept beside this run's.
+            ObjectNode ahead = JSON.createObjectNode().put("job", job)
+                    .put("query", exchange.getProperty(QUERY, DetailsQuery.class).hash()).put("at", clock.instant().toString());
+            runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), day, ahead);
+        }
         LOG.info("{}: submitted job {} for {} ({} job(s) in flight)", LakeRuns.flow(exchange),
                 in.getHeader(GenesysConstants.JOB_ID), day, jobs.size());
         in.setHeader(GenesysConstants.JOB_ID, jobs.get(in.getHeader(DAY, String.class)));
         checkpoint(exchange);
+    }
+
+    /**
+     * Genesys refused a job submitted ahead (the caught {@link GenesysJobLimitException}): the org runs as many jobs as
+     * it allows, so no further one is submitted ahead now; they are tried again when the next day starts. This day's own
+     * job, if it was the one refused, is submitted again by the route until accepted ({@link #refusedWait}).
+     */
+    public void jobRefused(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        java.util.concurrent.atomic.AtomicBoolean refused = exchange.getProperty(AHEAD_REFUSED,
+                java.util.concurrent.atomic.AtomicBoolean.class);
+        if (refused != null) {
+            refused.set(true);
+        }
+        LOG.info("{}: Genesys refused the job for {} ({}); {} job(s) in flight: more are submitted as days are paged",
+                LakeRuns.flow(exchange), exchange.getIn().getHeader(GenesysConstants.INTERVAL),
+                e == null ? "no reason given" : e.getMessage(), jobs(exchange).size());
+    }
+
+    /**
+     * How long to wait before submitting this day's refused job again (ms): the Retry-After Genesys named, else the
+     * poll delay (property lakePollDelay) doubling with each refusal of the day, at most {@link #MAX_REFUSED_BACKOFF}.
+     */
+    public long refusedWait(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int n = exchange.getProperty(REFUSALS, 0, Integer.class) + 1;
+        exchange.setProperty(REFUSALS, n);
+        long base = Math.max(1, exchange.getProperty("lakePollDelay", 2000L, Long.class));
+        long wait = e instanceof GenesysJobLimitException limit && limit.retryAfter().isPresent()
+                ? limit.retryAfter().get().toMillis()
+                : Math.min(MAX_REFUSED_BACKOFF.toMillis(), base << Math.min(n - 1, 20));
+        LOG.info("{}: Genesys refused the job for {} ({}; refusal {}): the org runs as many jobs as it allows; "
+                + "submitting again in {} ms", LakeRuns.flow(exchange), exchange.getIn().getHeader(DAY),
+                e == null ? "no reason given" : e.getMessage(), n, wait);
+        return wait;
     }
 
     /**
@@ -455,6 +562,7 @@ public final class DetailsExport {
         LakeRecordRouter.Keys keys = exchange.getProperty(ROUTER, LakeRecordRouter.class).keys(in.getHeader(LakeRuns.KEY, String.class));
         runs.curated().keysDone(run, java.util.Arrays.asList(keys.flat(), keys.flat2()));
         jobs(exchange).remove(in.getHeader(DAY, String.class)); // paged: the saved "paged" flag covers it from here
+        runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), in.getHeader(DAY, String.class), null);
         long records = run.records().get() - exchange.getProperty(DAY_RECORDS, 0L, Long.class);
         if (Boolean.TRUE.equals(in.getHeader(BY_JOB, Boolean.class))) {
             LOG.info("{}: day {} done by job {}: {} records in {} pages", run.flow(), in.getHeader(DAY),
@@ -474,6 +582,7 @@ public final class DetailsExport {
         run.spool().restore(exchange.getProperty(DAY_START, PartitionSpool.Checkpoint.class));
         run.records().set(exchange.getProperty(DAY_RECORDS, 0L, Long.class));
         jobs(exchange).remove(exchange.getIn().getHeader(DAY, String.class));
+        runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), exchange.getIn().getHeader(DAY, String.class), null);
         exchange.getIn().removeHeaders("Genesys(JobId|JobState|JobErrorMessage|Cursor)");
         exchange.getIn().setHeader(MORE_PAGES, true);
         exchange.setProperty(PAGE, 0);

@@ -293,7 +293,8 @@ public final class Flows implements FlowsMXBean {
                 whole.end().minus(java.time.Duration.between(EPOCH_OF_PROGRESS, w)));
         long t0 = System.nanoTime();
         int ran = 0;
-        for (Interval chunk : chunks) {
+        for (int i = 0; i < chunks.size(); i++) {
+            Interval chunk = chunks.get(i);
             if (newest ? doneFrom.isPresent() && !chunk.start().isBefore(doneFrom.get())
                     : doneUntil.isPresent() && !chunk.end().isAfter(doneUntil.get())) {
                 done++;
@@ -309,6 +310,10 @@ public final class Flows implements FlowsMXBean {
             }
             Map<String, Object> headers = new HashMap<>();
             headers.put(UsageExport.INTERVAL_HEADER, chunk.toGenesys());
+            if (i + 1 < chunks.size()) {
+                // A details chunk submits the next chunk's first jobs while its own last days page.
+                headers.put(genesyslake.genesys.DetailsExport.NEXT_INTERVAL_HEADER, chunks.get(i + 1).toGenesys());
+            }
             FlowOutcome o = runner.run(flow, headers, FlowRunner.newTriggerId(), progress::exchange);
             records += o.getRecords();
             millis += o.getMillis();
