@@ -5,7 +5,7 @@
 # Usage: bench/backfill.sh FLOW FROM TO CONVERSATIONS_PER_DAY JOB_LATENCY_MS [MAX_IN_FLIGHT]   (needs a built jar)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-FLOW=$1 FROM=$2 TO=$3 PER_DAY=$4 LATENCY=$5 IN_FLIGHT=${6:-4}
+FLOW=$1 FROM=$2 TO=$3 PER_DAY=$4 LATENCY=$5 IN_FLIGHT=${6:-$(sed -n "s/^details.jobs.max-in-flight=//p" application.properties)}
 W=$(mktemp -d "${TMPDIR:-/tmp}/genesys-lake-backfill.XXXXXX")
 # BACKFILL_LOG=FILE keeps the daemon's log there.
 trap 'kill "$GPID" 2>/dev/null || true; [ -n "${BACKFILL_LOG:-}" ] && cp "$W/log.txt" "$BACKFILL_LOG"; rm -rf "$W"' EXIT

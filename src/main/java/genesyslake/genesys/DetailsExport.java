@@ -52,8 +52,9 @@ public final class DetailsExport {
     public static final String DAY_PAGED = "lakeDayPaged";
     public static final String MORE_PAGES = "lakeMorePages";
     /**
-     * Header a backfill sets on a chunk's run: the chunk it runs next, whose first days' jobs this chunk submits
-     * while its own last days page, so the window of jobs in flight does not drain at each chunk's end.
+     * Header a backfill sets on a chunk's run: the chunks it runs next, in their order (intervals joined by commas),
+     * whose first days' jobs this chunk submits while its own last days page, so the window of jobs in flight does not
+     * drain at each chunk's end.
      */
     public static final String NEXT_INTERVAL_HEADER = "lakeNextInterval";
     /** A job submitted ahead for the next chunk is taken up only this fresh (a stale one may have expired). */
@@ -211,13 +212,17 @@ public final class DetailsExport {
         List<Day> next = new ArrayList<>();
         String nextInterval = in.getHeader(NEXT_INTERVAL_HEADER, String.class);
         if (nextInterval != null && !nextInterval.isBlank()) {
-            Interval n = wholeDays(nextInterval);
-            for (LocalDate d = n.startDate(); !d.isAfter(n.lastDate()); d = d.plusDays(1)) {
-                next.add(new Day(d, byJob(d, available), null));
+            for (String chunk : nextInterval.split(",")) {
+                Interval n = wholeDays(chunk.trim());
+                for (LocalDate d = n.startDate(); !d.isAfter(n.lastDate()); d = d.plusDays(1)) {
+                    next.add(new Day(d, byJob(d, available), null));
+                }
             }
         }
         exchange.setProperty(NEXT, List.copyOf(next));
         takeJobsAhead(exchange, query, days, next);
+        java.util.Map<String, String> runJobs = jobs(exchange);
+        dayProgress(exchange).startRun(days.size(), runJobs::size);
         return days;
     }
 
@@ -250,6 +255,17 @@ public final class DetailsExport {
             LOG.info("{}: {} job(s) the previous chunk submitted ahead are polled, not submitted again",
                     LakeRuns.flow(exchange), taken);
         }
+    }
+
+    /** The run's progress through its days: a backfill's (FlowRuns gives it), else the run's own. */
+    private static genesyslake.lake.DayProgress dayProgress(Exchange exchange) {
+        genesyslake.lake.DayProgress p = exchange.getProperty(genesyslake.lake.DayProgress.PROPERTY,
+                genesyslake.lake.DayProgress.class);
+        if (p == null) {
+            p = new genesyslake.lake.DayProgress();
+            exchange.setProperty(genesyslake.lake.DayProgress.PROPERTY, p);
+        }
+        return p;
     }
 
     private static List<Day> concat(List<Day> a, List<Day> b) {
@@ -564,9 +580,11 @@ public final class DetailsExport {
         jobs(exchange).remove(in.getHeader(DAY, String.class)); // paged: the saved "paged" flag covers it from here
         runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), in.getHeader(DAY, String.class), null);
         long records = run.records().get() - exchange.getProperty(DAY_RECORDS, 0L, Long.class);
+        genesyslake.lake.DayProgress progress = dayProgress(exchange);
+        progress.dayDone();
         if (Boolean.TRUE.equals(in.getHeader(BY_JOB, Boolean.class))) {
-            LOG.info("{}: day {} done by job {}: {} records in {} pages", run.flow(), in.getHeader(DAY),
-                    in.getHeader(GenesysConstants.JOB_ID), records, exchange.getProperty(PAGE));
+            LOG.info("{}: day {} done by job {}: {} records in {} pages ({})", run.flow(), in.getHeader(DAY),
+                    in.getHeader(GenesysConstants.JOB_ID), records, exchange.getProperty(PAGE), progress.line());
         } else {
             String day = in.getHeader(DAY, String.class);
             run.completeOnlyUntil(LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toInstant(), "data of " + day

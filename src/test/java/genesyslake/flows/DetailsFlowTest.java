@@ -261,6 +261,10 @@ class DetailsFlowTest {
                     ? List.of(DAY.minusDays(1).toString(), DAY.toString())
                     : List.of(from.toString(), from.plusDays(1).toString());
             assertEquals(expectFirst, seenAtSecondChunk.stream().distinct().sorted().toList(), order + ": first chunk");
+            // The first chunk submitted the second's jobs ahead; the second polled them instead of submitting again.
+            assertEquals(4, daemon.local().genesys().stats().count("POST /api/v2/analytics/conversations/details/jobs"),
+                    order + ": one job a day across the chunks");
+            assertTrue(daemon.watermarks().jobsAhead("conversation-details-backfill").isEmpty(), order + ": all taken up");
             List<String> all = new java.util.ArrayList<>();
             for (String table : List.of("conversations", "conversation_segments")) {
                 for (int d = 0; d < 4; d++) {
