@@ -510,14 +510,11 @@ public final class DetailsExport {
         java.util.Map<String, String> jobs = jobs(exchange);
         String job = in.getHeader(GenesysConstants.JOB_ID, String.class);
         jobs.put(day, job);
-        @SuppressWarnings("unchecked")
-        List<Day> plan = exchange.getProperty(PLAN, List.of(), List.class);
-        if (plan.stream().noneMatch(d -> d.date().toString().equals(day))) {
-            // For the next chunk: its run starts with progress of its own, so the job is kept beside this run's.
-            ObjectNode ahead = JSON.createObjectNode().put("job", job)
-                    .put("query", exchange.getProperty(QUERY, DetailsQuery.class).hash()).put("at", clock.instant().toString());
-            runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), day, ahead);
-        }
+        // Saved at once, beside the run's progress (which the spool's writer saves in order, so it may lag a few
+        // submissions behind): a kill now leaves at most the job in hand unsaved. The next chunk takes up its days' too.
+        ObjectNode ahead = JSON.createObjectNode().put("job", job)
+                .put("query", exchange.getProperty(QUERY, DetailsQuery.class).hash()).put("at", clock.instant().toString());
+        runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), day, ahead);
         LOG.info("{}: submitted job {} for {} ({} job(s) in flight)", LakeRuns.flow(exchange),
                 in.getHeader(GenesysConstants.JOB_ID), day, jobs.size());
         in.setHeader(GenesysConstants.JOB_ID, jobs.get(in.getHeader(DAY, String.class)));
