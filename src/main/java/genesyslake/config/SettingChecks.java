@@ -124,6 +124,7 @@ public final class SettingChecks {
             required("details.initial-lookback-days", wholeNumber(1, MAX, null)),
             required("details.max-days-per-run", wholeNumber(1, MAX, null)),
             required("details.jobs.max-in-flight", wholeNumber(1, MAX, null)),
+            required("details.jobs.refused-max-wait", POSITIVE_DURATION),
             optional("lake.backfill.confirm-days", wholeNumber(1, MAX, null)),
             optional("lake.backfill.order", oneOf("newest-first", "oldest-first")),
             // Genesys pages at most 100 000 results of one synchronous query.

@@ -1,5 +1,7 @@
 package genesyslake.genesys;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import genesyslake.lake.LakeNames;
 import genesyslake.config.Durations;
 import genesyslake.lake.ExportRun;
@@ -39,11 +41,17 @@ public final class DetailsExport {
 
     private static final Logger LOG = LoggerFactory.getLogger(DetailsExport.class);
 
+    /** A job submitted ahead for the next chunk is taken up only this fresh (a stale one may have expired). */
+    static final Duration JOB_AHEAD_KEPT = Duration.ofHours(1);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Lets tests stop a run between pages, as a kill would. */
     public interface PageHook {
         void afterPage(String jobId, int page) throws IOException;
     }
+
+    /** The longest a refused submission waits before it is tried again, when Genesys names no Retry-After. */
+    static final Duration MAX_REFUSED_BACKOFF = Duration.ofMinutes(1);
 
     /** One day of a run: exported by an async job (data available) or by the synchronous query (recent data). */
     public record Day(LocalDate date, boolean byJob, RunState resume) {
@@ -158,7 +166,69 @@ public final class DetailsExport {
         noteChangedQuery(flow, query, days);
         exchange.setProperty(LakeNames.DETAILS_PLAN, List.copyOf(days));
         jobs(exchange); // one map for the whole run: the days' exchanges are copies of this one
+        List<Day> next = new ArrayList<>();
+        String nextInterval = in.getHeader(LakeNames.NEXT_INTERVAL, String.class);
+        if (nextInterval != null && !nextInterval.isBlank()) {
+            for (String chunk : nextInterval.split(",")) {
+                Interval n = wholeDays(chunk.trim());
+                for (LocalDate d = n.startDate(); !d.isAfter(n.lastDate()); d = d.plusDays(1)) {
+                    next.add(new Day(d, byJob(d, available), null));
+                }
+            }
+        }
+        exchange.setProperty(LakeNames.DETAILS_NEXT, List.copyOf(next));
+        takeJobsAhead(exchange, query, days, next);
+        java.util.Map<String, String> runJobs = jobs(exchange);
+        dayProgress(exchange).startRun(days.size(), runJobs::size);
         return days;
+    }
+
+    /**
+     * The jobs the previous chunk of a backfill submitted for this run's days (or the next chunk's), with the same
+     * query and fresh enough: polled, never submitted again. A day's entry goes when the day is paged.
+     */
+    private void takeJobsAhead(Exchange exchange, DetailsQuery query, List<Day> days, List<Day> next) {
+        java.util.Map<String, ObjectNode> ahead = runs.watermarks().jobsAhead(LakeRuns.stateKey(exchange));
+        if (ahead.isEmpty()) {
+            return;
+        }
+        Instant freshAfter = clock.instant().minus(JOB_AHEAD_KEPT);
+        java.util.Map<String, String> jobs = jobs(exchange);
+        int taken = 0;
+        ahead.forEach((day, job) -> {
+            if (!Instant.parse(job.path("at").asText(Instant.EPOCH.toString())).isAfter(freshAfter)) {
+                runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), day, null); // left by a backfill stopped long ago
+            }
+        });
+        for (Day d : concat(days, next)) {
+            ObjectNode job = ahead.get(d.date().toString());
+            if (job != null && d.byJob() && query.hash().equals(job.path("query").asText())
+                    && Instant.parse(job.path("at").asText(Instant.EPOCH.toString())).isAfter(freshAfter)
+                    && jobs.putIfAbsent(d.date().toString(), job.path("job").asText()) == null) {
+                taken++;
+            }
+        }
+        if (taken > 0) {
+            LOG.info("{}: {} job(s) the previous chunk submitted ahead are polled, not submitted again",
+                    LakeRuns.flow(exchange), taken);
+        }
+    }
+
+    /** The run's progress through its days: a backfill's (FlowRuns gives it), else the run's own. */
+    private static genesyslake.lake.DayProgress dayProgress(Exchange exchange) {
+        genesyslake.lake.DayProgress p = exchange.getProperty(genesyslake.lake.DayProgress.PROPERTY,
+                genesyslake.lake.DayProgress.class);
+        if (p == null) {
+            p = new genesyslake.lake.DayProgress();
+            exchange.setProperty(genesyslake.lake.DayProgress.PROPERTY, p);
+        }
+        return p;
+    }
+
+    private static List<Day> concat(List<Day> a, List<Day> b) {
+        List<Day> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** Warns when days already in the lake were exported with another query than the one this run uses. */
@@ -242,6 +312,7 @@ public final class DetailsExport {
         }
         exchange.setProperty(LakeNames.DAY_RECORDS, run.records().get());
         exchange.setProperty(LakeNames.DAY_T0, System.nanoTime());
+        exchange.removeProperty(LakeNames.JOB_REFUSALS);
         return exchange.getProperty(LakeNames.RUN_QUERY, DetailsQuery.class);
     }
 
@@ -357,14 +428,17 @@ public final class DetailsExport {
 
     /**
      * The days whose jobs to submit now (each a GenesysInterval), so that up to {@code maxInFlight} jobs are in flight:
-     * this day (header lakeDay) and the next days of the plan exported by job, in the plan's order, that have none yet.
+     * this day (header lakeDay) and the next days of the plan exported by job, in the plan's order, then the first days
+     * of the next chunk of a backfill (header {@value #NEXT_INTERVAL_HEADER}), that have none yet.
      * The route submits them one by one ({@link #jobSubmitted} records each before anything polls it).
      */
     public List<String> jobsToSubmit(Exchange exchange, int maxInFlight) {
         java.util.Map<String, String> jobs = jobs(exchange);
         @SuppressWarnings("unchecked")
-        List<Day> plan = exchange.getProperty(LakeNames.DETAILS_PLAN, List.of(), List.class);
+        List<Day> plan = concat(exchange.getProperty(LakeNames.DETAILS_PLAN, List.of(), List.class),
+                exchange.getProperty(LakeNames.DETAILS_NEXT, List.of(), List.class));
         String today = exchange.getIn().getHeader(LakeNames.DAY, String.class);
+        exchange.setProperty(LakeNames.JOBS_AHEAD_REFUSED, new java.util.concurrent.atomic.AtomicBoolean()); // shared by the split's parts
         List<String> submit = new ArrayList<>();
         int inFlight = 0;
         boolean from = false;
@@ -392,11 +466,52 @@ public final class DetailsExport {
         Message in = exchange.getIn();
         String day = Interval.parse(in.getHeader(GenesysConstants.INTERVAL, String.class), clock).startDate().toString();
         java.util.Map<String, String> jobs = jobs(exchange);
-        jobs.put(day, in.getHeader(GenesysConstants.JOB_ID, String.class));
+        String job = in.getHeader(GenesysConstants.JOB_ID, String.class);
+        jobs.put(day, job);
+        // Saved at once, beside the run's progress (which the spool's writer saves in order, so it may lag a few
+        // submissions behind): a kill now leaves at most the job in hand unsaved. The next chunk takes up its days' too.
+        ObjectNode ahead = JSON.createObjectNode().put("job", job)
+                .put("query", exchange.getProperty(LakeNames.RUN_QUERY, DetailsQuery.class).hash()).put("at", clock.instant().toString());
+        runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), day, ahead);
         LOG.info("{}: submitted job {} for {} ({} job(s) in flight)", LakeRuns.flow(exchange),
                 in.getHeader(GenesysConstants.JOB_ID), day, jobs.size());
         in.setHeader(GenesysConstants.JOB_ID, jobs.get(in.getHeader(LakeNames.DAY, String.class)));
         checkpoint(exchange);
+    }
+
+    /**
+     * Genesys refused a job submitted ahead (the caught {@link GenesysJobLimitException}): the org runs as many jobs as
+     * it allows, so no further one is submitted ahead now; they are tried again when the next day starts. This day's own
+     * job, if it was the one refused, is submitted again by the route until accepted ({@link #refusedWait}).
+     */
+    public void jobRefused(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        java.util.concurrent.atomic.AtomicBoolean refused = exchange.getProperty(LakeNames.JOBS_AHEAD_REFUSED,
+                java.util.concurrent.atomic.AtomicBoolean.class);
+        if (refused != null) {
+            refused.set(true);
+        }
+        LOG.info("{}: Genesys refused the job for {} ({}); {} job(s) in flight: more are submitted as days are paged",
+                LakeRuns.flow(exchange), exchange.getIn().getHeader(GenesysConstants.INTERVAL),
+                e == null ? "no reason given" : e.getMessage(), jobs(exchange).size());
+    }
+
+    /**
+     * How long to wait before submitting this day's refused job again (ms): the Retry-After Genesys named, else the
+     * poll delay (property lakePollDelay) doubling with each refusal of the day, at most {@link #MAX_REFUSED_BACKOFF}.
+     */
+    public long refusedWait(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int n = exchange.getProperty(LakeNames.JOB_REFUSALS, 0, Integer.class) + 1;
+        exchange.setProperty(LakeNames.JOB_REFUSALS, n);
+        long base = Math.max(1, exchange.getProperty("lakePollDelay", 2000L, Long.class));
+        long wait = e instanceof GenesysJobLimitException limit && limit.retryAfter().isPresent()
+                ? limit.retryAfter().get().toMillis()
+                : Math.min(MAX_REFUSED_BACKOFF.toMillis(), base << Math.min(n - 1, 20));
+        LOG.info("{}: Genesys refused the job for {} ({}; refusal {}): the org runs as many jobs as it allows; "
+                + "submitting again in {} ms", LakeRuns.flow(exchange), exchange.getIn().getHeader(LakeNames.DAY),
+                e == null ? "no reason given" : e.getMessage(), n, wait);
+        return wait;
     }
 
     /**
@@ -418,10 +533,13 @@ public final class DetailsExport {
         LakeRecordRouter.Keys keys = exchange.getProperty(LakeNames.ROUTER, LakeRecordRouter.class).keys(in.getHeader(LakeNames.KEY, String.class));
         runs.curated().keysDone(run, java.util.Arrays.asList(keys.flat(), keys.flat2()));
         jobs(exchange).remove(in.getHeader(LakeNames.DAY, String.class)); // paged: the saved "paged" flag covers it from here
+        runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), in.getHeader(LakeNames.DAY, String.class), null);
         long records = run.records().get() - exchange.getProperty(LakeNames.DAY_RECORDS, 0L, Long.class);
+        genesyslake.lake.DayProgress progress = dayProgress(exchange);
+        progress.dayDone();
         if (Boolean.TRUE.equals(in.getHeader(LakeNames.BY_JOB, Boolean.class))) {
-            LOG.info("{}: day {} done by job {}: {} records in {} pages", run.flow(), in.getHeader(LakeNames.DAY),
-                    in.getHeader(GenesysConstants.JOB_ID), records, exchange.getProperty(LakeNames.PAGE));
+            LOG.info("{}: day {} done by job {}: {} records in {} pages ({})", run.flow(), in.getHeader(LakeNames.DAY),
+                    in.getHeader(GenesysConstants.JOB_ID), records, exchange.getProperty(LakeNames.PAGE), progress.line());
         } else {
             String day = in.getHeader(LakeNames.DAY, String.class);
             run.completeOnlyUntil(LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toInstant(), "data of " + day
@@ -437,6 +555,7 @@ public final class DetailsExport {
         run.spool().restore(exchange.getProperty(LakeNames.DAY_START, PartitionSpool.Checkpoint.class));
         run.records().set(exchange.getProperty(LakeNames.DAY_RECORDS, 0L, Long.class));
         jobs(exchange).remove(exchange.getIn().getHeader(LakeNames.DAY, String.class));
+        runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), exchange.getIn().getHeader(LakeNames.DAY, String.class), null);
         exchange.getIn().removeHeaders("Genesys(JobId|JobState|JobErrorMessage|Cursor)");
         exchange.getIn().setHeader(LakeNames.MORE_PAGES, true);
         exchange.setProperty(LakeNames.PAGE, 0);

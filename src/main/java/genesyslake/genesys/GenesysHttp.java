@@ -108,6 +108,20 @@ public final class GenesysHttp {
      * leave a second job behind.
      */
     public InputStream open(String method, String path, Map<String, String> query, byte[] body, boolean idempotent) {
+        return open(method, path, query, body, idempotent, false);
+    }
+
+    /**
+     * Submits an analytics details job. A refusal for too many jobs (or requests) is not retried here, nor does it
+     * pause the other requests through the governor (the org's job limit is no request rate): it is thrown as a
+     * {@link GenesysJobLimitException}, which the flow waits out before it submits again.
+     */
+    public InputStream submitJob(String path, byte[] body) {
+        return open("POST", path, Map.of(), body, false, true);
+    }
+
+    private InputStream open(String method, String path, Map<String, String> query, byte[] body, boolean idempotent,
+            boolean jobSubmission) {
         URI uri = URI.create(endpoints.apiUrl() + path + queryString(query));
         String request = method + " " + path;
         boolean refreshedAfter401 = false;
@@ -148,6 +162,14 @@ public final class GenesysHttp {
                 invalidateToken();
                 attempt--; // a refreshed token is not a retry of a failure
                 continue;
+            }
+            if (jobSubmission && tooManyJobs(status, errorBody)) {
+                if (status == 429) {
+                    stats.throttled.incrementAndGet();
+                }
+                GenesysApiException e = apiError(request, status, errorBody, "");
+                throw new GenesysJobLimitException(request, status, e.code(), errorMessage(errorBody),
+                        retryAfter(response).orElse(null));
             }
             boolean retryable = idempotent ? status == 429 || status >= 500 : status == 429 || status == 503;
             if (retryable) {
@@ -238,6 +260,33 @@ public final class GenesysHttp {
             throw new GenesysApiException("POST " + endpoints.loginUrl() + "/oauth/token (client credentials)",
                     res.statusCode(), null, truncate(error));
         }
+    }
+
+    /**
+     * Whether a job submission was refused for too many jobs at once. Genesys documents 429 (codes
+     * too.many.requests and too.many.requests.retry.after) for its request rate; what it answers at its limit on an
+     * org's concurrent analytics jobs is unverified here (no Genesys page or issue found that names it): a 429, or a 400
+     * whose message speaks of too many or concurrent jobs, are both taken as that limit. Nothing was created either way.
+     */
+    static boolean tooManyJobs(int status, String body) {
+        if (status == 429) {
+            return true;
+        }
+        String text = body == null ? "" : body.toLowerCase(java.util.Locale.ROOT);
+        return status == 400 && text.contains("job") && (text.contains("too many") || text.contains("concurrent")
+                || text.contains("max") && text.contains("limit"));
+    }
+
+    private static String errorMessage(String body) {
+        try {
+            JsonNode json = JSON.readTree(body);
+            if (json != null && json.isObject() && json.hasNonNull("message")) {
+                return json.get("message").asText();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not JSON: keep the raw text
+        }
+        return truncate(body);
     }
 
     private static GenesysApiException apiError(String request, int status, String body, String suffix) {

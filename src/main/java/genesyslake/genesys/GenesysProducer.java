@@ -79,7 +79,7 @@ final class GenesysProducer extends DefaultProducer {
             }
             case DETAILS_JOB -> {
                 DetailsQuery query = in.getMandatoryBody(DetailsQuery.class);
-                JsonNode answer = readJson(http.open("POST", details + "/jobs", Map.of(), query.jobBody(interval(in)), false));
+                JsonNode answer = readJson(http.submitJob(details + "/jobs", query.jobBody(interval(in))));
                 String id = answer.path("jobId").asText(null);
                 if (id == null) {
                     throw new GenesysApiException("POST " + details + "/jobs", 202, null, "no jobId in " + answer);

@@ -99,6 +99,20 @@ public final class LakeNames {
     public static final String DETAILS_JOBS = "lakeDetailsJobs";
     /** Property: the days a run plans. */
     public static final String DETAILS_PLAN = "lakeDetailsPlan";
+    /** Property: the days of the backfill's next chunks, whose jobs this chunk may submit ahead. */
+    public static final String DETAILS_NEXT = "lakeDetailsNext";
+    /**
+     * Header a backfill sets on a chunk's run: the chunks it runs next, in their order (intervals joined by commas),
+     * whose first days' jobs this chunk submits while its own last days page, so the window of jobs in flight does not
+     * drain at each chunk's end.
+     */
+    public static final String NEXT_INTERVAL = "lakeNextInterval";
+    /** Property: set once Genesys refused a job submitted ahead; no more are submitted ahead until the next day starts. */
+    public static final String JOBS_AHEAD_REFUSED = "lakeJobsAheadRefused";
+    /** Property: how often the day's own job was refused for the org's limit on jobs at once. */
+    public static final String JOB_REFUSALS = "lakeJobRefusals";
+    /** Property: a details run's progress over its days (jobs in flight, ETA): {@link DayProgress}. */
+    public static final String DAY_PROGRESS = "lakeDayProgress";
 
     // --- reference flows ---
     /** Property: the reference entity (users, queues, ...). */

@@ -108,6 +108,36 @@ public final class Watermarks {
         }
     }
 
+    /**
+     * Jobs a backfill chunk submitted for the next chunk's days (day → {job, query, at}), so the next chunk polls them
+     * instead of submitting again: kept apart from the in-flight progress, which a chunk clears when it ends.
+     */
+    public synchronized java.util.Map<String, ObjectNode> jobsAhead(String flow) {
+        java.util.Map<String, ObjectNode> out = new java.util.TreeMap<>();
+        read(flow).path("jobsAhead").fields().forEachRemaining(e -> {
+            if (e.getValue() instanceof ObjectNode n) {
+                out.put(e.getKey(), n.deepCopy());
+            }
+        });
+        return out;
+    }
+
+    /** Records (or with {@code job} null forgets) the job submitted ahead for one day. */
+    public synchronized void saveJobAhead(String flow, String day, ObjectNode job) {
+        ObjectNode state = read(flow);
+        boolean had = state.path("jobsAhead").has(day);
+        if (job == null && !had) {
+            return;
+        }
+        ObjectNode ahead = state.get("jobsAhead") instanceof ObjectNode n ? n : state.putObject("jobsAhead");
+        if (job == null) {
+            ahead.remove(day);
+        } else {
+            ahead.set(day, job);
+        }
+        write(flow, state);
+    }
+
     /** The hash of the query each day was last exported with (day → hash). */
     public synchronized java.util.Map<String, String> dayQueries(String flow) {
         java.util.Map<String, String> out = new java.util.TreeMap<>();

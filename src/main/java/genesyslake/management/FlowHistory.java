@@ -246,8 +246,12 @@ public final class FlowHistory implements RoutePolicyFactory {
             Exchange live = running;
             ExportRun run = o == null && live != null ? own(live) : current;
             long ms = o == null ? Math.max(0, clock.millis() - started.toEpochMilli()) : millis;
+            // A details run in flight says how far it is through its days (jobs in flight, ETA) where others say nothing.
+            genesyslake.lake.DayProgress days = o == null && live != null
+                    ? live.getProperty(genesyslake.lake.DayProgress.PROPERTY, genesyslake.lake.DayProgress.class) : null;
+            String text = days != null && days.runDays() > 0 ? days.line() : summary;
             return new Run(flow, started, ms, o == null ? Run.RUNNING : o, run == null ? null : run.records().get(),
-                    summary, refusals, waitedMillis);
+                    text, refusals, waitedMillis);
         }
     }
 }

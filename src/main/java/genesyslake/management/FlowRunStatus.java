@@ -11,7 +11,9 @@ import java.beans.ConstructorProperties;
  *   again resumes it), or {@value #REFUSED} (never started: the flow was already running, the input was not valid,
  *   a backfill was larger than lake.backfill.confirm-days without confirm, or too many runs were waiting);</li>
  *   <li>records: records written so far (the final count once ended);</li>
- *   <li>daysDone / daysTotal: for a backfill, days exported of how many (0 / 0 for other runs);</li>
+ *   <li>daysDone / daysTotal: days of a details run (for a backfill, of all its chunks) paged so far, of how many;</li>
+ *   <li>jobsInFlight: details jobs submitted and not yet paged (the day in hand's and those submitted ahead), while it
+ *   runs; etaSeconds: the days left at the recent day rate (the last ten days), -1 while unknown or once ended;</li>
  *   <li>started: ISO-8601 instant the run was accepted; elapsedMillis: since then, or its whole length once ended;</li>
  *   <li>summary: what the run came to (the flow's own summary, or why it failed, was cancelled or was refused); blank
  *   while it runs, unless a cancel was asked for and it is finishing the page in hand.</li>
@@ -36,11 +38,16 @@ public final class FlowRunStatus {
     private final String started;
     private final long elapsedMillis;
     private final String summary;
+    private final int jobsInFlight;
+    private final long etaSeconds;
 
     @ConstructorProperties({"runId", "flow", "operation", "state", "records", "daysDone", "daysTotal", "started",
-            "elapsedMillis", "summary"})
+            "elapsedMillis", "summary", "jobsInFlight", "etaSeconds"})
     public FlowRunStatus(String runId, String flow, String operation, String state, long records, int daysDone,
-                         int daysTotal, String started, long elapsedMillis, String summary) {
+                         int daysTotal, String started, long elapsedMillis, String summary, int jobsInFlight,
+                         long etaSeconds) {
+        this.jobsInFlight = jobsInFlight;
+        this.etaSeconds = etaSeconds;
         this.runId = runId;
         this.flow = flow;
         this.operation = operation;
@@ -94,6 +101,14 @@ public final class FlowRunStatus {
         return summary;
     }
 
+    public int getJobsInFlight() {
+        return jobsInFlight;
+    }
+
+    public long getEtaSeconds() {
+        return etaSeconds;
+    }
+
     /** Queued or running: not ended yet. */
     public boolean active() {
         return state.equals(QUEUED) || state.equals(RUNNING);
@@ -102,7 +117,9 @@ public final class FlowRunStatus {
     @Override
     public String toString() {
         return flow + " run " + runId + " " + state + " (" + records + " records"
-                + (daysTotal > 0 ? ", " + daysDone + "/" + daysTotal + " days" : "") + ", " + elapsedMillis + " ms)"
+                + (daysTotal > 0 ? ", " + daysDone + "/" + daysTotal + " days" : "")
+                + (active() && jobsInFlight > 0 ? ", " + jobsInFlight + " jobs in flight" : "")
+                + (active() && etaSeconds >= 0 ? ", ETA " + etaSeconds + " s" : "") + ", " + elapsedMillis + " ms)"
                 + (summary.isEmpty() ? "" : ": " + summary);
     }
 }

@@ -207,6 +207,8 @@ public final class FlowRuns extends ServiceSupport {
         private volatile long recordsBefore;
         private volatile int daysDone;
         private volatile int daysTotal;
+        /** Days paged within the run in flight and the recent day rate (set on each chunk's exchange). */
+        private final genesyslake.lake.DayProgress dayProgress = new genesyslake.lake.DayProgress();
 
         /** The id this run answers to (startFlow, runStatus, cancelRun): the flow's lake run, its logs and manifest carry it. */
         public String runId() {
@@ -216,6 +218,8 @@ public final class FlowRuns extends ServiceSupport {
         /** The exchange of the flow run now in flight (one per chunk of a backfill); it carries the stop request. */
         public void exchange(Exchange exchange) {
             exchange.setProperty(LakeNames.CANCEL, cancel);
+            dayProgress.reset();
+            exchange.setProperty(genesyslake.lake.DayProgress.PROPERTY, dayProgress);
             this.current = exchange;
         }
 
@@ -234,6 +238,16 @@ public final class FlowRuns extends ServiceSupport {
             this.recordsBefore = records;
             this.daysDone = days;
             this.current = null;
+        }
+
+        /** Days done over all chunks, the chunk in flight's paged days included. */
+        int daysDone() {
+            return daysDone + (current != null ? dayProgress.done() : 0);
+        }
+
+        /** A backfill's days, else the run's own (0 until it has planned them). */
+        int daysTotal() {
+            return daysTotal > 0 ? daysTotal : dayProgress.runDays();
         }
 
         long records() {
@@ -325,8 +339,11 @@ public final class FlowRuns extends ServiceSupport {
             long records = o != null ? o.getRecords() : progress.records();
             String summary = o != null ? o.getSummary() : progress.cancelled()
                     ? "cancel requested: the run stops after the page in hand is written and saved" : "";
-            return new FlowRunStatus(id, flow, operation, state, records, progress.daysDone, progress.daysTotal,
-                    started.toString(), ms, summary);
+            boolean live = o == null;
+            int done = progress.daysDone();
+            return new FlowRunStatus(id, flow, operation, state, records, done, progress.daysTotal(),
+                    started.toString(), ms, summary, live ? progress.dayProgress.jobsInFlight() : 0,
+                    live ? progress.dayProgress.etaSeconds(progress.daysTotal() - done) : -1);
         }
     }
 }

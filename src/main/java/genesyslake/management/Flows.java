@@ -67,6 +67,8 @@ public final class Flows implements FlowsMXBean {
     }
 
     public static final String ORDER = "lake.backfill.order";
+    /** How many of the next chunks a backfill's chunk may submit jobs ahead for. */
+    static final int NEXT_CHUNKS = 64;
     private static final java.time.Instant EPOCH_OF_PROGRESS = java.time.Instant.EPOCH;
     private volatile boolean newestFirst;
 
@@ -226,7 +228,7 @@ public final class Flows implements FlowsMXBean {
 
     private static FlowRunStatus unknown(String runId) {
         return new FlowRunStatus(String.valueOf(runId), "-", "-", "unknown", 0, 0, 0, "", 0,
-                "no run " + runId + " is remembered (the last runs are kept until a restart)");
+                "no run " + runId + " is remembered (the last runs are kept until a restart)", 0, -1);
     }
 
     @Override
@@ -294,7 +296,8 @@ public final class Flows implements FlowsMXBean {
                 whole.end().minus(java.time.Duration.between(EPOCH_OF_PROGRESS, w)));
         long t0 = System.nanoTime();
         int ran = 0;
-        for (Interval chunk : chunks) {
+        for (int i = 0; i < chunks.size(); i++) {
+            Interval chunk = chunks.get(i);
             if (newest ? doneFrom.isPresent() && !chunk.start().isBefore(doneFrom.get())
                     : doneUntil.isPresent() && !chunk.end().isAfter(doneUntil.get())) {
                 done++;
@@ -310,6 +313,15 @@ public final class Flows implements FlowsMXBean {
             }
             Map<String, Object> headers = new HashMap<>();
             headers.put(UsageExport.INTERVAL_HEADER, chunk.toGenesys());
+            if (i + 1 < chunks.size()) {
+                // A details chunk submits the next chunks' first jobs while its own last days page (as many as
+                // details.jobs.max-in-flight allows, which may be more than a chunk's days).
+                // The next 64 chunks at most: more days than any window of jobs in flight, without a century-long
+                // backfill handing each chunk every later one.
+                headers.put(genesyslake.lake.LakeNames.NEXT_INTERVAL, String.join(",",
+                        chunks.subList(i + 1, Math.min(chunks.size(), i + 1 + NEXT_CHUNKS)).stream()
+                                .map(Interval::toGenesys).toList()));
+            }
             FlowOutcome o = runner.run(flow, headers, FlowRunner.newTriggerId(), progress::exchange);
             records += o.getRecords();
             millis += o.getMillis();

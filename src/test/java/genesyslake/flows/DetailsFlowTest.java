@@ -206,6 +206,43 @@ class DetailsFlowTest {
     }
 
     @Test
+    void jobsRefusedForTheOrgsLimitAreWaitedOutAndSubmittedAgainNotFailed() {
+        // The org runs one job at once; the flow would keep 3 in flight; the first 3 submissions are refused as if
+        // another client held the slot, so the first day's own job waits (backoff from the 50 ms poll delay).
+        daemon = LocalDaemon.start(Map.of("local.genesys.job-latency", "300ms", "local.genesys.max-running-jobs", "1",
+                "details.jobs.max-in-flight", "3", "details.job.poll.delay", "50ms"));
+        var genesys = daemon.local().genesys();
+        genesys.faults().refuseNextJobs(3);
+        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY.minusDays(3) + "/" + DAY.plusDays(1)));
+        assertTrue(outcome.success(), outcome.toString());
+        long posted = genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs");
+        assertEquals(4, posted - genesys.stats().jobsRefused(), "one accepted job a day: " + genesys.stats());
+        assertTrue(genesys.stats().jobsRefused() >= 3, "the injected refusals, and the limit's: " + genesys.stats());
+        assertEquals(1, genesys.stats().mostJobsRunning(), "never beyond the org's limit");
+        for (int d = 0; d < 4; d++) {
+            assertEquals(expectedConversationsOn(genesys.dataset(), DAY.minusDays(3).plusDays(d)),
+                    daemon.lake().lines("conversations/date=" + DAY.minusDays(3).plusDays(d) + "/").size(), "day " + d);
+        }
+    }
+
+    @Test
+    void aDaysJobRefusedLongerThanTheSettingFailsTheRunNamingIt() {
+        daemon = LocalDaemon.start(Map.of("details.jobs.refused-max-wait", "300ms", "details.job.poll.delay", "50ms"));
+        daemon.local().genesys().faults().refuseNextJobs(1000);
+        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+        assertFalse(outcome.success());
+        assertTrue(outcome.getSummary().contains("details.jobs.refused-max-wait"), outcome.getSummary());
+        assertTrue(daemon.lake().keys("conversations/").isEmpty());
+    }
+
+    private static int expectedConversationsOn(GenesysDataset data, LocalDate day) {
+        DetailsQuery q = DetailsQuery.load(Path.of("queries/conversation-details.json"), DetailsQuery.Kind.CONVERSATIONS);
+        var body = q.body().deepCopy();
+        body.put("interval", Interval.of(day, day.plusDays(1)).toGenesys());
+        return (int) data.conversationsForJob(body).stream().filter(c -> startsOn(c, day)).count();
+    }
+
+    @Test
     void aNewestFirstBackfillFillsTheNewestDaysFirstAndEndsWithTheSameObjectsAsOldestFirst() {
         LocalDate from = DAY.minusDays(3);
         Map<String, List<String>> byOrder = new java.util.TreeMap<>();
@@ -226,6 +263,10 @@ class DetailsFlowTest {
                     ? List.of(DAY.minusDays(1).toString(), DAY.toString())
                     : List.of(from.toString(), from.plusDays(1).toString());
             assertEquals(expectFirst, seenAtSecondChunk.stream().distinct().sorted().toList(), order + ": first chunk");
+            // The first chunk submitted the second's jobs ahead; the second polled them instead of submitting again.
+            assertEquals(4, daemon.local().genesys().stats().count("POST /api/v2/analytics/conversations/details/jobs"),
+                    order + ": one job a day across the chunks");
+            assertTrue(daemon.watermarks().jobsAhead("conversation-details-backfill").isEmpty(), order + ": all taken up");
             List<String> all = new java.util.ArrayList<>();
             for (String table : List.of("conversations", "conversation_segments")) {
                 for (int d = 0; d < 4; d++) {

@@ -81,12 +81,14 @@ class FlowsMBeanInfoTest {
     @Test
     void itIsStillAnMxBeanOperationsAnswerOpenData() throws Exception {
         Mockito.when(flows.runStatus("abc")).thenReturn(new FlowRunStatus("abc", "usage-export", "startFlow(usage-export)",
-                FlowRunStatus.RUNNING, 12, 0, 0, "2026-11-28T00:00:00Z", 1500, ""));
+                FlowRunStatus.RUNNING, 12, 3, 14, "2026-11-28T00:00:00Z", 1500, "", 5, 40));
         Object answer = server.invoke(new ObjectName(NAME), "runStatus", new Object[] {"abc"},
                 new String[] {String.class.getName()});
         CompositeData status = (CompositeData) answer;
         assertEquals("running", status.get("state"));
         assertEquals(12L, status.get("records"));
+        assertEquals(5, status.get("jobsInFlight"));
+        assertEquals(40L, status.get("etaSeconds"));
     }
 
     private static MBeanOperationInfo operation(MBeanInfo info, String name) {

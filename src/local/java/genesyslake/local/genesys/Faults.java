@@ -17,6 +17,7 @@ public final class Faults {
     private final java.util.concurrent.ConcurrentLinkedQueue<String> jobFailures =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger requestsPerMinute;
+    private final AtomicInteger refuseJobs = new AtomicInteger();
     private final int defaultRequestsPerMinute;
 
     Faults(int requestsPerMinute) {
@@ -74,6 +75,15 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * The next n analytics details job submissions are refused as at the org's limit on jobs at once (as if other
+     * clients of the org held every slot), whatever local.genesys.max-running-jobs says.
+     */
+    public Faults refuseNextJobs(int n) {
+        refuseJobs.set(n);
+        return this;
+    }
+
     /** Per-token limit over a sliding 60 s window; 0 = off. */
     public Faults setRequestsPerMinute(int limit) {
         requestsPerMinute.set(limit);
@@ -88,7 +98,12 @@ public final class Faults {
         unauthorized.set(0);
         expireAfterPages.set(-1);
         jobFailures.clear();
+        refuseJobs.set(0);
         requestsPerMinute.set(defaultRequestsPerMinute);
+    }
+
+    boolean takeJobRefusal() {
+        return takeOne(refuseJobs);
     }
 
     boolean takeUsageFailure() {

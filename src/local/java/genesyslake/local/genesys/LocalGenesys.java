@@ -520,7 +520,7 @@ public final class LocalGenesys implements AutoCloseable {
         // The org's limit on jobs running at once counts both kinds; checked and taken under one lock.
         synchronized (jobs) {
             int max = settings.maxRunningJobs();
-            if (max > 0 && runningJobs() >= max) {
+            if (faults.takeJobRefusal() || max > 0 && runningJobs() >= max) {
                 stats.jobsRefused.incrementAndGet();
                 error(req.response(), 429, "too.many.requests",
                         "Too many analytics details jobs running for this organization (limit " + max
