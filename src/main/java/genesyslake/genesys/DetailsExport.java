@@ -504,7 +504,7 @@ public final class DetailsExport {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         int n = exchange.getProperty(LakeNames.JOB_REFUSALS, 0, Integer.class) + 1;
         exchange.setProperty(LakeNames.JOB_REFUSALS, n);
-        long base = Math.max(1, exchange.getProperty("lakePollDelay", 2000L, Long.class));
+        long base = Math.max(1, exchange.getProperty(LakeNames.POLL_DELAY, 2000L, Long.class));
         long wait = e instanceof GenesysJobLimitException limit && limit.retryAfter().isPresent()
                 ? limit.retryAfter().get().toMillis()
                 : Math.min(MAX_REFUSED_BACKOFF.toMillis(), base << Math.min(n - 1, 20));

@@ -111,6 +111,10 @@ public final class LakeNames {
     public static final String JOBS_AHEAD_REFUSED = "lakeJobsAheadRefused";
     /** Property: how often the day's own job was refused for the org's limit on jobs at once. */
     public static final String JOB_REFUSALS = "lakeJobRefusals";
+    /** Property (route only): until when a refused day's job is submitted again (details.jobs.refused-max-wait). */
+    public static final String SUBMIT_DEADLINE = "lakeSubmitDeadline";
+    /** Header (route only): how long to wait before submitting a refused job again (DetailsExport.refusedWait). */
+    public static final String REFUSED_WAIT = "lakeRefusedWait";
     /** Property: a details run's progress over its days (jobs in flight, ETA): {@link DayProgress}. */
     public static final String DAY_PROGRESS = "lakeDayProgress";
 

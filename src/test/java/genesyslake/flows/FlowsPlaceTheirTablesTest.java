@@ -1,5 +1,7 @@
 package genesyslake.flows;
 
+import genesyslake.testsupport.FlowTest;
+
 import genesyslake.catalog.CrawlerTarget;
 import genesyslake.management.FlowOutcome;
 import genesyslake.testsupport.LocalDaemon;
@@ -28,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * follow and the usage reports answer exactly as without the change (bugs of issue 19: a blank client in the per-day
  * share report, 0 rows in the seed's top-10).
  */
+@FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FlowsPlaceTheirTablesTest {
 
