@@ -62,7 +62,7 @@ class ReportsOverParquetTest {
         LocalDaemon daemon = LocalDaemon.start(Map.of("lake.flat-format", "ndjson"));
         try {
             // The reference flows too: the per-agent and per-queue reports join dim_users / dim_queues.
-            for (String flow : List.of("usage-export", "conversation-details", "user-details", "reference-users",
+            for (String flow : List.of("usage-export", "usage-daily", "conversation-details", "user-details", "reference-users",
                     "reference-queues")) {
                 Map<String, Object> headers = flow.endsWith("-details")
                         ? Map.of("lakeInterval", DAY + "/" + DAY.plusDays(1)) : Map.of();
@@ -74,10 +74,11 @@ class ReportsOverParquetTest {
             daemon.closeAndDelete();
         }
         Path ndjsonBucket = work.resolve("ndjson").resolve(SOURCE);
-        assertTrue(Files.isDirectory(ndjsonBucket.resolve("usage_requests/granularity=day")), "usage_requests exported");
+        assertTrue(Files.isDirectory(ndjsonBucket.resolve("usage_requests/granularity=month")), "usage_requests exported");
+        assertTrue(Files.isDirectory(ndjsonBucket.resolve("usage-daily_rows/granularity=day")), "usage-daily's rows exported");
         copy(work.resolve("ndjson"), work.resolve("parquet"));
         Path parquetBucket = work.resolve("parquet").resolve(SOURCE);
-        for (LakeTables.LakeTable t : new LakeTables(SOURCE, FlatFormat.PARQUET).curatedTables()) {
+        for (LakeTables.LakeTable t : curatedTables()) {
             assertTrue(ParquetLake.convert(parquetBucket, t) > 0, "objects of " + t.name() + " to convert");
         }
         ndjson = crawled(work.resolve("ndjson"));
@@ -106,7 +107,7 @@ class ReportsOverParquetTest {
         } while (glue.getCrawler(b -> b.name("UsageApiCrawler")).crawler().state() != CrawlerState.READY);
         assertEquals("SUCCEEDED", glue.getCrawler(b -> b.name("UsageApiCrawler")).crawler().lastCrawl().statusAsString());
         boolean parquetLake = s3Root.endsWith("parquet");
-        for (LakeTables.LakeTable t : new LakeTables(SOURCE).curatedTables()) {
+        for (LakeTables.LakeTable t : curatedTables()) {
             String serde = glue.getTable(b -> b.databaseName("genesysclouddb").name(t.name())).table()
                     .storageDescriptor().serdeInfo().serializationLibrary();
             assertEquals(parquetLake, serde.contains("Parquet"), t.name() + " in " + s3Root + ": " + serde);
@@ -115,6 +116,15 @@ class ReportsOverParquetTest {
                 .credentialsProvider(creds).build();
         open.add(athena);
         return athena;
+    }
+
+    /** The shipped flows' curated tables where they are (usage-daily's rows beside the seed's usage_requests). */
+    private static List<LakeTables.LakeTable> curatedTables() {
+        java.util.Set<String> shapes = new java.util.HashSet<>();
+        new LakeTables(SOURCE, FlatFormat.PARQUET).curatedTables().forEach(t -> shapes.add(t.name()));
+        return genesyslake.testsupport.ShippedFlows.catalog(SOURCE, FlatFormat.PARQUET).tables().stream()
+                .filter(t -> t.bucket().equals(SOURCE) && shapes.contains(t.shape()))
+                .map(genesyslake.catalog.FlowCatalog.FlowTable::table).toList();
     }
 
     static List<Path> shippedReports() throws IOException {

@@ -62,7 +62,7 @@ class TrinoAgreesWithLocalModeTest {
     void exportCrawlAndStartTrino(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
         classStart = System.nanoTime();
         daemon = LocalDaemon.start(Map.of());
-        for (String flow : List.of("usage-export", "conversation-details", "user-details",
+        for (String flow : List.of("usage-export", "usage-daily", "conversation-details", "user-details",
                 "reference-users", "reference-queues", "catalog-refresh")) {
             Map<String, Object> headers = flow.endsWith("-details")
                     ? Map.of("lakeInterval", FIRST + "/" + FIRST.plusDays(2)) : Map.of();
