@@ -99,6 +99,15 @@ public final class DetailsExport {
     }
 
     /**
+     * Whether the flow's last run (of this same explicit interval, for one) was killed while publishing: then that run
+     * is taken up again (LakeRuns.resumePublish) and the route publishes it instead of exporting (its choice).
+     */
+    public boolean resumePublish(Exchange exchange) {
+        String explicit = exchange.getIn().getHeader(LakeNames.INTERVAL, String.class);
+        return runs.resumePublish(exchange, explicit == null || explicit.isBlank() ? null : wholeDays(explicit));
+    }
+
+    /**
      * The days this run exports, starting (or resuming) the run. Without the header lakeInterval: from the watermark
      * less the trailing window up to the last day jobs can see (header GenesysDataAvailabilityDate), at most
      * {@value LakeNames#MAX_DAYS_PER_RUN} days; a saved in-flight job is resumed first. With it: those whole days.
@@ -109,10 +118,6 @@ public final class DetailsExport {
         Message in = exchange.getIn();
         Instant available = OffsetDateTime.parse(in.getHeader(GenesysConstants.DATA_AVAILABILITY_DATE, String.class)).toInstant();
         String explicit = in.getHeader(UsageExport.INTERVAL_HEADER, String.class);
-        // First finish the upload a killed process left for this schedule (or this same explicit interval).
-        if (runs.resumePublish(exchange, explicit == null || explicit.isBlank() ? null : wholeDays(explicit))) {
-            return List.of();
-        }
         // An explicit interval resumes only its own saved job (same interval); the schedule only the schedule's.
         Optional<RunState> inFlight = runs.watermarks().inFlight(LakeRuns.stateKey(exchange))
                 .filter(st -> explicit == null || explicit.isBlank() || st.interval().equals(

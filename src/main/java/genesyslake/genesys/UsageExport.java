@@ -48,18 +48,23 @@ public final class UsageExport {
     }
 
     /**
+     * Whether the flow's last run (schedule or explicit runs, each their own) was killed while publishing: then that
+     * run is taken up again (LakeRuns.resumePublish) and the route publishes it instead of exporting (its choice).
+     */
+    public boolean resumePublish(Exchange exchange) {
+        String intervalText = exchange.getIn().getHeader(INTERVAL_HEADER, String.class);
+        return runs.resumePublish(exchange, intervalText == null || intervalText.isBlank() ? null
+                : Interval.parse(intervalText, clock));
+    }
+
+    /**
      * The requests of one run: every query file of the property {@value LakeNames#QUERY_FILES}, over its own interval or the
      * header {@value #INTERVAL_HEADER}, at its own granularity or the header {@value LakeNames#GRANULARITY}. Starts the
      * run over the span of all of them.
      */
     public List<UsageRequest> plan(Exchange exchange) throws IOException {
-        // First finish the upload a killed process left for this flow (schedule or explicit runs, each their own).
         String granularity = exchange.getIn().getHeader(LakeNames.GRANULARITY, String.class);
         String intervalText = exchange.getIn().getHeader(INTERVAL_HEADER, String.class);
-        if (runs.resumePublish(exchange, intervalText == null || intervalText.isBlank() ? null
-                : Interval.parse(intervalText, clock))) {
-            return List.of();
-        }
         List<UsageRequest> requests = new ArrayList<>();
         // Each file on its own: a bad one is reported (the run fails, naming it) and the others still run.
         List<UsageQuery> queries = new ArrayList<>();

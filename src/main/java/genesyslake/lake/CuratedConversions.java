@@ -113,10 +113,14 @@ public final class CuratedConversions {
      * {@link #SEGMENTS_SUMMARIES}.
      */
     public List<LakeObject> publishable(ExportRun run, List<LakeObject> spooled) throws IOException {
-        List<LakeObject> out = new ArrayList<>(spooled.size() + 3);
-        out.addAll(format == FlatFormat.PARQUET ? asParquet(run, spooled) : spooled);
+        List<LakeObject> out = new ArrayList<>(converted(run, spooled));
         out.addAll(summaries(run, spooled));
         return out;
+    }
+
+    /** The spool's finished objects as published: curated ones as Parquet (lake.flat-format=parquet), others as they are. */
+    public List<LakeObject> converted(ExportRun run, List<LakeObject> spooled) throws IOException {
+        return format == FlatFormat.PARQUET ? asParquet(run, spooled) : spooled;
     }
 
     /**
@@ -124,7 +128,7 @@ public final class CuratedConversions {
      * that has segment rows, read from the spool (so a run resumed after a kill computes them again from the same rows), written
      * beside the Parquet files under keys of their own.
      */
-    private List<LakeObject> summaries(ExportRun run, List<LakeObject> spooled) throws IOException {
+    public List<LakeObject> summaries(ExportRun run, List<LakeObject> spooled) throws IOException {
         Map<String, LakeObject[]> days = new LinkedHashMap<>();
         for (LakeObject o : spooled) {
             AgentStatusDaily.keyFor(o.key()).ifPresent(k ->

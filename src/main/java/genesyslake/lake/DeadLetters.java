@@ -115,18 +115,58 @@ public final class DeadLetters {
     }
 
     /**
-     * After a successful replay upload. When it was its run's last letter, the run's manifest is rewritten to say
-     * every object landed (complete, unless the run lacked something else) and a scheduled run's watermark advances.
+     * After a successful replay upload. When it was its run's last letter, returns the run's manifest rewritten to say
+     * every object landed (complete, unless the run lacked something else), as a lake object for s3-put, and keeps
+     * the letter's record in the property {@value LakeNames#REPLAYED_LETTER} for {@link #manifestCompleted}; else null.
      */
-    public void replayed(Exchange exchange) throws IOException {
+    public LakeObject replayed(Exchange exchange) throws IOException {
         LakeObject object = exchange.getProperty(LakeNames.OBJECT, LakeObject.class);
         LOG.info("Replayed dead letter s3://{}/{} ({} records)", bucketOf(object), object.key(), object.records());
         Path letter = object.file().getParent();
         DeadLetter meta = meta(letter);
         LakeRuns.deleteTree(letter);
-        if (meta != null && meta.ofRun() && !hasLettersOf(meta.runId())) {
-            completeRun(bucketOf(object), meta);
+        if (meta == null || !meta.ofRun() || hasLettersOf(meta.runId())) {
+            return null;
         }
+        String in = bucketOf(object);
+        String key = meta.manifestKey();
+        try {
+            // Read here (one GET); written by s3-put, the lake's one writer, like every other object.
+            RunManifest manifest = JSON.readValue(s3.getObjectAsBytes(b -> b.bucket(in).key(key)).asByteArray(),
+                    RunManifest.class).everyObjectLanded(Boolean.TRUE.equals(meta.completeApartFromUploads()), Instant.now());
+            // Beside the letters, not in a letter's folder: pending() lists folders only.
+            Path file = dir.resolve("manifest-" + meta.runId() + ".json");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(OwnerOnly.newOutputStream(file), manifest);
+            exchange.setProperty(LakeNames.REPLAYED_LETTER, meta);
+            return new LakeObject(key, file, 1, Files.size(file), Files.size(file), in);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Run {}: its objects all landed, but its manifest s3://{}/{} could not be read: {}",
+                    meta.runId(), in, key, e.toString());
+            return null;
+        }
+    }
+
+    /** After s3-put wrote the rewritten manifest: a complete scheduled run's watermark advances. */
+    public void manifestCompleted(Exchange exchange) throws IOException {
+        LakeObject manifest = exchange.getProperty(LakeNames.OBJECT, LakeObject.class);
+        DeadLetter meta = exchange.getProperty(LakeNames.REPLAYED_LETTER, DeadLetter.class);
+        Files.deleteIfExists(manifest.file());
+        boolean complete = Boolean.TRUE.equals(meta.completeApartFromUploads());
+        if (complete && Boolean.TRUE.equals(meta.scheduled()) && watermarks != null) {
+            watermarks.advance(meta.flow(), Instant.parse(meta.completeUntil()));
+        }
+        LOG.info("Run {} of {}: every object has landed after replay; s3://{}/{} now says complete={}",
+                meta.runId(), meta.flow(), manifest.bucket(), manifest.key(), complete);
+    }
+
+    /** When s3-put could not write the rewritten manifest: said once, the file removed (the run's letters are gone). */
+    public void manifestNotCompleted(Exchange exchange) throws IOException {
+        LakeObject manifest = exchange.getProperty(LakeNames.OBJECT, LakeObject.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Files.deleteIfExists(manifest.file());
+        LOG.warn("Run {}: its objects all landed, but its manifest s3://{}/{} could not be updated: {}",
+                exchange.getProperty(LakeNames.REPLAYED_LETTER, DeadLetter.class).runId(), manifest.bucket(),
+                manifest.key(), String.valueOf(cause));
     }
 
     /** A letter's meta.json, or null when it is missing, empty, not JSON, or lacks the key and the time it was kept. */
@@ -153,25 +193,6 @@ public final class DeadLetters {
             }
         }
         return false;
-    }
-
-    private void completeRun(String in, DeadLetter meta) {
-        String key = meta.manifestKey();
-        try {
-            boolean complete = Boolean.TRUE.equals(meta.completeApartFromUploads());
-            RunManifest manifest = JSON.readValue(s3.getObjectAsBytes(b -> b.bucket(in).key(key)).asByteArray(),
-                    RunManifest.class).everyObjectLanded(complete, Instant.now());
-            s3.putObject(b -> b.bucket(in).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest)));
-            if (complete && Boolean.TRUE.equals(meta.scheduled()) && watermarks != null) {
-                watermarks.advance(meta.flow(), Instant.parse(meta.completeUntil()));
-            }
-            LOG.info("Run {} of {}: every object has landed after replay; s3://{}/{} now says complete={}",
-                    meta.runId(), meta.flow(), in, key, complete);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Run {}: its objects all landed, but its manifest s3://{}/{} could not be updated: {}",
-                    meta.runId(), in, key, e.toString());
-        }
     }
 
     public int count() throws IOException {

@@ -25,6 +25,8 @@ public final class ExportRun {
     private final String bucket;
     private final Instant started = Instant.now();
     private volatile PartitionSpool spool;
+    private volatile List<LakeObject> sealed;
+    private volatile List<LakeObject> publishable;
     private volatile boolean explicit;
     private final List<LakeObject> objects = new ArrayList<>();
     private final List<String> deadLettered = Collections.synchronizedList(new ArrayList<>());
@@ -61,6 +63,24 @@ public final class ExportRun {
             t = t.getCause();
         }
         return String.valueOf(t.getMessage());
+    }
+
+    /** The spool's finished objects once sealed (lakeRuns.seal), null before. */
+    List<LakeObject> sealed() {
+        return sealed;
+    }
+
+    void sealed(List<LakeObject> objects) {
+        this.sealed = List.copyOf(objects);
+    }
+
+    /** What is published of the sealed objects (lakeRuns.convert, lakeRuns.summarize add to it), null before. */
+    List<LakeObject> publishable() {
+        return publishable;
+    }
+
+    void publishable(List<LakeObject> objects) {
+        this.publishable = objects;
     }
 
     public String flow() {

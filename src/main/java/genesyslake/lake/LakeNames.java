@@ -33,6 +33,10 @@ public final class LakeNames {
     public static final String OBJECT = "lakeObject";
     /** Property: why a run was abandoned (the error handler's text). */
     public static final String FAILURE = "lakeFailure";
+    /** Property: the dead letter whose replay landed its run's last object (its manifest is rewritten). */
+    public static final String REPLAYED_LETTER = "lakeReplayedLetter";
+    /** Property: whether the run is one a killed process left to publish (the flow's choice: publish, not export). */
+    public static final String PUBLISH_ONLY = "lakePublishOnly";
     /** Bean: the runs of every flow ({@link LakeRuns}). */
     public static final String RUNS_BEAN = "lakeRuns";
     /** Bean: the catalog derived from the flows' routes (genesyslake.catalog.LakeCatalog). */

@@ -126,8 +126,27 @@ public final class LakeRuns {
         run.records().incrementAndGet();
     }
 
+    /** Closes the run's spool: every object's gzip file is whole (its checkpoint saved). */
+    public void seal(Exchange exchange) throws IOException {
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
+        run.sealed(run.spool().finish());
+    }
+
+    /** Converts the sealed curated objects to the flat format (DuckDB to Parquet, lake.flat-format); others as they are. */
+    public void convert(Exchange exchange) throws IOException {
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
+        run.publishable(new java.util.ArrayList<>(curated.converted(run, run.sealed())));
+    }
+
+    /** Adds the daily summaries computed from the sealed spool (agent status, segments) to what is published. */
+    public void summarize(Exchange exchange) throws IOException {
+        ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
+        run.publishable().addAll(curated.summaries(run, run.sealed()));
+    }
+
     /**
-     * Closes the run's spool: its objects (in the run's bucket) are what lake-publish uploads. Saved as the flow's
+     * Records what the run publishes (after seal, convert and summarize; a route naming only finish gets those too):
+     * its objects (in the run's bucket) are what lake-publish uploads. Saved as the flow's
      * in-flight state, so a daemon killed while uploading publishes the same objects on restart instead of exporting
      * the interval again. A run resumed by {@link #resumePublish} has nothing left to finish.
      */
@@ -136,8 +155,16 @@ public final class LakeRuns {
         if (run.spoolIfAny() == null && !run.getObjects().isEmpty()) {
             return run;
         }
-        List<LakeObject> spooled = run.spool().finish();
-        List<LakeObject> published = curated.publishable(run, spooled);
+        // The steps the flow templates name (seal, convert, summarize); a route that names only finish gets all three.
+        if (run.sealed() == null) {
+            seal(exchange);
+        }
+        if (run.publishable() == null) {
+            convert(exchange);
+            summarize(exchange);
+        }
+        List<LakeObject> spooled = run.sealed();
+        List<LakeObject> published = run.publishable();
         for (LakeObject o : published) {
             run.getObjects().add(o.inBucket(run.bucket()));
         }
