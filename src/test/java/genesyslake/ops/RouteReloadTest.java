@@ -26,12 +26,13 @@ class RouteReloadTest {
 
     private static final String MARKER = "reload-marker-7f3a";
     /** The usage-flow template's publish step (routes/flow-templates.camel.yaml): every usage flow's steps live there. */
+    /** The templates' last step before publishing (the usage and the details template end alike). */
     private static final String BEAN_STEP = """
-                      # 4. Close the spool and publish: objects, then the run manifest, then the watermark.
                       - bean:
                           ref: lakeRuns
                           method: finish
-            """;
+                      - to: direct:lake-publish
+            """.indent(8);
 
     private LocalDaemon daemon;
     private Path routes;
@@ -85,7 +86,7 @@ class RouteReloadTest {
         Files.writeString(file, original.replace(BEAN_STEP, BEAN_STEP + """
                           - log:
                               message: "%s exported ${exchangeProperty.lakeRun.records} records"
-                """.formatted(MARKER)));
+                """.formatted(MARKER).indent(8)));
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         assertTrue(Ops.await(() -> String.valueOf(model.getRouteDefinition("usage-export")).contains(MARKER), 20_000),
                 "the edited route was loaded: " + model.getRouteDefinition("usage-export"));
