@@ -1,7 +1,5 @@
 package genesyslake.genesys;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import genesyslake.lake.LakeNames;
 import genesyslake.config.Durations;
 import genesyslake.lake.ExportRun;
@@ -43,7 +41,6 @@ public final class DetailsExport {
 
     /** A job submitted ahead for the next chunk is taken up only this fresh (a stale one may have expired). */
     static final Duration JOB_AHEAD_KEPT = Duration.ofHours(1);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Lets tests stop a run between pages, as a kill would. */
     public interface PageHook {
@@ -193,7 +190,7 @@ public final class DetailsExport {
      * query and fresh enough: polled, never submitted again. A day's entry goes when the day is paged.
      */
     private void takeJobsAhead(Exchange exchange, DetailsQuery query, List<Day> days, List<Day> next) {
-        java.util.Map<String, ObjectNode> ahead = runs.watermarks().jobsAhead(LakeRuns.stateKey(exchange));
+        java.util.Map<String, genesyslake.lake.JobAhead> ahead = runs.watermarks().jobsAhead(LakeRuns.stateKey(exchange));
         if (ahead.isEmpty()) {
             return;
         }
@@ -201,15 +198,14 @@ public final class DetailsExport {
         java.util.Map<String, String> jobs = jobs(exchange);
         int taken = 0;
         ahead.forEach((day, job) -> {
-            if (!Instant.parse(job.path("at").asText(Instant.EPOCH.toString())).isAfter(freshAfter)) {
+            if (!job.submittedAfter(freshAfter)) {
                 runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), day, null); // left by a backfill stopped long ago
             }
         });
         for (Day d : concat(days, next)) {
-            ObjectNode job = ahead.get(d.date().toString());
-            if (job != null && d.byJob() && query.hash().equals(job.path("query").asText())
-                    && Instant.parse(job.path("at").asText(Instant.EPOCH.toString())).isAfter(freshAfter)
-                    && jobs.putIfAbsent(d.date().toString(), job.path("job").asText()) == null) {
+            genesyslake.lake.JobAhead job = ahead.get(d.date().toString());
+            if (job != null && d.byJob() && query.hash().equals(job.query()) && job.submittedAfter(freshAfter)
+                    && jobs.putIfAbsent(d.date().toString(), job.job()) == null) {
                 taken++;
             }
         }
@@ -475,9 +471,8 @@ public final class DetailsExport {
         jobs.put(day, job);
         // Saved at once, beside the run's progress (which the spool's writer saves in order, so it may lag a few
         // submissions behind): a kill now leaves at most the job in hand unsaved. The next chunk takes up its days' too.
-        ObjectNode ahead = JSON.createObjectNode().put("job", job)
-                .put("query", exchange.getProperty(LakeNames.RUN_QUERY, DetailsQuery.class).hash()).put("at", clock.instant().toString());
-        runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), day, ahead);
+        runs.watermarks().saveJobAhead(LakeRuns.stateKey(exchange), day, new genesyslake.lake.JobAhead(job,
+                exchange.getProperty(LakeNames.RUN_QUERY, DetailsQuery.class).hash(), clock.instant().toString()));
         LOG.info("{}: submitted job {} for {} ({} job(s) in flight)", LakeRuns.flow(exchange),
                 in.getHeader(GenesysConstants.JOB_ID), day, jobs.size());
         in.setHeader(GenesysConstants.JOB_ID, jobs.get(in.getHeader(LakeNames.DAY, String.class)));

@@ -112,18 +112,18 @@ public final class Watermarks {
      * Jobs a backfill chunk submitted for the next chunk's days (day → {job, query, at}), so the next chunk polls them
      * instead of submitting again: kept apart from the in-flight progress, which a chunk clears when it ends.
      */
-    public synchronized java.util.Map<String, ObjectNode> jobsAhead(String flow) {
-        java.util.Map<String, ObjectNode> out = new java.util.TreeMap<>();
+    public synchronized java.util.Map<String, JobAhead> jobsAhead(String flow) {
+        java.util.Map<String, JobAhead> out = new java.util.TreeMap<>();
         read(flow).path("jobsAhead").fields().forEachRemaining(e -> {
             if (e.getValue() instanceof ObjectNode n) {
-                out.put(e.getKey(), n.deepCopy());
+                out.put(e.getKey(), JSON.convertValue(n, JobAhead.class));
             }
         });
         return out;
     }
 
     /** Records (or with {@code job} null forgets) the job submitted ahead for one day. */
-    public synchronized void saveJobAhead(String flow, String day, ObjectNode job) {
+    public synchronized void saveJobAhead(String flow, String day, JobAhead job) {
         ObjectNode state = read(flow);
         boolean had = state.path("jobsAhead").has(day);
         if (job == null && !had) {
@@ -133,7 +133,7 @@ public final class Watermarks {
         if (job == null) {
             ahead.remove(day);
         } else {
-            ahead.set(day, job);
+            ahead.set(day, JSON.valueToTree(job));
         }
         write(flow, state);
     }
