@@ -1,6 +1,8 @@
 package genesyslake.bench;
 
+import genesyslake.catalog.FlowCatalog;
 import genesyslake.catalog.LakeTables;
+import genesyslake.testsupport.ShippedFlows;
 import genesyslake.management.FlowOutcome;
 import genesyslake.testsupport.LocalDaemon;
 
@@ -39,7 +41,9 @@ public final class ScanBench {
         Path parquet = Files.createTempDirectory("genesys-lake-scan-parquet");
         String bucket = build(ndjson, "ndjson", days, perDay);
         build(parquet, "parquet", days, perDay);
-        LakeTables tables = new LakeTables(bucket);
+        // Every table the shipped flows declare, where they place it (the catalog the daemon derives from routes/).
+        List<LakeTables.LakeTable> tables = ShippedFlows.catalog(bucket).tables().stream()
+                .map(FlowCatalog.FlowTable::table).distinct().toList();
         Path ndBucket = ndjson.resolve("s3").resolve(bucket);
         Path pqBucket = parquet.resolve("s3").resolve(bucket);
         List<Path> reports;
@@ -51,7 +55,7 @@ public final class ScanBench {
                 String name = report.getFileName().toString().replaceFirst("\\.sql$", "");
                 long nd = 0;
                 long pq = 0;
-                for (ScanBytes.TableRead read : ScanBytes.reads(Files.readString(report), tables.all())) {
+                for (ScanBytes.TableRead read : ScanBytes.reads(Files.readString(report), tables)) {
                     long n = ScanBytes.ndjsonBytes(ndBucket, read);
                     // A raw table stays NDJSON in the Parquet lake too; a curated one is read by column.
                     boolean curated = !ScanBytes.objects(pqBucket, read, ".parquet").isEmpty();
@@ -71,7 +75,7 @@ public final class ScanBench {
                     baseline = "row-level";
                     long before = 0;
                     long rowLevelParquet = 0;
-                    for (ScanBytes.TableRead read : ScanBytes.reads(Files.readString(rowLevel), tables.all())) {
+                    for (ScanBytes.TableRead read : ScanBytes.reads(Files.readString(rowLevel), tables)) {
                         before += ScanBytes.ndjsonBytes(ndBucket, read);
                         rowLevelParquet += ScanBytes.parquetBytes(duck, pqBucket, read);
                     }
@@ -103,6 +107,8 @@ public final class ScanBench {
             FlowOutcome c = d.run("conversation-details", Map.of("lakeInterval", interval));
             FlowOutcome u = d.run("user-details", Map.of("lakeInterval", interval));
             FlowOutcome g = d.run("usage-export", Map.of());
+            // The per-day usage reports read usage-daily's table (a flow of its own since the flows became templates).
+            FlowOutcome gd = d.run("usage-daily", Map.of());
             // The names the reports join beside their ids (dim_users, dim_queues).
             for (String flow : List.of("reference-users", "reference-queues")) {
                 if (!d.run(flow, Map.of()).isSuccess()) {
@@ -111,7 +117,7 @@ public final class ScanBench {
             }
             System.out.printf("scan_lake format=%s conversations=%s user_details=%s usage=%s seconds=%.1f%n", format,
                     c.isSuccess() ? c.getRecords() : "FAILED", u.isSuccess() ? u.getRecords() : "FAILED",
-                    g.isSuccess() ? g.getRecords() : "FAILED", (System.nanoTime() - t0) / 1e9);
+                    g.isSuccess() && gd.isSuccess() ? g.getRecords() + gd.getRecords() : "FAILED", (System.nanoTime() - t0) / 1e9);
             return d.context().resolvePropertyPlaceholders("{{lake.source-bucket}}");
         } finally {
             d.close();
@@ -119,8 +125,8 @@ public final class ScanBench {
     }
 
     /** Bytes per row of each table in both lakes (rows counted in the NDJSON lake; both hold the same rows). */
-    private static void storage(Path ndBucket, Path pqBucket, LakeTables tables) throws Exception {
-        for (LakeTables.LakeTable t : tables.all()) {
+    private static void storage(Path ndBucket, Path pqBucket, List<LakeTables.LakeTable> tables) throws Exception {
+        for (LakeTables.LakeTable t : tables) {
             ScanBytes.TableRead all = new ScanBytes.TableRead(t, java.util.Set.of(), null);
             long rows = countLines(ScanBytes.objects(ndBucket, all, ".json.gz"));
             if (rows == 0) {
