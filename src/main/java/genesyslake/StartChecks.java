@@ -6,7 +6,10 @@ import genesyslake.lake.LakeLock;
 import genesyslake.management.ManagementPort;
 import org.apache.camel.CamelContext;
 
-/** What may refuse the start, done before any server starts, so that a refusal leaves nothing listening. */
+/**
+ * The refusals that come before any server starts (settings, lake lock, management port), so they leave nothing
+ * listening.
+ */
 final class StartChecks {
 
     private StartChecks() {
