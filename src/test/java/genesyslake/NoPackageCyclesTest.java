@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Ensures the product's packages (genesyslake.catalog, .genesys, .lake, .management, …) form no cycle, so each
  * concern can be read, tested and changed from the bottom up; only the root package (GenesysLake,
- * LakeConfiguration) composes them all, and no package depends back on it.
+ * LakeConfiguration and its parts) composes them all, and no package depends back on it.
  */
 @UnitTest
 class NoPackageCyclesTest {
