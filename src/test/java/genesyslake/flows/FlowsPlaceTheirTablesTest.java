@@ -27,10 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Ensures where a flow writes is part of the flow: a new flow with a query of another groupBy lands in tables of its
- * own, and flows moved to another key prefix or bucket (a usage, a details and a reference flow) keep their tables
- * apart; in each case the crawler's targets follow and every shipped report answers exactly as without the change
- * (bugs of issue 19: a blank client in the per-day share report, 0 rows in the seed's top-10).
+ * Ensures where a flow writes is part of the flow: a new flow with a query of another groupBy, and a second
+ * conversations flow, land in tables of their own, and flows moved to another key prefix or bucket (a usage, a details
+ * and a reference flow) keep their tables apart; in each case the crawler's targets follow and every shipped report
+ * answers exactly as without the change (bugs of issue 19: a blank client in the per-day share report, 0 rows in the
+ * seed's top-10).
  */
 @FlowTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -61,8 +62,9 @@ class FlowsPlaceTheirTablesTest {
         LocalDaemon daemon = LocalDaemon.start(props);
         try {
             for (String flow : flows) {
-                FlowOutcome outcome = daemon.run(flow, flow.endsWith("-details")
-                        ? Map.of("lakeInterval", DAY + "/" + DAY.plusDays(1)) : Map.of());
+                // The details flows (the shipped ones and a new one) export one day; the others their own interval.
+                FlowOutcome outcome = daemon.run(flow, flow.startsWith("usage") || flow.startsWith("reference")
+                        ? Map.of() : Map.of("lakeInterval", DAY + "/" + DAY.plusDays(1)));
                 assertTrue(outcome.success(), outcome.toString());
             }
             FlowOutcome refresh = daemon.run("catalog-refresh", Map.of());
@@ -143,15 +145,35 @@ class FlowsPlaceTheirTablesTest {
                         value: usage-by-uri
                       - name: queryFiles
                         value: "%s"
-                """.formatted(queries.resolve("usage-by-uri.json")));
+                # A second conversations flow, the template's defaults: tables <flow>_conversations/, ... of its own.
+                - templatedRoute:
+                    routeTemplateRef: details-flow
+                    routeId: conversations-copy
+                    parameters:
+                      - name: flow
+                        value: conversations-copy
+                      - name: kind
+                        value: conversations
+                      - name: queryFile
+                        value: "%s"
+                      - name: trailingWindow
+                        value: "{{conversations.trailing-window}}"
+                """.formatted(queries.resolve("usage-by-uri.json"), queries.resolve("conversation-details.json")));
         Run with = run(Map.of("camel.main.routes-include-pattern", "file:routes/*.camel.yaml,file:" + routes + "/*.camel.yaml",
                 "lake.queries-dir", queries.toString(),
                 "usage.query-files", queries.resolve("usage-query.json").toString(),
                 "usage-daily.query-files", queries.resolve("usage-query-daily.json").toString(),
                 "conversations.query-file", queries.resolve("conversation-details.json").toString(),
                 "users.query-file", queries.resolve("user-details.json").toString()),
-                plus(SHIPPED, "usage-by-uri"));
-        assertEquals(baseline, with.answers(), "the new flow's rows change no report, the details ones included");
+                plus(SHIPPED, "usage-by-uri", "conversations-copy"));
+        assertEquals(baseline, with.answers(), "the new flows' rows change no report, the details ones included");
+        for (String folder : List.of("conversations-copy_conversations/", "conversations-copy_conversation_segments/",
+                "conversations-copy_queue_daily/", "conversations-copy_agent_handle_daily/")) {
+            assertTrue(with.keys().stream().anyMatch(k -> k.startsWith("gc-usage-api-source/" + folder)),
+                    "the new details flow's own table " + folder + ": " + with.keys());
+            assertTrue(with.targets().contains(new CrawlerTarget("s3://gc-usage-api-source/" + folder, List.of())),
+                    with.targets().toString());
+        }
         assertTrue(with.keys().stream().anyMatch(k -> k.startsWith("gc-usage-api-source/usage-by-uri/granularity=day/")),
                 with.keys().toString());
         assertTrue(with.keys().stream().anyMatch(k -> k.startsWith("gc-usage-api-source/usage-by-uri_rows/granularity=day/")
