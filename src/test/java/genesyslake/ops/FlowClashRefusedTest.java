@@ -5,8 +5,8 @@ import genesyslake.catalog.CrawlerTarget;
 import genesyslake.catalog.LakeCatalog;
 import genesyslake.lake.LakeNames;
 import genesyslake.management.FlowOutcome;
-import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
+import genesyslake.testsupport.ProcessTest;
 import org.apache.camel.model.Model;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,10 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Ensures two flows whose tables would clash never run side by side: a daemon started with a clashing extra route file
- * refuses to start, in one line naming both flows and their files, before anything is exported; a running daemon given
- * a clashing edit rejects it in one logged line and keeps its previous routes and catalog running.
+ * refuses to start, in one line naming both flows and their files, before anything is exported (the process exits 1
+ * with that line and no stack trace); a running daemon given a clashing edit rejects it in one logged line and keeps
+ * its previous routes and catalog running.
  */
-@FlowTest
+@ProcessTest
 class FlowClashRefusedTest {
 
     /** A new usage flow whose curated rows would go to usage-export's table (usage_requests/). */
@@ -94,6 +95,34 @@ class FlowClashRefusedTest {
                     .filter(p -> p.startsWith("s3") && !p.contains("_manifests") || p.startsWith("state"))
                     .filter(p -> !p.endsWith(".lock")).toList();
             assertEquals(List.of(), written, "no data written");
+        }
+    }
+
+    @Test
+    void theDaemonProcessExitsNonZeroWithOneLineNamingBothFlows() throws Exception {
+        Path extra = Files.createDirectories(temp.resolve("process-routes"));
+        Files.writeString(extra.resolve("usage-by-uri.camel.yaml"), CLASHING_FLOW);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dlake.mode=local",
+                "-Dlocal.data-dir=" + temp.resolve("process-data"), "-Dlocal.genesys.port=0", "-Dlocal.s3.port=0",
+                "-Dlocal.aws.port=0", "-Dcamel.management.enabled=false",
+                "-Dcamel.main.routes-include-pattern=file:routes/*.camel.yaml,file:" + extra + "/*.camel.yaml",
+                "genesyslake.GenesysLake");
+        Path log = temp.resolve("daemon.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the daemon ends by itself:\n"
+                    + Files.readString(log));
+            String out = Files.readString(log);
+            assertEquals(1, p.exitValue(), out);
+            List<String> refusal = out.lines().filter(l -> l.contains("genesys-lake could not start: ")).toList();
+            assertEquals(1, refusal.size(), out);
+            assertTrue(refusal.get(0).contains("Flows usage-export (routes/usage.camel.yaml) and usage-by-uri ("
+                    + extra.resolve("usage-by-uri.camel.yaml") + ") have tables that clash"), refusal.get(0));
+            assertFalse(out.lines().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")),
+                    "no stack trace:\n" + out);
+        } finally {
+            p.destroyForcibly();
         }
     }
 
