@@ -1,7 +1,10 @@
 package genesyslake;
 
+import genesyslake.catalog.FlowPlacementException;
+import genesyslake.catalog.LakeCatalog;
 import genesyslake.config.Settings;
 import genesyslake.lake.LakeLock;
+import genesyslake.lake.LakeNames;
 import genesyslake.management.FlowOutcome;
 import genesyslake.management.FlowRunStatus;
 import genesyslake.management.FlowRunner;
@@ -90,15 +93,18 @@ public final class GenesysLake {
         }
     }
 
-    /** A refusal whose message says all (bad setting, lake folder in use) somewhere in the cause chain, or null. */
-    /** The one-line reason a start was refused (a setting, a folder in use), or null for an unexpected failure. */
+    /**
+     * The one-line reason a start was refused (a setting, a folder in use, two flows whose tables clash) somewhere in
+     * the cause chain, or null for an unexpected failure.
+     */
     public static Throwable refusalOf(Throwable e) {
         return refusal(e);
     }
 
     static Throwable refusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof Settings.SettingsException || t instanceof LakeLock.LakeLockedException) {
+            if (t instanceof Settings.SettingsException || t instanceof LakeLock.LakeLockedException
+                    || t instanceof FlowPlacementException) {
                 return t;
             }
         }
@@ -117,6 +123,23 @@ public final class GenesysLake {
         }, "genesys-lake-exit-watchdog");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Checks the flows' tables once Camel has loaded the routes, before the context starts: two flows whose tables
+     * clash end the start as a bad setting does (a refusal, one line, no Camel stack trace), before any route runs.
+     */
+    public static void refuseClashingFlows(Main main) {
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                LakeCatalog catalog = m.getCamelContext().getRegistry().lookupByNameAndType(LakeNames.CATALOG_BEAN,
+                        LakeCatalog.class);
+                if (catalog != null) {
+                    catalog.check();
+                }
+            }
+        });
     }
 
     /** Runs the command line and returns its exit code (main exits with it). */
@@ -179,6 +202,7 @@ public final class GenesysLake {
         }
         Main main = new Main();
         main.configure().addConfiguration(LakeConfiguration.class);
+        refuseClashingFlows(main);
         // The top-level application.properties is the one users edit; the jar carries a copy as the fallback.
         if (Files.exists(Path.of("application.properties"))) {
             main.setDefaultPropertyPlaceholderLocation("file:application.properties");

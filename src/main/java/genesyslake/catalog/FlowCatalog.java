@@ -59,7 +59,7 @@ public final class FlowCatalog {
         refuseClashes();
     }
 
-    /** A catalog of these tables; refused (IllegalArgumentException naming both flows) when two would clash. */
+    /** A catalog of these tables; refused ({@link FlowPlacementException} naming both flows) when two would clash. */
     public static FlowCatalog of(String sourceBucket, List<FlowTable> tables) {
         return new FlowCatalog(sourceBucket, tables);
     }
@@ -179,11 +179,13 @@ public final class FlowCatalog {
         }
     }
 
-    private static IllegalArgumentException clash(FlowTable a, FlowTable b, String why) {
-        String flows = a.flow().equals(b.flow()) ? "Flow " + a.flow() + " has two tables that clash"
-                : "Flows " + a.flow() + " and " + b.flow() + " have tables that clash";
-        return new IllegalArgumentException(flows + ": " + why + ". Give one of them its own folder or key prefix "
+    private static FlowPlacementException clash(FlowTable a, FlowTable b, String why) {
+        return FlowPlacementException.clash(a.flow(), b.flow(), why + ". Give one of them its own folder or key prefix "
                 + "(its template parameters, routes/flow-templates.camel.yaml).");
+    }
+
+    private static FlowPlacementException refused(String flow, String why) {
+        return FlowPlacementException.refused(flow, why);
     }
 
     // ---- The tables of each kind of flow, placed by its parameters ----
@@ -198,8 +200,7 @@ public final class FlowCatalog {
         String raw = folder(rawFolder, p.flow(), "rawFolder");
         String curated = folder(curatedFolder, p.flow(), "curatedFolder");
         if (curated.isEmpty()) {
-            throw new IllegalArgumentException("Flow " + p.flow() + ": curatedFolder may not be empty (the bucket root "
-                    + "is the raw table's at most)");
+            throw refused(p.flow(), "curatedFolder may not be empty (the bucket root is the raw table's at most)");
         }
         return List.of(
                 placed(p, sourceBucket, raw, columns.usage()),
@@ -215,7 +216,7 @@ public final class FlowCatalog {
         LakeTables columns = new LakeTables(p.bucket(), flatFormat);
         String names = tablePrefix == null ? "" : tablePrefix;
         if (names.contains("/")) {
-            throw new IllegalArgumentException("Flow " + p.flow() + ": tablePrefix '" + names + "' may not hold a '/' "
+            throw refused(p.flow(), "tablePrefix '" + names + "' may not hold a '/' "
                     + "(a table's folder is <keyPrefix><tablePrefix><table>/; keyPrefix places folders)");
         }
         List<LakeTable> kindTables = switch (kind) {
@@ -223,15 +224,22 @@ public final class FlowCatalog {
                     columns.agentHandleDaily(), columns.queueDaily());
             case "users" -> List.of(columns.userDetails(), columns.userPresence(), columns.userRoutingStatus(),
                     columns.agentStatusDaily());
-            default -> throw new IllegalArgumentException("Flow " + p.flow() + ": kind must be conversations or users, "
-                    + "was '" + kind + "'");
+            default -> throw refused(p.flow(), "kind must be conversations or users, was '" + kind + "'");
         };
         return kindTables.stream().map(t -> placed(p, sourceBucket, names + t.prefix(), t)).toList();
     }
 
-    /** A reference-flow: the entity's raw snapshots and its dim, each a folder of its own. */
+    /**
+     * A reference-flow: the entity's raw snapshots ({@code <entity>/}) and its dim ({@code dim_<entity>/}), each a
+     * folder of its own under the flow's key prefix, in its bucket.
+     */
     public static List<FlowTable> referenceFlow(Placement p, String sourceBucket, String entity) {
-        ReferenceTables.Entity e = ReferenceTables.Entity.of(entity);
+        ReferenceTables.Entity e;
+        try {
+            e = ReferenceTables.Entity.of(entity);
+        } catch (IllegalArgumentException unknown) {
+            throw refused(p.flow(), unknown.getMessage());
+        }
         LakeTable raw = LakeTables.referenceRaw(e);
         LakeTable dim = LakeTables.referenceDim(e);
         return List.of(placed(p, sourceBucket, raw.prefix(), raw), placed(p, sourceBucket, dim.prefix(), dim));
@@ -262,8 +270,8 @@ public final class FlowCatalog {
             return "";
         }
         if (v.startsWith("/") || !v.endsWith("/") || v.contains("//") || v.contains("{{")) {
-            throw new IllegalArgumentException("Flow " + flow + ": " + parameter + " '" + v + "' must be empty or a "
-                    + "folder ending with / (e.g. archive/), without a leading /");
+            throw refused(flow, parameter + " '" + v + "' must be empty or a folder ending with / (e.g. archive/), "
+                    + "without a leading /");
         }
         return v;
     }

@@ -2,11 +2,17 @@ package genesyslake.catalog;
 
 import genesyslake.lake.FlatFormat;
 import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -30,8 +36,58 @@ public final class FlowCatalogs {
     private FlowCatalogs() {
     }
 
-    /** The catalog of the context's flows; IllegalArgumentException (naming the flows) when two clash. */
+    /**
+     * The catalog of the context's flows; {@link FlowPlacementException} naming the flows and their route files when
+     * two clash (or a flow's folder parameter is no folder).
+     */
     public static FlowCatalog of(CamelContext context, String sourceBucket, FlatFormat flatFormat) {
+        Map<String, String> files = new LinkedHashMap<>();
+        try {
+            return catalog(context, sourceBucket, flatFormat, files);
+        } catch (FlowPlacementException e) {
+            templatedRouteFiles(context, e.flows()).forEach(files::putIfAbsent);
+            throw e.declaredIn(files);
+        }
+    }
+
+    /**
+     * Which route file declares each of these flows as a templatedRoute. Camel keeps no file on a route made from a
+     * templatedRoute, so the files the daemon loads ({@code camel.main.routes-include-pattern}) are read again, as
+     * they are now; only when a refusal names the flows. A file that does not parse is passed over.
+     */
+    private static Map<String, String> templatedRouteFiles(CamelContext context, List<String> flows) {
+        Map<String, String> out = new LinkedHashMap<>();
+        String patterns = context.resolvePropertyPlaceholders("{{?camel.main.routes-include-pattern}}");
+        for (String pattern : patterns.split(",")) {
+            if (pattern.isBlank()) {
+                continue;
+            }
+            try {
+                for (Resource r : PluginHelper.getPackageScanResourceResolver(context).findResources(pattern.trim())) {
+                    try {
+                        for (RoutesBuilder b : PluginHelper.getRoutesLoader(context).findRoutesBuilders(r)) {
+                            if (b instanceof RouteBuilder rb) {
+                                rb.configureRoutes(context);
+                                for (TemplatedRouteDefinition t : rb.getTemplatedRouteCollection().getTemplatedRoutes()) {
+                                    if (flows.contains(t.getRouteId())) {
+                                        out.putIfAbsent(t.getRouteId(), r.getLocation().replaceFirst("^file:", ""));
+                                    }
+                                }
+                            }
+                        }
+                    } catch (Exception unreadable) {
+                        // a broken file declares nothing we could name
+                    }
+                }
+            } catch (Exception unresolved) {
+                // a pattern that finds nothing names no file
+            }
+        }
+        return out;
+    }
+
+    private static FlowCatalog catalog(CamelContext context, String sourceBucket, FlatFormat flatFormat,
+            Map<String, String> files) {
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
         List<String> usage = parameterNames(model.getRouteTemplateDefinition(USAGE_TEMPLATE));
         List<String> details = parameterNames(model.getRouteTemplateDefinition(DETAILS_TEMPLATE));
@@ -40,6 +96,9 @@ public final class FlowCatalogs {
         for (RouteDefinition def : model.getRouteDefinitions()) {
             Map<String, Object> params = def.getTemplateParameters();
             String id = def.getRouteId();
+            if (def.getResource() != null && def.getResource().getLocation() != null) {
+                files.put(id, def.getResource().getLocation().replaceFirst("^file:", ""));
+            }
             if (!def.isCreatedFromTemplate() || params == null) {
                 if (USAGE_AGGREGATES_ROUTE.equals(id)) {
                     tables.addAll(FlowCatalog.usageAggregates(new FlowCatalog.Placement(id, sourceBucket, ""), sourceBucket));
@@ -55,7 +114,7 @@ public final class FlowCatalogs {
                 tables.addAll(FlowCatalog.detailsFlow(p, sourceBucket, value(context, params, "kind"),
                         params.containsKey("tablePrefix") ? value(context, params, "tablePrefix") : "", flatFormat));
             } else if (madeFrom(params, reference)) {
-                tables.addAll(FlowCatalog.referenceFlow(new FlowCatalog.Placement(id, sourceBucket, ""), sourceBucket,
+                tables.addAll(FlowCatalog.referenceFlow(placement(context, id, params, sourceBucket), sourceBucket,
                         value(context, params, "entity")));
             }
         }

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * The daemon's current {@link FlowCatalog}: derived from the routes when the context starts (a clash of two flows'
- * tables fails the start, naming both) and again after each route reload ({@link #rebuild()}), so a YAML edit that
+ * tables refuses the start, naming both and their files) and again after each route reload ({@link #rebuild()}), so a YAML edit that
  * moves a flow moves its tables in the crawler targets, the projection DDL and the reports' table names.
  */
 public final class LakeCatalog extends ServiceSupport implements Supplier<FlowCatalog> {
@@ -45,14 +45,19 @@ public final class LakeCatalog extends ServiceSupport implements Supplier<FlowCa
         return current;
     }
 
+    /**
+     * The catalog of the routes as they are now, not installed: a start checks it once the routes are loaded and before
+     * any starts ({@code GenesysLake.refuseClashingFlows}), so a clash refuses the start like a bad setting.
+     */
+    public FlowCatalog check() {
+        return FlowCatalogs.of(context, sourceBucket, flatFormat);
+    }
+
     @Override
     protected void doStart() {
-        FlowCatalog catalog;
-        try {
-            catalog = FlowCatalogs.of(context, sourceBucket, flatFormat);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("The flows' tables clash: " + e.getMessage(), e);
-        }
+        // A clash refuses the start before any route starts (nothing is exported): FlowPlacementException is a refusal
+        // the command line logs as its one-line message, naming both flows and their files.
+        FlowCatalog catalog = FlowCatalogs.of(context, sourceBucket, flatFormat);
         install(catalog);
         LOG.debug("Lake catalog: {} tables of flows {}", catalog.tables().size(), catalog.flows());
     }

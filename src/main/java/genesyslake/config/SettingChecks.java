@@ -119,6 +119,7 @@ public final class SettingChecks {
             required("reference.period", TIMER_PERIOD),
             optional("reference.schedule", CRON),
             required("reference.page-size", wholeNumber(1, 500, null)),
+            optional("reference.key-prefix", KEY_PREFIX),
             required("details.job.poll.delay", POSITIVE_DURATION),
             required("details.job.poll.max-wait", POSITIVE_DURATION),
             required("details.initial-lookback-days", wholeNumber(1, MAX, null)),

@@ -19,7 +19,9 @@ import java.util.Optional;
 /**
  * The steps of a reference flow (routes/reference.camel.yaml) that are not Genesys requests: start the day's run
  * (its snapshot key), then, once the snapshot is spooled, write that day's dim Parquet beside it from the snapshot
- * and the newest earlier dim in the bucket. The route pages the listing and uploads both through lake-publish.
+ * and the newest earlier dim in the bucket. The route pages the listing and uploads both through lake-publish. Every
+ * key (snapshot, dim, the earlier dims listed) starts with the flow's key prefix (property lakeKeyPrefix), in the
+ * flow's bucket (lakeBucket), as the catalog places its two tables.
  */
 public final class ReferenceExport {
 
@@ -47,7 +49,7 @@ public final class ReferenceExport {
                 : Interval.parse(asked, clock).startDate();
         runs.start(exchange, Interval.of(day, day.plusDays(1)));
         exchange.setProperty(LakeNames.SNAPSHOT_DAY, day.toString());
-        exchange.getIn().setHeader(LakeNames.KEY, entity.snapshotKey(day.toString()));
+        exchange.getIn().setHeader(LakeNames.KEY, keyPrefix(exchange) + entity.snapshotKey(day.toString()));
     }
 
     /** Adds the day's dim_<entity> Parquet to the finished run's objects (after lakeRuns.finish, before publish). */
@@ -55,25 +57,34 @@ public final class ReferenceExport {
         Entity entity = Entity.of(exchange.getProperty(LakeNames.REFERENCE_ENTITY, String.class));
         String day = exchange.getProperty(LakeNames.SNAPSHOT_DAY, String.class);
         ExportRun run = exchange.getProperty(LakeNames.RUN, ExportRun.class);
-        String snapshotKey = entity.snapshotKey(day);
+        String keyPrefix = keyPrefix(exchange);
+        String snapshotKey = keyPrefix + entity.snapshotKey(day);
         Optional<LakeObject> snapshot = run.getObjects().stream().filter(o -> o.key().equals(snapshotKey)).findFirst();
         String snapshotSql = snapshot.map(o -> "SELECT json FROM read_ndjson_objects(" + literal(o.file())
                 + ", format = 'newline_delimited', compression = 'gzip')")
                 .orElse("SELECT CAST(NULL AS JSON) AS json WHERE false");
-        Path previous = previousDim(entity, day, run.bucket(), run.dir());
+        Path previous = previousDim(keyPrefix + entity.dimTable + "/snapshot=", day, run.bucket(), run.dir());
         String select = entity.dimSelect(snapshotSql, previous == null ? null : "read_parquet(" + literal(previous)
                 + ")", day);
         Path target = run.dir().resolve("dim").resolve(entity.dimTable + "_" + day + ".parquet");
         long rows = duck.write(select, FlatFormat.PARQUET, target);
-        LakeObject dim = new LakeObject(entity.dimKey(day), target, rows, Files.size(target), Files.size(target))
+        LakeObject dim = new LakeObject(keyPrefix + entity.dimKey(day), target, rows, Files.size(target), Files.size(target))
                 .inBucket(run.bucket());
         run.getObjects().add(dim);
         return dim;
     }
 
-    /** The newest dim of a day before {@code day} in the bucket, downloaded into the run's folder; null if none. */
-    private Path previousDim(Entity entity, String day, String bucket, Path dir) throws IOException {
-        String prefix = entity.dimTable + "/snapshot=";
+    /** The flow's key prefix ("" or a folder ending with /; the catalog refuses any other at start). */
+    private static String keyPrefix(Exchange exchange) {
+        String p = exchange.getProperty(LakeNames.KEY_PREFIX, String.class);
+        return p == null ? "" : p.trim();
+    }
+
+    /**
+     * The newest dim of a day before {@code day} under {@code prefix} (the flow's dim folder, to "snapshot=") in the
+     * bucket, downloaded into the run's folder; null if none.
+     */
+    private Path previousDim(String prefix, String day, String bucket, Path dir) throws IOException {
         String best = null;
         for (S3Object o : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix)
                 .build()).contents()) {

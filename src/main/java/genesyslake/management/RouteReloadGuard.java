@@ -137,7 +137,11 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
             afterReload.run();
         } catch (RuntimeException e) {
             putBack(model, before, templatesBefore);
-            rejected(name, e, previous);
+            // What of the file runs on: its plain routes and the flows it made before the edit (none for a new file).
+            List<RouteDefinition> kept = new ArrayList<>(previous);
+            templated.stream().map(TemplatedRouteDefinition::getRouteId).map(before::get)
+                    .filter(d -> d != null && !kept.contains(d)).forEach(kept::add);
+            rejected(name, e, kept);
             afterReload.run(); // the catalog of the routes as they were
         }
     }
@@ -175,8 +179,17 @@ public final class RouteReloadGuard extends SimpleEventNotifierSupport {
      */
     private static void rejected(String name, Exception e, List<RouteDefinition> previous) {
         List<String> running = previous.stream().map(RouteDefinition::getRouteId).toList();
-        LOG.error("Rejected the edit of {}: {}. The previous version of routes {} keeps running; fix the file "
-                + "and save it again.", name, rootMessage(e), running);
+        String why = rootMessage(e);
+        if (why != null && why.endsWith(".")) {
+            why = why.substring(0, why.length() - 1); // the line goes on with a sentence of its own
+        }
+        if (running.isEmpty()) {
+            LOG.error("Rejected the edit of {}: {}. The routes as they were keep running; fix the file and save it again.",
+                    name, why);
+        } else {
+            LOG.error("Rejected the edit of {}: {}. The previous version of routes {} keeps running; fix the file "
+                    + "and save it again.", name, why, running);
+        }
         LOG.debug("Rejected the edit of {}", name, e);
     }
 

@@ -167,6 +167,72 @@ class FlowCatalogTest {
                 .filter(t -> t.path().equals("s3://other-bucket/")).findFirst().orElseThrow().exclusions());
     }
 
+    /** The shipped routes with one file edited ({@code from} must occur in it once). */
+    private FlowCatalog shippedEdited(String file, String from, String to, Map<String, String> settings)
+            throws IOException {
+        Path dir = Files.createTempDirectory(routes, "edited");
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        String yaml = Files.readString(dir.resolve(file));
+        assertEquals(2, yaml.split(java.util.regex.Pattern.quote(from), -1).length, file + " holds " + from + " once");
+        Files.writeString(dir.resolve(file), yaml.replace(from, to));
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.putIfAbsent("lake.source-bucket", BUCKET);
+        return ShippedFlows.catalog(dir, all, FlatFormat.PARQUET);
+    }
+
+    @Test
+    void aReferenceFlowMovedToAKeyPrefixTakesBothItsTablesAndTheTargetsFollow() throws IOException {
+        FlowCatalog c = shippedEdited("reference.camel.yaml", "        value: /api/v2/users\n",
+                "        value: /api/v2/users\n      - name: keyPrefix\n        value: ref/\n", Map.of());
+        assertEquals("s3://gc-usage-api-source/ref/users/", table(c, "users").orElseThrow().location());
+        assertEquals("s3://gc-usage-api-source/ref/dim_users/", table(c, "dim_users").orElseThrow().location());
+        assertEquals("reference-users", table(c, "dim_users").orElseThrow().flow());
+        assertEquals("s3://gc-usage-api-source/dim_queues/", table(c, "dim_queues").orElseThrow().location(),
+                "the other reference flows stay");
+        assertTrue(c.physicalNames().isEmpty(), "Glue names them as before, so reports read them unchanged: "
+                + c.physicalNames());
+        List<CrawlerTarget> targets = c.crawlerTargets();
+        CrawlerTarget root = targets.stream().filter(t -> t.path().equals("s3://gc-usage-api-source/")).findFirst()
+                .orElseThrow();
+        assertTrue(root.exclusions().containsAll(List.of("ref/users/**", "ref/dim_users/**"))
+                && !root.exclusions().contains("users/**") && !root.exclusions().contains("dim_users/**"),
+                root.exclusions().toString());
+        assertTrue(targets.contains(new CrawlerTarget("s3://gc-usage-api-source/ref/dim_users/", List.of())));
+        assertTrue(targets.stream().noneMatch(t -> t.path().equals("s3://gc-usage-api-source/dim_users/")));
+        assertEquals(25, targets.size(), "the same tables, one moved");
+    }
+
+    @Test
+    void aReferenceFlowMovedToAnotherBucketIsCataloguedThere() throws IOException {
+        FlowCatalog c = shippedEdited("reference.camel.yaml", "        value: /api/v2/routing/queues\n",
+                "        value: /api/v2/routing/queues\n      - name: bucket\n        value: other-bucket\n", Map.of());
+        assertEquals("s3://other-bucket/queues/", table(c, "queues").orElseThrow().location());
+        assertEquals("s3://other-bucket/dim_queues/", table(c, "dim_queues").orElseThrow().location());
+        assertEquals(List.of(BUCKET, "other-bucket"), c.buckets());
+        assertTrue(c.crawlerTargets().contains(new CrawlerTarget("s3://other-bucket/dim_queues/", List.of())));
+        assertTrue(c.crawlerTargets().stream().noneMatch(t -> t.path().equals("s3://other-bucket/")),
+                "no table at that bucket's root");
+        assertFalse(c.crawlerTargets().stream().filter(t -> t.path().equals("s3://gc-usage-api-source/")).findFirst()
+                .orElseThrow().exclusions().contains("dim_queues/**"), "nothing of it left in the source bucket");
+    }
+
+    @Test
+    void referenceKeyPrefixMovesEveryReferenceFlowAndTheShippedDefaultsKeepTheirPlaces() throws IOException {
+        FlowCatalog moved = shippedWith(null, null, Map.of("reference.key-prefix", "reference/"));
+        List<FlowCatalog.FlowTable> reference = moved.tables().stream().filter(t -> t.flow().startsWith("reference-"))
+                .toList();
+        assertEquals(12, reference.size());
+        assertTrue(reference.stream().allMatch(t -> t.location().startsWith("s3://gc-usage-api-source/reference/")),
+                reference.stream().map(FlowCatalog.FlowTable::location).toList().toString());
+        // Unset (as shipped): where they always were, so CloudFormation's targets stay equal (LakeTemplateTest).
+        assertTrue(ShippedFlows.catalog(BUCKET).tables().stream().filter(t -> t.flow().startsWith("reference-"))
+                .allMatch(t -> t.location().equals("s3://gc-usage-api-source/" + t.name() + "/")));
+    }
+
     @Test
     void twoFlowsWhoseTablesWouldShareAFolderOrAGlueNameAreRefusedNamingBoth() throws IOException {
         IllegalArgumentException sameFolder = assertThrows(IllegalArgumentException.class, () -> shippedWith(
@@ -184,6 +250,11 @@ class FlowCatalogTest {
                 """, Map.of()));
         assertTrue(sameFolder.getMessage().contains("usage-export") && sameFolder.getMessage().contains("usage-by-uri")
                 && sameFolder.getMessage().contains("s3://gc-usage-api-source/usage_requests/"), sameFolder.getMessage());
+        assertTrue(sameFolder instanceof FlowPlacementException p && java.util.Set.copyOf(p.flows()).equals(java.util.Set.of("usage-export", "usage-by-uri")),
+                "a refusal the command line logs as one line: " + sameFolder);
+        assertTrue(sameFolder.getMessage().matches("Flows usage-by-uri \\(\\S+/clash\\.camel\\.yaml\\) and usage-export "
+                + "\\(\\S+/usage\\.camel\\.yaml\\) have tables that clash: both write to .*"),
+                "the files that declare them: " + sameFolder.getMessage());
 
         IllegalArgumentException sameName = assertThrows(IllegalArgumentException.class, () -> shippedWith(
                 "clash2.camel.yaml", """

@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The reference flows write each listing as the local Genesys served it (every page, deleted users included) under
  * {@code <entity>/snapshot=<day>/}, and the day's dim beside it; a second day adds its own snapshot, leaves the first
- * one's bytes alone, and its dim keeps what left the listing as deleted.
+ * one's bytes alone, and its dim keeps what left the listing as deleted. Moved to a key prefix, a reference flow writes
+ * both tables there, reads its previous dim from there, and the catalog (crawler targets, Glue tables) follows.
  */
 @FlowTest
 class ReferenceFlowTest {
@@ -137,5 +138,39 @@ class ReferenceFlowTest {
         assertTrue(daemon.run("reference-queues", Map.of("lakeInterval", day(next))).success());
         assertEquals(before, Parquet.rows(dim, "id || deleted || first_seen || last_seen"));
         assertEquals(2, daemon.lake().keys("dim_queues/").size());
+    }
+
+    @Test
+    void aFlowMovedToAKeyPrefixWritesAndReadsItsTablesThereAndTheCatalogFollows() throws Exception {
+        daemon = LocalDaemon.start(Map.of("reference.key-prefix", "reference/"));
+        assertTrue(daemon.run("reference-queues", Map.of("lakeInterval", day(DAY))).success());
+        assertEquals(List.of("reference/queues/snapshot=" + DAY + "/queues_" + DAY + ".json.gz"),
+                daemon.lake().keys("reference/queues/"));
+        assertEquals(List.of("reference/dim_queues/snapshot=" + DAY + "/dim_queues_" + DAY + ".parquet"),
+                daemon.lake().keys("reference/dim_queues/"));
+        assertEquals(List.of(), daemon.lake().keys("queues/"), "nothing where it wrote before");
+        assertEquals(List.of(), daemon.lake().keys("dim_queues/"));
+        // The next day's dim is computed from the previous one, which it finds under the prefix too.
+        String gone = daemon.local().genesys().dataset().queueIds().get(7);
+        daemon.local().genesys().directory().deleteQueue(gone);
+        LocalDate next = DAY.plusDays(1);
+        assertTrue(daemon.run("reference-queues", Map.of("lakeInterval", day(next))).success());
+        Map<String, String> rows = Parquet.rows(object("reference/dim_queues/snapshot=" + next + "/dim_queues_" + next
+                + ".parquet"), "id || '|' || deleted || '|' || first_seen").stream()
+                .collect(Collectors.toMap(r -> r.substring(0, r.indexOf('|')), r -> r));
+        assertEquals(gone + "|true|" + DAY, rows.get(gone), "kept from the previous dim under the prefix, deleted");
+
+        FlowOutcome refresh = daemon.run("catalog-refresh", Map.of());
+        assertTrue(refresh.success(), refresh.toString());
+        software.amazon.awssdk.services.glue.GlueClient glue = daemon.bean("glueClient",
+                software.amazon.awssdk.services.glue.GlueClient.class);
+        List<String> targets = glue.getCrawler(b -> b.name("UsageApiCrawler")).crawler().targets().s3Targets().stream()
+                .map(t -> t.path()).toList();
+        assertTrue(targets.contains("s3://gc-usage-api-source/reference/dim_queues/")
+                && !targets.contains("s3://gc-usage-api-source/dim_queues/"), targets.toString());
+        String database = daemon.context().resolvePropertyPlaceholders("{{glue.database}}");
+        String location = glue.getTable(b -> b.databaseName(database).name("dim_queues")).table().storageDescriptor()
+                .location();
+        assertTrue(location.startsWith("s3://gc-usage-api-source/reference/dim_queues"), location);
     }
 }

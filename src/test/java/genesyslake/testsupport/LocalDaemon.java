@@ -1,5 +1,6 @@
 package genesyslake.testsupport;
 
+import genesyslake.GenesysLake;
 import genesyslake.LakeConfiguration;
 import genesyslake.lake.Watermarks;
 import genesyslake.local.LocalStack;
@@ -60,6 +61,7 @@ public final class LocalDaemon implements AutoCloseable {
         props.putAll(overrides);
         Main main = new Main();
         main.configure().addConfiguration(LakeConfiguration.class);
+        GenesysLake.refuseClashingFlows(main);
         main.setDefaultPropertyPlaceholderLocation("file:application.properties");
         props.forEach(main::addOverrideProperty);
         try {

@@ -46,6 +46,8 @@ public final class ShippedFlows {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.getPropertiesComponent().setLocation("file:application.properties");
             Properties p = new Properties();
+            // The files loaded here, as the daemon's pattern names its own (a refusal names the file of each flow).
+            p.put("camel.main.routes-include-pattern", "file:" + routesDir + "/*.camel.yaml");
             p.putAll(overrides);
             context.getPropertiesComponent().setOverrideProperties(p);
             List<Path> files;
