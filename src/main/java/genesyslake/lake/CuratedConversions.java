@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * conversation_segments object that day's {@link AgentHandleDaily} and {@link QueueDaily} summaries.
  *
  * <p>The gzip NDJSON spool stays as it is (checkpoints, resume after a kill), and conversion reads it: a day's objects
- * are converted on a background thread as soon as the day is paged, while the next day pages; whatever is left is
- * converted when the run finishes. A conversion cut short by a kill is simply done again from the spool.
+ * are converted, then summarised, on a background thread as soon as the day is paged, while the next day pages;
+ * whatever is left (or was appended to since) is done when the run finishes. A conversion or summary cut short by a
+ * kill is simply done again from the spool.
  */
 public final class CuratedConversions {
 
@@ -36,6 +37,15 @@ public final class CuratedConversions {
 
     /** A conversion started early, and how many rows the key had then (more since: it is converted again). */
     record Early(long records, Future<Path> parquet) {
+    }
+
+    /** A summary written early, and its sources' row counts then (if they differ at publish, it is written again). */
+    record EarlySummary(List<Long> sourceRecords, Future<LakeObject> object) {
+    }
+
+    /** One summary object to write: its published key, its query (built when it runs), and its sources' row counts. */
+    private record SummaryTask(String key, java.util.function.Supplier<String> select, List<Long> sourceRecords,
+            LakeObject source) {
     }
 
     /** The summaries computed from each day's conversation_segments object, in the order they are published. */
@@ -81,13 +91,11 @@ public final class CuratedConversions {
     }
 
     /**
-     * The run will append no more to these keys (their day is paged): starts converting the curated ones. The spool is
-     * checkpointed first, so their files hold every row and end on a gzip member boundary.
+     * The run will append no more to these keys (their day is paged): starts converting the curated ones (Parquet),
+     * then writing the day's summaries from them, on the background thread. The spool is checkpointed first, so their
+     * files hold every row and end on a gzip member boundary.
      */
     public void keysDone(ExportRun run, Collection<String> keys) throws IOException {
-        if (format != FlatFormat.PARQUET) {
-            return;
-        }
         PartitionSpool spool = run.spool();
         List<String> curated = keys.stream().filter(k -> k != null && spool.records(k) > 0
                 && CuratedTable.forKey(k).isPresent()).toList();
@@ -95,15 +103,24 @@ public final class CuratedConversions {
             return;
         }
         spool.checkpoint();
+        List<LakeObject> sources = new ArrayList<>(curated.size());
         for (String key : curated) {
-            CuratedTable table = CuratedTable.forKey(key).orElseThrow();
             long records = spool.records(key);
             Path source = spool.file(key);
+            sources.add(new LakeObject(key, source, records, 0, 0));
+            if (format != FlatFormat.PARQUET) {
+                continue;
+            }
+            CuratedTable table = CuratedTable.forKey(key).orElseThrow();
             Path target = parquetFile(run, key);
             run.earlyConversions().put(key, new Early(records, pool.submit(() -> {
                 converter.convert(source, table, target, records);
                 return target;
             })));
+        }
+        // Queued behind the conversions (one thread): a segments summary then reads the day's Parquet file.
+        for (SummaryTask task : summaryTasks(run, sources)) {
+            run.earlySummaries().put(task.key(), new EarlySummary(task.sourceRecords(), pool.submit(() -> summary(run, task))));
         }
     }
 
@@ -126,31 +143,51 @@ public final class CuratedConversions {
     /**
      * One status summary per day that has presence or routing-status rows and each of the segments summaries per day
      * that has segment rows, read from the spool (so a run resumed after a kill computes them again from the same rows), written
-     * beside the Parquet files under keys of their own.
+     * beside the Parquet files under keys of their own. A summary written early from the same rows is taken as it is.
      */
     public List<LakeObject> summaries(ExportRun run, List<LakeObject> spooled) throws IOException {
+        List<SummaryTask> tasks = summaryTasks(run, spooled);
+        List<LakeObject> out = new ArrayList<>(tasks.size());
+        for (SummaryTask task : tasks) {
+            EarlySummary early = run.earlySummaries().remove(task.key());
+            LakeObject done = null;
+            if (early != null) {
+                // Awaited even when rows were added since: it writes where writing again would.
+                LakeObject written = awaitSummary(early.object(), task.key());
+                done = early.sourceRecords().equals(task.sourceRecords()) ? written : null;
+            }
+            out.add(done != null ? done : summary(run, task));
+        }
+        return out;
+    }
+
+    /** The summaries the given spooled objects give, in the order they are published: status per day, then segments. */
+    private List<SummaryTask> summaryTasks(ExportRun run, List<LakeObject> spooled) {
         Map<String, LakeObject[]> days = new LinkedHashMap<>();
         for (LakeObject o : spooled) {
             AgentStatusDaily.keyFor(o.key()).ifPresent(k ->
                     days.computeIfAbsent(k, x -> new LakeObject[2])[AgentStatusDaily.isPresence(o.key()) ? 0 : 1] = o);
         }
-        List<LakeObject> out = new ArrayList<>(days.size());
+        List<SummaryTask> out = new ArrayList<>(days.size());
         for (Map.Entry<String, LakeObject[]> day : days.entrySet()) {
             LakeObject presence = day.getValue()[0];
             LakeObject routing = day.getValue()[1];
             String key = format == FlatFormat.PARQUET ? CuratedTable.parquetKey(day.getKey()) : day.getKey();
-            out.add(summary(run, key, AgentStatusDaily.select(presence == null ? null : presence.file(),
-                    routing == null ? null : routing.file()), presence != null ? presence : routing));
+            out.add(new SummaryTask(key, () -> AgentStatusDaily.select(presence == null ? null : presence.file(),
+                    routing == null ? null : routing.file()),
+                    List.of(presence == null ? 0L : presence.records(), routing == null ? 0L : routing.records()),
+                    presence != null ? presence : routing));
         }
         for (LakeObject o : spooled) {
             for (SegmentsSummary s : SEGMENTS_SUMMARIES) {
                 Optional<String> summaryKey = s.keyFor(o.key());
                 if (summaryKey.isPresent()) {
                     String key = format == FlatFormat.PARQUET ? CuratedTable.parquetKey(summaryKey.get()) : summaryKey.get();
-                    // In Parquet mode the day's segments are converted by now: the summary reads their columns.
+                    // In Parquet mode the day's segments are converted by now (queued before it, or at publish): the
+                    // summary reads their columns.
                     Path parquet = parquetFile(run, o.key());
-                    out.add(summary(run, key, format == FlatFormat.PARQUET && Files.exists(parquet)
-                            ? s.selectFromParquet(parquet) : s.select(o.file()), o));
+                    out.add(new SummaryTask(key, () -> format == FlatFormat.PARQUET && Files.exists(parquet)
+                            ? s.selectFromParquet(parquet) : s.select(o.file()), List.of(o.records()), o));
                 }
             }
         }
@@ -158,13 +195,13 @@ public final class CuratedConversions {
     }
 
     /** Writes one summary object (in the run's summary folder) from its query over the spool. */
-    private LakeObject summary(ExportRun run, String key, String select, LakeObject source) throws IOException {
-        Path file = run.dir().resolve("summary").resolve(key);
+    private LakeObject summary(ExportRun run, SummaryTask task) throws IOException {
+        Path file = run.dir().resolve("summary").resolve(task.key());
         long t0 = System.nanoTime();
-        long rows = converter.write(select, format, file);
-        LOG.info("{}: {} summarised in {} rows in {} ms", run.flow(), key, rows, (System.nanoTime() - t0) / 1_000_000);
+        long rows = converter.write(task.select().get(), format, file);
+        LOG.info("{}: {} summarised in {} rows in {} ms", run.flow(), task.key(), rows, (System.nanoTime() - t0) / 1_000_000);
         long bytes = Files.size(file);
-        return new LakeObject(key, file, rows, bytes, bytes, source.bucket());
+        return new LakeObject(task.key(), file, rows, bytes, bytes, task.source().bucket());
     }
 
     private List<LakeObject> asParquet(ExportRun run, List<LakeObject> spooled) throws IOException {
@@ -195,7 +232,7 @@ public final class CuratedConversions {
         return out;
     }
 
-    /** Waits for the run's early conversions (a failed run is abandoned: its work folder may go next). */
+    /** Waits for the run's early conversions and summaries (a failed run is abandoned: its work folder may go next). */
     public void quiesce(ExportRun run) {
         for (Map.Entry<String, Early> e : run.earlyConversions().entrySet()) {
             try {
@@ -208,11 +245,34 @@ public final class CuratedConversions {
             }
         }
         run.earlyConversions().clear();
+        for (Map.Entry<String, EarlySummary> e : run.earlySummaries().entrySet()) {
+            try {
+                e.getValue().object().get();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException ee) {
+                LOG.debug("early summary {} failed: {}", e.getKey(), ee.getCause().toString());
+            }
+        }
+        run.earlySummaries().clear();
     }
 
     /** Where a key's Parquet file goes in the run's work folder (beside the spool, not in it: a resume cuts the spool). */
     static Path parquetFile(ExportRun run, String ndjsonKey) {
         return run.dir().resolve("parquet").resolve(CuratedTable.parquetKey(ndjsonKey));
+    }
+
+    private static LakeObject awaitSummary(Future<LakeObject> f, String key) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while summarising " + key);
+        } catch (ExecutionException e) {
+            LOG.warn("summarising {} early failed ({}); summarising it again", key, e.getCause().toString());
+            return null;
+        }
     }
 
     private static Path await(Future<Path> f, String key) throws IOException {

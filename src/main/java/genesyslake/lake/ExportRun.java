@@ -38,6 +38,8 @@ public final class ExportRun {
     private final java.util.Map<String, String> queries = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final java.util.Map<String, CuratedConversions.Early> earlyConversions =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, CuratedConversions.EarlySummary> earlySummaries =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public ExportRun(String flow, String runId, Interval interval, Path dir) {
         this(flow, runId, interval, dir, null);
@@ -140,6 +142,11 @@ public final class ExportRun {
     /** Curated objects whose conversion started while the run went on (keyed by spool key). */
     java.util.Map<String, CuratedConversions.Early> earlyConversions() {
         return earlyConversions;
+    }
+
+    /** Daily summaries written while the run went on (keyed by the summary's published key). */
+    java.util.Map<String, CuratedConversions.EarlySummary> earlySummaries() {
+        return earlySummaries;
     }
 
     public Instant started() {

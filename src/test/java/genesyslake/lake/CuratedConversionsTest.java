@@ -253,4 +253,40 @@ class CuratedConversionsTest {
                 + "\"segments\":4}", text.lines().toList().get(1));
         assertEquals(QUEUE_ROWS.size(), text.lines().count());
     }
+    @Test
+    void aDaysSummariesAreWrittenWhenItIsPagedAndPublishedAsTheyAreWhenNothingWasAddedSince() throws Exception {
+        for (CuratedConversions conversions : List.of(parquet(), CuratedConversions.ndjson())) {
+            ExportRun run = run(conversions);
+            run.spool().append(DAY_SEGMENTS, segment("c1", "agent", "u1", "interact", 1000L));
+            run.spool().append(DAY_SEGMENTS, queued("c1", "q1", "voice", "inbound"));
+            conversions.keysDone(run, List.of(DAY_SEGMENTS));
+            // Both summaries of the day are under way (or done) before the run publishes: not left for publish time.
+            assertEquals(2, run.earlySummaries().size(), conversions.format() + ": " + run.earlySummaries().keySet());
+            List<LakeObject> early = new java.util.ArrayList<>();
+            for (CuratedConversions.EarlySummary e : run.earlySummaries().values()) {
+                early.add(e.object().get());
+            }
+            List<LakeObject> published = conversions.publishable(run, run.spool().finish()).stream()
+                    .filter(o -> o.key().contains("_daily/")).toList();
+            assertEquals(2, published.size(), published.toString());
+            for (LakeObject o : published) {
+                assertTrue(early.stream().anyMatch(e -> e == o), conversions.format() + ": " + o.key() + " is the early one");
+            }
+            assertTrue(run.earlySummaries().isEmpty(), "taken up by the publish");
+        }
+    }
+
+    @Test
+    void aSummaryWrittenEarlyIsWrittenAgainWhenRowsWereAddedSince() throws Exception {
+        for (CuratedConversions conversions : List.of(parquet(), CuratedConversions.ndjson())) {
+            ExportRun run = run(conversions);
+            run.spool().append(DAY_SEGMENTS, segment("c1", "agent", "u1", "interact", 1000L));
+            conversions.keysDone(run, List.of(DAY_SEGMENTS));
+            run.spool().append(DAY_SEGMENTS, segment("c2", "agent", "u2", "interact", 7L));
+            List<LakeObject> published = conversions.publishable(run, run.spool().finish()).stream()
+                    .filter(o -> o.key().contains("agent_handle_daily/")).toList();
+            assertEquals(1, published.size());
+            assertEquals(2, published.get(0).records(), conversions.format() + ": both agents, not the early summary's one");
+        }
+    }
 }
