@@ -247,7 +247,11 @@ public final class LakeRuns {
         if (run.complete() && !run.explicit() && run.completeUntil().isAfter(run.interval().start())) {
             watermarks.advance(run.flow(), run.completeUntil());
         }
-        watermarks.clearInFlight(run.stateKey());
+        if (run.complete() && run.explicit()) {
+            watermarks.completed(run.stateKey(), run.interval().label()); // what a killed backfill resumes by (Flows)
+        } else {
+            watermarks.clearInFlight(run.stateKey());
+        }
         deleteTree(run.dir());
         onRunEnded.accept(run);
         Duration took = Duration.between(run.started(), Instant.now());

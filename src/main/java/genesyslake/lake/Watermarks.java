@@ -109,6 +109,39 @@ public final class Watermarks {
     }
 
     /**
+     * Ends a complete run of an interval of its own: clears its in-flight progress and remembers the interval it
+     * completed, in one write, so a backfill killed between the run's end and its own record of the chunk can tell
+     * that the chunk is done (instead of submitting its jobs and paging its days again).
+     */
+    public synchronized void completed(String key, String intervalLabel) {
+        ObjectNode state = read(key);
+        state.remove("inFlight");
+        state.put("lastComplete", intervalLabel);
+        write(key, state);
+    }
+
+    /** The interval (its label) the last complete run under this key exported, if one did. */
+    public synchronized Optional<String> lastComplete(String key) {
+        return Optional.ofNullable(read(key).get("lastComplete")).map(com.fasterxml.jackson.databind.JsonNode::asText);
+    }
+
+    /** A backfill notes the chunk (its label) it is about to run, before running it; null forgets it. */
+    public synchronized void chunkStarted(String backfillKey, String chunkLabel) {
+        ObjectNode state = read(backfillKey);
+        if (chunkLabel != null) {
+            state.put("chunkStarted", chunkLabel);
+        } else if (state.remove("chunkStarted") == null) {
+            return;
+        }
+        write(backfillKey, state);
+    }
+
+    /** The chunk a backfill started last and has not recorded as done, if any. */
+    public synchronized Optional<String> chunkStarted(String backfillKey) {
+        return Optional.ofNullable(read(backfillKey).get("chunkStarted")).map(com.fasterxml.jackson.databind.JsonNode::asText);
+    }
+
+    /**
      * Jobs a backfill chunk submitted for the next chunk's days (day → {job, query, at}), so the next chunk polls them
      * instead of submitting again: kept apart from the in-flight progress, which a chunk clears when it ends.
      */

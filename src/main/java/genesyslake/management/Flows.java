@@ -276,6 +276,11 @@ public final class Flows implements FlowsMXBean {
         return runs.start(flow, operation, progress -> backfill(flow, whole, chunks, progress));
     }
 
+    /** The name of a backfill's own state file: which of its chunks are done. */
+    public static String progressKey(String flow, Interval whole, boolean newestFirst) {
+        return flow + "-backfill-" + whole.label() + (newestFirst ? "-newest-first" : "");
+    }
+
     private FlowOutcome backfill(String flow, Interval whole, List<Interval> chunks, FlowRuns.Progress progress) {
         int totalDays = chunks.stream().mapToInt(Flows::days).sum();
         progress.days(totalDays);
@@ -284,7 +289,7 @@ public final class Flows implements FlowsMXBean {
         int days = 0;
         int done = 0;
         // Chunks a previous run of the same backfill finished are not exported again.
-        String progressKey = flow + "-backfill-" + whole.label() + (newestFirst ? "-newest-first" : "");
+        String progressKey = progressKey(flow, whole, newestFirst);
         java.util.Optional<java.time.Instant> doneUntil = watermarks.watermark(progressKey);
         boolean newest = newestFirst;
         if (newest) {
@@ -305,6 +310,16 @@ public final class Flows implements FlowsMXBean {
                 progress.chunkDone(records, days);
                 continue;
             }
+            if (chunkCompletedBeforeARestart(flow, progressKey, chunk)) {
+                // Killed after the chunk's run ended complete but before the line below recorded it: it is done.
+                LOG.info("Backfill of {} {}: chunk {} was completed before the restart; not exported again", flow, whole,
+                        chunk);
+                done++;
+                days += days(chunk);
+                progress.chunkDone(records, days);
+                recordChunkDone(progressKey, whole, chunk, newest);
+                continue;
+            }
             if (progress.cancelled()) {
                 // Stopped (cancelRun, SIGTERM) right after a chunk: no further chunk starts.
                 return new FlowOutcome("backfill", flow, false, records, millis, "backfill cancelled before " + chunk
@@ -322,6 +337,7 @@ public final class Flows implements FlowsMXBean {
                         chunks.subList(i + 1, Math.min(chunks.size(), i + 1 + NEXT_CHUNKS)).stream()
                                 .map(Interval::toGenesys).toList()));
             }
+            watermarks.chunkStarted(progressKey, chunk.label());
             FlowOutcome o = runner.run(flow, headers, FlowRunner.newTriggerId(), progress::exchange);
             records += o.getRecords();
             millis += o.getMillis();
@@ -341,15 +357,30 @@ public final class Flows implements FlowsMXBean {
             ran++;
             days += days(chunk);
             progress.chunkDone(records, days);
-            // A watermark only moves forward: newest first records the distance covered down from the end instead.
-            watermarks.advance(progressKey, !newest ? chunk.end()
-                    : EPOCH_OF_PROGRESS.plus(java.time.Duration.between(chunk.start(), whole.end())));
+            recordChunkDone(progressKey, whole, chunk, newest);
             double perChunk = (System.nanoTime() - t0) / 1e9 / ran;
             LOG.info("Backfill of {} {}: {} of {} chunks done ({} of {} days, {} records), ETA {} s", flow, whole, done,
                     chunks.size(), days, totalDays, records, Math.round(perChunk * (chunks.size() - done)));
         }
         return new FlowOutcome("backfill", flow, true, records, millis, "backfilled " + whole + " in " + chunks.size()
                 + " chunks");
+    }
+
+    /**
+     * Whether this backfill had started this chunk (noted before its run) and the chunk's run then ended complete
+     * (LakeRuns notes the interval in the same write that ends the run): a kill fell between the two records.
+     */
+    private boolean chunkCompletedBeforeARestart(String flow, String progressKey, Interval chunk) {
+        return watermarks.chunkStarted(progressKey).filter(chunk.label()::equals).isPresent()
+                && watermarks.lastComplete(genesyslake.lake.LakeRuns.explicitStateKey(flow))
+                        .filter(chunk.label()::equals).isPresent();
+    }
+
+    private void recordChunkDone(String progressKey, Interval whole, Interval chunk, boolean newest) {
+        // A watermark only moves forward: newest first records the distance covered down from the end instead.
+        watermarks.advance(progressKey, !newest ? chunk.end()
+                : EPOCH_OF_PROGRESS.plus(java.time.Duration.between(chunk.start(), whole.end())));
+        watermarks.chunkStarted(progressKey, null);
     }
 
     private static int days(Interval chunk) {

@@ -396,6 +396,39 @@ class DetailsFlowTest {
     }
 
     @Test
+    void aBackfillKilledAfterAChunkEndedButBeforeItRecordedTheChunkDoesNotExportThatChunkAgain() {
+        daemon = LocalDaemon.start(Map.of("details.max-days-per-run", "2"));
+        String flow = "conversation-details";
+        String jobs = "POST /api/v2/analytics/conversations/details/jobs";
+        var genesys = daemon.local().genesys();
+        LocalDate from = DAY.minusDays(10);
+        LocalDate to = DAY.minusDays(6); // four days: two chunks of two
+        // The state a SIGKILL leaves in that window: the backfill noted its first chunk as started, and the chunk's
+        // run ended complete (its state cleared, its interval noted), but the backfill's own record of it never came.
+        String first = from + "/" + from.plusDays(2);
+        assertTrue(daemon.run(flow, Map.of("lakeInterval", first)).success());
+        String firstLabel = Interval.parse(first, java.time.Clock.systemUTC()).label();
+        assertEquals(java.util.Optional.of(firstLabel), daemon.watermarks().lastComplete(flow + "-backfill"),
+                "a complete run of an interval of its own notes it in the same write that ends it");
+        String progressKey = genesyslake.management.Flows.progressKey(flow,
+                Interval.parse(from + "/" + to, java.time.Clock.systemUTC()), false);
+        daemon.watermarks().chunkStarted(progressKey, firstLabel);
+        long before = genesys.stats().count(jobs);
+        assertEquals(2, before, "one job per day of the first chunk");
+
+        var flows = daemon.bean("flowsMBean", genesyslake.management.Flows.class);
+        FlowOutcome backfill = flows.backfill(flow, from.toString(), to.toString());
+        assertTrue(backfill.success(), backfill.toString());
+        assertEquals(2, genesys.stats().count(jobs) - before, "only the second chunk's two days get jobs: the first "
+                + "chunk was done before the kill");
+        assertEquals(4, daemon.lake().keys("conversations/").size(), "every day once");
+        assertTrue(daemon.watermarks().chunkStarted(progressKey).isEmpty(), "the backfill's record is complete");
+        // A backfill started afresh (its progress file deleted) exports every chunk again: the note alone skips nothing.
+        assertTrue(flows.backfill(flow, to.toString(), to.plusDays(2).toString()).success());
+        assertEquals(4, genesys.stats().count(jobs) - before);
+    }
+
+    @Test
     void aJobThatExpiresOnceIsResubmittedAndTheRunCountsEachRecordOnce() {
         daemon = LocalDaemon.start(Map.of("details.page-size", "40"));
         var genesys = daemon.local().genesys();
