@@ -35,10 +35,12 @@ class OneWriterProcessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Process once(Path data, Path log, String... settings) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-Dlake.mode=local", "-Dlocal.data-dir=" + data, "-Dlocal.genesys.port=0", "-Dlocal.s3.port=0",
-                "-Dlocal.aws.port=0", "-Dlocal.genesys.conversations-per-day=150000"));
+        List<String> cmd = new ArrayList<>(genesyslake.testsupport.ChildJvm.onTestClassPath());
+        cmd.addAll(List.of("-Dlake.mode=local", "-Dlocal.data-dir=" + data, "-Dlocal.genesys.port=0", "-Dlocal.s3.port=0",
+                "-Dlocal.aws.port=0", "-Dlocal.genesys.conversations-per-day=5000",
+                // Long by waiting, not by volume: the days' jobs are submitted together and take 40 s to be fulfilled,
+                // time enough for two JVMs to start and be refused on a loaded machine, while this run uses little CPU.
+                "-Dlocal.genesys.job-latency=40s"));
         cmd.addAll(List.of(settings));
         cmd.addAll(List.of("genesyslake.GenesysLake", "--once", "conversation-details"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
