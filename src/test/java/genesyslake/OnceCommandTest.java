@@ -29,7 +29,10 @@ class OnceCommandTest {
         props.put("local.genesys.port", "0");
         props.put("local.s3.port", "0");
         props.put("local.aws.port", "0");
+        // Polls as the test daemons poll (testsupport.LocalDaemon): the shipped 2 s and 5 s waits are not what this proves.
         props.put("usage.poll.delay", "50ms");
+        props.put("details.job.poll.delay", "50ms");
+        props.put("glue.poll.delay", "100ms");
         props.put("usage.query-files", "queries/usage-query.json");
         props.forEach(System::setProperty);
     }

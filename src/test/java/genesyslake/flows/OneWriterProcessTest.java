@@ -2,6 +2,8 @@ package genesyslake.flows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import genesyslake.local.genesys.LocalGenesys;
+import genesyslake.local.genesys.LocalGenesysSettings;
 import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Ensures one writer per lake across processes (the adversarial runs that tore an object, and that rewrote a day with
- * only lake.state-dir changed): while a long {@code --once conversation-details} runs, a second one with another
+ * only lake.state-dir changed): while a {@code --once conversation-details} runs (its jobs held QUEUED by the test's
+ * Genesys until the refusals are in), a second one with another
  * state folder, and a third on the same data folder through a symlink with folders of its own, are refused at once
  * with one line naming the holder, and the first finishes with whole objects that match its one manifest.
  */
@@ -34,11 +37,13 @@ class OneWriterProcessTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static Process once(Path data, Path log, String... settings) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-Dlake.mode=local", "-Dlocal.data-dir=" + data, "-Dlocal.genesys.port=0", "-Dlocal.s3.port=0",
-                "-Dlocal.aws.port=0", "-Dlocal.genesys.conversations-per-day=150000"));
+    /** A --once run in local mode whose Genesys is the test's, so the test decides when its jobs are fulfilled. */
+    private static Process once(LocalGenesys genesys, Path data, Path log, String... settings) throws IOException {
+        List<String> cmd = new ArrayList<>(genesyslake.testsupport.ChildJvm.onTestClassPath());
+        cmd.addAll(List.of("-Dlake.mode=local", "-Dlocal.data-dir=" + data, "-Dlocal.s3.port=0", "-Dlocal.aws.port=0",
+                "-Dgenesys.api-url=" + genesys.baseUrl(), "-Dgenesys.login-url=" + genesys.baseUrl(),
+                "-Dgenesys.client-id=local-client", "-Dgenesys.client-secret=local-secret",
+                "-Ddetails.job.poll.delay=200ms"));
         cmd.addAll(List.of(settings));
         cmd.addAll(List.of("genesyslake.GenesysLake", "--once", "conversation-details"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -64,7 +69,10 @@ class OneWriterProcessTest {
     @Test
     void aSecondProcessOnTheSameDataFolderIsRefusedAndTheFirstLandsWholeObjects(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
-        Process first = once(data, tmp.resolve("first.log"));
+        LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults().withConversationsPerDay(5000)).start();
+        // The first run waits on its jobs (QUEUED) until both refusals are in, however slowly their JVMs start.
+        genesys.faults().jobsQueued(true);
+        Process first = once(genesys, data, tmp.resolve("first.log"));
         try {
             long deadline = System.currentTimeMillis() + 120_000;
             while (!Files.readString(tmp.resolve("first.log")).contains("submitted job") && first.isAlive()
@@ -75,10 +83,10 @@ class OneWriterProcessTest {
 
             // The adversarial run: only lake.state-dir changed (it rewrote the first's objects before the lake was
             // locked); and the same data folder through a symlink, with folders of its own.
-            Process second = once(data, tmp.resolve("second.log"), "-Dlake.state-dir=" + tmp.resolve("other-state"));
+            Process second = once(genesys, data, tmp.resolve("second.log"), "-Dlake.state-dir=" + tmp.resolve("other-state"));
             Path link = Files.createSymbolicLink(tmp.resolve("link"), data);
             Path own = tmp.resolve("own");
-            Process third = once(link, tmp.resolve("third.log"), "-Dlake.state-dir=" + own.resolve("state"),
+            Process third = once(genesys, link, tmp.resolve("third.log"), "-Dlake.state-dir=" + own.resolve("state"),
                     "-Dlake.work-dir=" + own.resolve("work"), "-Dlake.dead-letter-dir=" + own.resolve("dead-letter"),
                     "-Dlake.reports-dir=" + own.resolve("reports"));
             assertTrue(refused(second, tmp.resolve("second.log"), first).contains("the work folder (lake.work-dir) "
@@ -87,10 +95,12 @@ class OneWriterProcessTest {
                     + "local.data-dir/s3) " + link.resolve("s3")));
             assertTrue(first.isAlive(), "the refusals did not disturb the first run");
 
+            genesys.faults().jobsQueued(false);
             assertTrue(first.waitFor(300, TimeUnit.SECONDS), "the first run finished");
             assertEquals(0, first.exitValue(), Files.readString(tmp.resolve("first.log")));
         } finally {
             first.destroyForcibly();
+            genesys.close();
         }
 
         Path bucket = data.resolve("s3/gc-usage-api-source");

@@ -64,27 +64,39 @@ class ResumeAtEveryPointTest {
         KillPoint(Predicate<JsonNode> reached) {
             this.reached = reached;
         }
+
+        /**
+         * The first daemon's rate limit: slow, so that the point lasts long enough to be seen, except while converting,
+         * which comes after the run's last Genesys request and lasts as long as the conversion whatever the rate.
+         */
+        int firstRate() {
+            return this == WHILE_CONVERTING ? RESTARTED_RATE : KILLED_RATE;
+        }
     }
 
-    private static Process daemon(Path data, LocalGenesys genesys, int s3Port) throws IOException {
-        return daemon(data, genesys, s3Port, "conversation-details", 25);
+    /** The first daemon: slow enough (10 requests/s) that each point lasts long enough to be seen and killed at. */
+    private static final int KILLED_RATE = 600;
+    /** The restarted daemon: the client's rate limit off, since how fast it pages is not what it proves. */
+    private static final int RESTARTED_RATE = 0;
+
+    private static Process daemon(Path data, LocalGenesys genesys, int s3Port, int requestsPerMinute) throws IOException {
+        return daemon(data, genesys, s3Port, "conversation-details", 25, requestsPerMinute);
     }
 
-    private static Process daemon(Path data, LocalGenesys genesys, int s3Port, String flow, int pageSize) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-Dlake.mode=aws", "-Daws.region=us-east-1", "-Daws.endpoint-override=http://127.0.0.1:" + s3Port,
+    private static Process daemon(Path data, LocalGenesys genesys, int s3Port, String flow, int pageSize,
+            int requestsPerMinute) throws IOException {
+        List<String> cmd = new ArrayList<>(genesyslake.testsupport.ChildJvm.onTestClassPath());
+        cmd.addAll(List.of("-Dlake.mode=aws", "-Daws.region=us-east-1", "-Daws.endpoint-override=http://127.0.0.1:" + s3Port,
                 "-Dlocal.data-dir=" + data,
                 "-Dgenesys.api-url=" + genesys.baseUrl(), "-Dgenesys.login-url=" + genesys.baseUrl(),
                 "-Dgenesys.client-id=local-client", "-Dgenesys.client-secret=local-secret",
                 "-Ddetails.page-size=" + pageSize, "-Ddetails.job.poll.delay=50ms", "-Ddetails.initial-lookback-days=4",
                 "-Dconversations.trailing-window=0h",
-                // Slow enough (10 requests/s) that each point lasts long enough to be seen and killed at.
-                "-Dgenesys.rate-limit.requests-per-minute=600",
+                "-Dgenesys.rate-limit.requests-per-minute=" + requestsPerMinute,
                 // S3 is down for the upload point: the lake lock's lease must outlive that (a killed holder is still
                 // taken over at once by the restart on this host).
                 "-Dlake.lock.lease=5m",
-                "genesyslake.GenesysLake", "--once", flow);
+                "genesyslake.GenesysLake", "--once", flow));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(data.resolve("daemon-" + System.nanoTime() + ".log").toFile());
         pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "local-access-key", "AWS_SECRET_ACCESS_KEY", "local-secret-key"));
@@ -136,7 +148,7 @@ class ResumeAtEveryPointTest {
         // until then, so the uploads are being retried when the kill comes.
         LocalS3 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
         try {
-            Process first = daemon(data, genesys, s3Port);
+            Process first = daemon(data, genesys, s3Port, point.firstRate());
             Path state = data.resolve("state/conversation-details.json");
             s3 = downOnceLocked(point, s3, s3Root, state, first);
             String[] firstDay = {null};
@@ -157,7 +169,7 @@ class ResumeAtEveryPointTest {
                 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
             }
 
-            Process second = daemon(data, genesys, s3Port);
+            Process second = daemon(data, genesys, s3Port, RESTARTED_RATE);
             assertTrue(second.waitFor(120, TimeUnit.SECONDS), point + ": the restarted daemon finished");
             assertEquals(0, second.exitValue(), point + ": the restarted daemon succeeded");
 
@@ -264,7 +276,7 @@ class ResumeAtEveryPointTest {
         try {
             // 40 users a day at 5 a page: eight pages a day, so the mid-page point (pages 3 to 7 of a weekday) lasts
             // about half a second at 10 requests/s, long enough to be seen on a loaded CI machine.
-            Process first = daemon(data, genesys, s3Port, "user-details", 5);
+            Process first = daemon(data, genesys, s3Port, "user-details", 5, point.firstRate());
             Path state = data.resolve("state/user-details.json");
             s3 = downOnceLocked(point, s3, s3Root, state, first);
             String[] firstDay = {null};
@@ -284,7 +296,7 @@ class ResumeAtEveryPointTest {
             if (s3 == null) {
                 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
             }
-            Process second = daemon(data, genesys, s3Port, "user-details", 5);
+            Process second = daemon(data, genesys, s3Port, "user-details", 5, RESTARTED_RATE);
             assertTrue(second.waitFor(120, TimeUnit.SECONDS), point + ": the restarted daemon finished");
             assertEquals(0, second.exitValue(), point + ": the restarted daemon succeeded");
 

@@ -35,9 +35,8 @@ class SigkillResumeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Process daemon(Path data, LocalGenesys genesys, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-Dlake.mode=local", "-Dlocal.data-dir=" + data, "-Dlocal.s3.port=0", "-Dlocal.aws.port=0",
+        List<String> cmd = new ArrayList<>(genesyslake.testsupport.ChildJvm.onTestClassPath());
+        cmd.addAll(List.of("-Dlake.mode=local", "-Dlocal.data-dir=" + data, "-Dlocal.s3.port=0", "-Dlocal.aws.port=0",
                 "-Dgenesys.api-url=" + genesys.baseUrl(), "-Dgenesys.login-url=" + genesys.baseUrl(),
                 "-Dgenesys.client-id=local-client", "-Dgenesys.client-secret=local-secret",
                 "-Ddetails.page-size=25", "-Ddetails.job.poll.delay=50ms",

@@ -18,6 +18,7 @@ public final class Faults {
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger requestsPerMinute;
     private final AtomicInteger refuseJobs = new AtomicInteger();
+    private final AtomicBoolean jobsQueued = new AtomicBoolean();
     private final int defaultRequestsPerMinute;
 
     Faults(int requestsPerMinute) {
@@ -84,6 +85,15 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * While set, every analytics details job answers QUEUED to its polls (an org whose jobs wait behind others'), so a
+     * test decides when a run may go on; once cleared, jobs go on as usual.
+     */
+    public Faults jobsQueued(boolean queued) {
+        jobsQueued.set(queued);
+        return this;
+    }
+
     /** Per-token limit over a sliding 60 s window; 0 = off. */
     public Faults setRequestsPerMinute(int limit) {
         requestsPerMinute.set(limit);
@@ -99,7 +109,12 @@ public final class Faults {
         expireAfterPages.set(-1);
         jobFailures.clear();
         refuseJobs.set(0);
+        jobsQueued.set(false);
         requestsPerMinute.set(defaultRequestsPerMinute);
+    }
+
+    boolean jobsQueued() {
+        return jobsQueued.get();
     }
 
     boolean takeJobRefusal() {
