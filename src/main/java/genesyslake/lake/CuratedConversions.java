@@ -234,28 +234,25 @@ public final class CuratedConversions {
 
     /** Waits for the run's early conversions and summaries (a failed run is abandoned: its work folder may go next). */
     public void quiesce(ExportRun run) {
-        for (Map.Entry<String, Early> e : run.earlyConversions().entrySet()) {
+        if (awaitAll(run.earlyConversions(), Early::parquet, "early conversion")) {
+            awaitAll(run.earlySummaries(), EarlySummary::object, "early summary");
+        }
+    }
+
+    /** Waits for each task and forgets them all; false when interrupted (the rest are then not waited for). */
+    private static <T> boolean awaitAll(Map<String, T> tasks, java.util.function.Function<T, Future<?>> task, String what) {
+        for (Map.Entry<String, T> e : tasks.entrySet()) {
             try {
-                e.getValue().parquet().get();
+                task.apply(e.getValue()).get();
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             } catch (ExecutionException ee) {
-                LOG.debug("early conversion of {} failed: {}", e.getKey(), ee.getCause().toString());
+                LOG.debug("{} of {} failed: {}", what, e.getKey(), ee.getCause().toString());
             }
         }
-        run.earlyConversions().clear();
-        for (Map.Entry<String, EarlySummary> e : run.earlySummaries().entrySet()) {
-            try {
-                e.getValue().object().get();
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException ee) {
-                LOG.debug("early summary {} failed: {}", e.getKey(), ee.getCause().toString());
-            }
-        }
-        run.earlySummaries().clear();
+        tasks.clear();
+        return true;
     }
 
     /** Where a key's Parquet file goes in the run's work folder (beside the spool, not in it: a resume cuts the spool). */
