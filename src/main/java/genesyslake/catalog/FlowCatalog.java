@@ -184,10 +184,6 @@ public final class FlowCatalog {
                 + "(its template parameters, routes/flow-templates.camel.yaml).");
     }
 
-    private static FlowPlacementException refused(String flow, String why) {
-        return FlowPlacementException.refused(flow, why);
-    }
-
     // ---- The tables of each kind of flow, placed by its parameters ----
 
     /**
@@ -200,7 +196,8 @@ public final class FlowCatalog {
         String raw = folder(rawFolder, p.flow(), "rawFolder");
         String curated = folder(curatedFolder, p.flow(), "curatedFolder");
         if (curated.isEmpty()) {
-            throw refused(p.flow(), "curatedFolder may not be empty (the bucket root is the raw table's at most)");
+            throw FlowPlacementException.refused(p.flow(),
+                    "curatedFolder may not be empty (the bucket root is the raw table's at most)");
         }
         return List.of(
                 placed(p, sourceBucket, raw, columns.usage()),
@@ -216,7 +213,7 @@ public final class FlowCatalog {
         LakeTables columns = new LakeTables(p.bucket(), flatFormat);
         String names = tablePrefix == null ? "" : tablePrefix;
         if (names.contains("/")) {
-            throw refused(p.flow(), "tablePrefix '" + names + "' may not hold a '/' "
+            throw FlowPlacementException.refused(p.flow(), "tablePrefix '" + names + "' may not hold a '/' "
                     + "(a table's folder is <keyPrefix><tablePrefix><table>/; keyPrefix places folders)");
         }
         List<LakeTable> kindTables = switch (kind) {
@@ -224,7 +221,8 @@ public final class FlowCatalog {
                     columns.agentHandleDaily(), columns.queueDaily());
             case "users" -> List.of(columns.userDetails(), columns.userPresence(), columns.userRoutingStatus(),
                     columns.agentStatusDaily());
-            default -> throw refused(p.flow(), "kind must be conversations or users, was '" + kind + "'");
+            default -> throw FlowPlacementException.refused(p.flow(),
+                    "kind must be conversations or users, was '" + kind + "'");
         };
         return kindTables.stream().map(t -> placed(p, sourceBucket, names + t.prefix(), t)).toList();
     }
@@ -238,7 +236,7 @@ public final class FlowCatalog {
         try {
             e = ReferenceTables.Entity.of(entity);
         } catch (IllegalArgumentException unknown) {
-            throw refused(p.flow(), unknown.getMessage());
+            throw FlowPlacementException.refused(p.flow(), unknown.getMessage());
         }
         LakeTable raw = LakeTables.referenceRaw(e);
         LakeTable dim = LakeTables.referenceDim(e);
@@ -270,8 +268,8 @@ public final class FlowCatalog {
             return "";
         }
         if (v.startsWith("/") || !v.endsWith("/") || v.contains("//") || v.contains("{{")) {
-            throw refused(flow, parameter + " '" + v + "' must be empty or a folder ending with / (e.g. archive/), "
-                    + "without a leading /");
+            throw FlowPlacementException.refused(flow, parameter + " '" + v + "' must be empty or a folder ending "
+                    + "with / (e.g. archive/), without a leading /");
         }
         return v;
     }

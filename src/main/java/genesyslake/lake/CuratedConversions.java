@@ -153,7 +153,7 @@ public final class CuratedConversions {
             LakeObject done = null;
             if (early != null) {
                 // Awaited even when rows were added since: it writes where writing again would.
-                LakeObject written = awaitSummary(early.object(), task.key());
+                LakeObject written = await(early.object(), task.key(), "summarising");
                 done = early.sourceRecords().equals(task.sourceRecords()) ? written : null;
             }
             out.add(done != null ? done : summary(run, task));
@@ -216,7 +216,7 @@ public final class CuratedConversions {
             Early early = run.earlyConversions().remove(o.key());
             if (early != null) {
                 // Awaited even when rows were added since: it writes where converting again would.
-                Path done = await(early.parquet(), o.key());
+                Path done = await(early.parquet(), o.key(), "converting");
                 parquet = early.records() == o.records() ? done : null;
             }
             if (parquet == null) {
@@ -260,26 +260,15 @@ public final class CuratedConversions {
         return run.dir().resolve("parquet").resolve(CuratedTable.parquetKey(ndjsonKey));
     }
 
-    private static LakeObject awaitSummary(Future<LakeObject> f, String key) throws IOException {
+    /** The early task's result, or null when it failed (the caller then does it again); {@code doing} names it. */
+    private static <T> T await(Future<T> f, String key, String doing) throws IOException {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while summarising " + key);
+            throw new InterruptedIOException("interrupted while " + doing + " " + key);
         } catch (ExecutionException e) {
-            LOG.warn("summarising {} early failed ({}); summarising it again", key, e.getCause().toString());
-            return null;
-        }
-    }
-
-    private static Path await(Future<Path> f, String key) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while converting " + key);
-        } catch (ExecutionException e) {
-            LOG.warn("converting {} to Parquet early failed ({}); converting it again", key, e.getCause().toString());
+            LOG.warn("{} {} early failed ({}); {} it again", doing, key, e.getCause().toString(), doing);
             return null;
         }
     }

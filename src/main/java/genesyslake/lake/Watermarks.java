@@ -50,13 +50,21 @@ public final class Watermarks {
     /** Never past now: an interval that has not ended yet is not exported completely beyond now. */
     public synchronized void advance(String flow, Instant to) {
         ObjectNode state = read(flow);
+        if (advanced(flow, state, to)) {
+            write(flow, state);
+        }
+    }
+
+    /** Moves the state's watermark to {@code to} (never back, never past now); whether it moved. */
+    private boolean advanced(String flow, ObjectNode state, Instant to) {
         Optional<Instant> current = trusted(flow, state);
         Instant now = clock.instant();
         Instant until = to.isAfter(now) ? now : to;
         if (current.isEmpty() || until.isAfter(current.get())) {
             state.put("watermark", until.toString());
-            write(flow, state);
+            return true;
         }
+        return false;
     }
 
     private Optional<Instant> trusted(String flow, ObjectNode state) {
@@ -122,23 +130,32 @@ public final class Watermarks {
 
     /** The interval (its label) the last complete run under this key exported, if one did. */
     public synchronized Optional<String> lastComplete(String key) {
-        return Optional.ofNullable(read(key).get("lastComplete")).map(com.fasterxml.jackson.databind.JsonNode::asText);
+        return text(key, "lastComplete");
     }
 
-    /** A backfill notes the chunk (its label) it is about to run, before running it; null forgets it. */
+    /** A backfill notes the chunk (its label) it is about to run, before running it. */
     public synchronized void chunkStarted(String backfillKey, String chunkLabel) {
         ObjectNode state = read(backfillKey);
-        if (chunkLabel != null) {
-            state.put("chunkStarted", chunkLabel);
-        } else if (state.remove("chunkStarted") == null) {
-            return;
-        }
+        state.put("chunkStarted", chunkLabel);
         write(backfillKey, state);
+    }
+
+    /** A backfill's chunk is done: its progress advances to {@code to} and its started note goes, in one write. */
+    public synchronized void chunkDone(String backfillKey, Instant to) {
+        ObjectNode state = read(backfillKey);
+        boolean noted = state.remove("chunkStarted") != null;
+        if (advanced(backfillKey, state, to) || noted) {
+            write(backfillKey, state);
+        }
     }
 
     /** The chunk a backfill started last and has not recorded as done, if any. */
     public synchronized Optional<String> chunkStarted(String backfillKey) {
-        return Optional.ofNullable(read(backfillKey).get("chunkStarted")).map(com.fasterxml.jackson.databind.JsonNode::asText);
+        return text(backfillKey, "chunkStarted");
+    }
+
+    private Optional<String> text(String key, String field) {
+        return Optional.ofNullable(read(key).get(field)).map(com.fasterxml.jackson.databind.JsonNode::asText);
     }
 
     /**

@@ -378,9 +378,8 @@ public final class Flows implements FlowsMXBean {
 
     private void recordChunkDone(String progressKey, Interval whole, Interval chunk, boolean newest) {
         // A watermark only moves forward: newest first records the distance covered down from the end instead.
-        watermarks.advance(progressKey, !newest ? chunk.end()
+        watermarks.chunkDone(progressKey, !newest ? chunk.end()
                 : EPOCH_OF_PROGRESS.plus(java.time.Duration.between(chunk.start(), whole.end())));
-        watermarks.chunkStarted(progressKey, null);
     }
 
     private static int days(Interval chunk) {

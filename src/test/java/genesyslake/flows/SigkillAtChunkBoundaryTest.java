@@ -45,9 +45,8 @@ class SigkillAtChunkBoundaryTest {
     private static final LocalDate TO = TODAY.minusDays(1);
 
     private static Process backfill(Path data, LocalGenesys genesys, int s3Port, Path log) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                "-Dlake.mode=aws", "-Daws.region=us-east-1", "-Daws.endpoint-override=http://127.0.0.1:" + s3Port,
+        List<String> cmd = new java.util.ArrayList<>(genesyslake.testsupport.ChildJvm.onTestClassPath());
+        cmd.addAll(List.of("-Dlake.mode=aws", "-Daws.region=us-east-1", "-Daws.endpoint-override=http://127.0.0.1:" + s3Port,
                 "-Dlocal.data-dir=" + data,
                 "-Dgenesys.api-url=" + genesys.baseUrl(), "-Dgenesys.login-url=" + genesys.baseUrl(),
                 "-Dgenesys.client-id=local-client", "-Dgenesys.client-secret=local-secret",
@@ -57,7 +56,7 @@ class SigkillAtChunkBoundaryTest {
                 // is still taken over at once by the restart on this host).
                 "-Dlake.lock.lease=5m",
                 "genesyslake.GenesysLake", "--backfill", "conversation-details", "--from", FROM.toString(),
-                "--to", TO.toString());
+                "--to", TO.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "local-access-key", "AWS_SECRET_ACCESS_KEY", "local-secret-key"));
         return pb.start();
