@@ -8,8 +8,10 @@ import genesyslake.management.FlowOutcome;
 import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
 import genesyslake.testsupport.Parquet;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,15 +35,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * per partition, replaced on a rerun) and as gzip NDJSON with lake.flat-format=ndjson, raw tables untouched in both.
  */
 @FlowTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CuratedParquetFlowTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(3);
     private static final String DAYS = DAY + "/" + DAY.plusDays(2);
 
+    /**
+     * One daemon for the Parquet tests, which change none of its settings: each writes its own tables (segments,
+     * presence and routing status, usage requests), and the segments test compares only what its own reruns touch.
+     */
     private LocalDaemon daemon;
 
-    @AfterEach
+    @BeforeAll
+    void start() {
+        daemon = LocalDaemon.start(Map.of("details.page-size", "200", "usage.query-files", "queries/usage-query.json"));
+    }
+
+    @AfterAll
     void stop() {
         if (daemon != null) {
             daemon.closeAndDelete();
@@ -54,7 +66,6 @@ class CuratedParquetFlowTest {
 
     @Test
     void segmentsArePublishedAsParquetEqualToTheFlattenedRawRecordsAndARerunReplacesThem() throws IOException {
-        daemon = LocalDaemon.start(Map.of("details.page-size", "200"));
         FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAYS));
         assertTrue(outcome.success(), outcome.toString());
         List<String> keys = daemon.lake().keys("");
@@ -65,7 +76,7 @@ class CuratedParquetFlowTest {
             assertSameRows(flatten(daemon.lake().lines(raw), true), Parquet.typedRows(object(seg)), seg);
         }
         assertTrue(keys.stream().noneMatch(k -> k.startsWith("conversation_segments/") && k.endsWith(".json.gz")), keys.toString());
-        JsonNode manifest = JSON.readTree(object(keys.stream().filter(k -> k.startsWith("_manifests/")).findFirst().orElseThrow()).toFile());
+        JsonNode manifest = JSON.readTree(object(keys.stream().filter(k -> k.startsWith("_manifests/conversation-details/")).findFirst().orElseThrow()).toFile());
         assertTrue(manifest.toString().contains(".parquet"), "the manifest names the Parquet objects: " + manifest);
 
         long rows = Parquet.rows(object("conversation_segments/date=" + DAY + "/conversation-details_" + DAY + ".parquet"), "1").size();
@@ -73,13 +84,13 @@ class CuratedParquetFlowTest {
         assertEquals(keys.stream().filter(k -> !k.startsWith("_manifests/")).toList(),
                 daemon.lake().keys("").stream().filter(k -> !k.startsWith("_manifests/")).toList(), "a rerun replaces, never adds");
         assertEquals(rows, Parquet.rows(object("conversation_segments/date=" + DAY + "/conversation-details_" + DAY + ".parquet"), "1").size());
-        assertTrue(daemon.dataDir().resolve("work").toFile().list((d, n) -> !n.equals("duckdb") && !n.equals("genesys")).length
-                <= 1, "work folders cleaned up");
+        // The work folder's flow folders, less those of the other tests' flows (this daemon is theirs too).
+        assertTrue(daemon.dataDir().resolve("work").toFile().list((d, n) -> !n.equals("duckdb") && !n.equals("genesys")
+                && !n.equals("user-details") && !n.equals("usage-export")).length <= 1, "work folders cleaned up");
     }
 
     @Test
     void presenceAndRoutingStatusArePublishedAsParquetEqualToTheFlattenedUserDetails() throws IOException {
-        daemon = LocalDaemon.start(Map.of());
         FlowOutcome outcome = daemon.run("user-details", Map.of("lakeInterval", DAY + "/" + DAY.plusDays(1)));
         assertTrue(outcome.success(), outcome.toString());
         List<String> rawLines = daemon.lake().lines("user_details/date=" + DAY + "/");
@@ -95,7 +106,6 @@ class CuratedParquetFlowTest {
 
     @Test
     void usageRequestsRowsAreTheRawUsageRows() throws IOException {
-        daemon = LocalDaemon.start(Map.of("usage.query-files", "queries/usage-query.json"));
         FlowOutcome outcome = daemon.run("usage-export", Map.of("lakeInterval", "2025-03-01/2025-04-01"));
         assertTrue(outcome.success(), outcome.toString());
         List<String> raw = daemon.lake().keys("granularity=");
@@ -126,16 +136,21 @@ class CuratedParquetFlowTest {
 
     @Test
     void ndjsonModeKeepsTheCuratedTablesAsGzipNdjson() throws IOException {
-        daemon = LocalDaemon.start(Map.of("lake.flat-format", "ndjson", "usage.query-files", "queries/usage-query.json"));
-        assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", DAY + "/" + DAY.plusDays(1))).success());
-        assertTrue(daemon.run("usage-export", Map.of("lakeInterval", "2025-03-01/2025-04-01")).success());
-        List<String> keys = daemon.lake().keys("");
-        assertTrue(keys.contains("conversation_segments/date=" + DAY + "/conversation-details_" + DAY + ".json.gz"), keys.toString());
-        assertTrue(keys.stream().anyMatch(k -> k.startsWith("usage_requests/granularity=") && k.endsWith(".json.gz")), keys.toString());
-        assertTrue(keys.stream().noneMatch(k -> k.endsWith(".parquet")), keys.toString());
-        List<String> raw = daemon.lake().lines("conversations/date=" + DAY + "/");
-        assertEquals(flatten(raw, true), daemon.lake().lines("conversation_segments/date=" + DAY + "/"),
-                "the NDJSON rows the Parquet replaces by default");
+        // Another setting, so a daemon of its own.
+        LocalDaemon ndjson = LocalDaemon.start(Map.of("lake.flat-format", "ndjson", "usage.query-files", "queries/usage-query.json"));
+        try {
+            assertTrue(ndjson.run("conversation-details", Map.of("lakeInterval", DAY + "/" + DAY.plusDays(1))).success());
+            assertTrue(ndjson.run("usage-export", Map.of("lakeInterval", "2025-03-01/2025-04-01")).success());
+            List<String> keys = ndjson.lake().keys("");
+            assertTrue(keys.contains("conversation_segments/date=" + DAY + "/conversation-details_" + DAY + ".json.gz"), keys.toString());
+            assertTrue(keys.stream().anyMatch(k -> k.startsWith("usage_requests/granularity=") && k.endsWith(".json.gz")), keys.toString());
+            assertTrue(keys.stream().noneMatch(k -> k.endsWith(".parquet")), keys.toString());
+            List<String> raw = ndjson.lake().lines("conversations/date=" + DAY + "/");
+            assertEquals(flatten(raw, true), ndjson.lake().lines("conversation_segments/date=" + DAY + "/"),
+                    "the NDJSON rows the Parquet replaces by default");
+        } finally {
+            ndjson.closeAndDelete();
+        }
     }
 
     /** The flattened rows of raw conversation lines, as the spool holds them. */

@@ -60,7 +60,8 @@ class ReportsFollowTheirDataTest {
     @Test
     void aReportSkippedOnAFreshStartRunsAfterTheDetailsCatalogRefreshOnce() throws Exception {
         daemon = LocalDaemon.start(Map.of("details.initial-lookback-days", "1", "conversations.trailing-window", "0h",
-                "users.trailing-window", "0h", "local.genesys.conversations-per-day", "50"));
+                "users.trailing-window", "0h", "local.genesys.conversations-per-day", "50",
+                LocalDaemon.FIRST_TICK_MS, "100"));
         // The seed's fresh start: usage and the reference names, the refresh and the reports; the details tables are
         // not there yet.
         for (String flow : List.of("usage-export", "reference-users", "reference-queues", "catalog-refresh",

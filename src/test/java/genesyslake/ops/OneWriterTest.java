@@ -2,6 +2,8 @@ package genesyslake.ops;
 
 import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @FlowTest
 class OneWriterTest {
+
+    /**
+     * One running daemon for the tests that only start others beside it (and run a flow on it): none stops it or
+     * changes its settings. Its data folder is {@code lakeDir/data}, with room beside it for links to it.
+     */
+    @TempDir
+    static Path lakeDir;
+    private static LocalDaemon lake;
+
+    @BeforeAll
+    static void startTheLake() throws IOException {
+        lake = LocalDaemon.start(Files.createDirectories(lakeDir.resolve("data")), Map.of());
+    }
+
+    @AfterAll
+    static void stopTheLake() {
+        if (lake != null) {
+            lake.close();
+        }
+    }
 
     @Test
     void aSecondDaemonOnTheSameFolderIsRefusedNamingTheHolderAndMayStartOnceTheFirstStopped(@TempDir Path data) {
@@ -55,9 +77,9 @@ class OneWriterTest {
     }
 
     @Test
-    void aDaemonOnAnotherFolderIsNotAffected(@TempDir Path one, @TempDir Path two) {
-        try (LocalDaemon a = LocalDaemon.start(one, Map.of()); LocalDaemon b = LocalDaemon.start(two, Map.of())) {
-            assertEquals(a.context().getStatus(), b.context().getStatus());
+    void aDaemonOnAnotherFolderIsNotAffected(@TempDir Path two) {
+        try (LocalDaemon b = LocalDaemon.start(two, Map.of())) {
+            assertEquals(lake.context().getStatus(), b.context().getStatus());
         }
     }
 
@@ -107,48 +129,46 @@ class OneWriterTest {
     }
 
     @Test
-    void anotherStateOrWorkFolderAloneDoesNotMakeASecondWriterOfTheSameLake(@TempDir Path data, @TempDir Path elsewhere)
-            throws Exception {
-        try (LocalDaemon first = LocalDaemon.start(data, Map.of())) {
-            assertTrue(first.run("user-details", Map.of()).success());
-            Map<String, String> before = lakeFiles(data);
-            assertFalse(before.isEmpty());
+    void anotherStateOrWorkFolderAloneDoesNotMakeASecondWriterOfTheSameLake(@TempDir Path elsewhere) throws Exception {
+        LocalDaemon first = lake;
+        Path data = first.dataDir();
+        assertTrue(first.run("user-details", Map.of()).success());
+        Map<String, String> before = lakeFiles(data);
+        assertFalse(before.isEmpty());
 
-            // The adversarial run: only lake.state-dir changed, everything else (work, s3, reports) shared.
-            assertTrue(refusedBeside(first, data, Map.of("lake.state-dir", elsewhere.resolve("state").toString()))
-                    .contains("the work folder (lake.work-dir) " + data.resolve("work")), "the work folder is in use");
-            assertTrue(refusedBeside(first, data, Map.of("lake.work-dir", elsewhere.resolve("work").toString()))
-                    .contains("the state folder (lake.state-dir) " + data.resolve("state")));
-            // Every folder of its own, but the same lake: refused on the lake itself.
-            assertTrue(refusedBeside(first, data, Map.of("lake.state-dir", elsewhere.resolve("state").toString(),
-                    "lake.work-dir", elsewhere.resolve("work").toString(),
-                    "lake.dead-letter-dir", elsewhere.resolve("dead-letter").toString(),
-                    "lake.reports-dir", elsewhere.resolve("reports").toString()))
-                    .contains("the lake (the local S3 folder local.data-dir/s3) " + data.resolve("s3")));
-            // A folder of the first given to the second in another role is the same lock.
-            assertTrue(refusedBeside(first, elsewhere, Map.of("lake.work-dir", data.resolve("state").toString()))
-                    .contains("the work folder (lake.work-dir) " + data.resolve("state")));
+        // The adversarial run: only lake.state-dir changed, everything else (work, s3, reports) shared.
+        assertTrue(refusedBeside(first, data, Map.of("lake.state-dir", elsewhere.resolve("state").toString()))
+                .contains("the work folder (lake.work-dir) " + data.resolve("work")), "the work folder is in use");
+        assertTrue(refusedBeside(first, data, Map.of("lake.work-dir", elsewhere.resolve("work").toString()))
+                .contains("the state folder (lake.state-dir) " + data.resolve("state")));
+        // Every folder of its own, but the same lake: refused on the lake itself.
+        assertTrue(refusedBeside(first, data, Map.of("lake.state-dir", elsewhere.resolve("state").toString(),
+                "lake.work-dir", elsewhere.resolve("work").toString(),
+                "lake.dead-letter-dir", elsewhere.resolve("dead-letter").toString(),
+                "lake.reports-dir", elsewhere.resolve("reports").toString()))
+                .contains("the lake (the local S3 folder local.data-dir/s3) " + data.resolve("s3")));
+        // A folder of the first given to the second in another role is the same lock.
+        assertTrue(refusedBeside(first, elsewhere, Map.of("lake.work-dir", data.resolve("state").toString()))
+                .contains("the work folder (lake.work-dir) " + data.resolve("state")));
 
-            assertEquals(before, lakeFiles(data), "the first daemon's objects are untouched");
-            assertTrue(first.run("user-details", Map.of()).success(), "the first still works");
-        }
+        assertEquals(before, lakeFiles(data), "the first daemon's objects are untouched");
+        assertTrue(first.run("user-details", Map.of()).success(), "the first still works");
     }
 
     @Test
     void theSameDataFolderReachedByAnotherPathIsTheSameLake(@TempDir Path tmp) throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("data"));
+        LocalDaemon first = lake;
+        Path data = first.dataDir(); // lakeDir/data
         Path link = Files.createSymbolicLink(tmp.resolve("link"), data);
-        Files.createDirectories(tmp.resolve("x"));
-        try (LocalDaemon first = LocalDaemon.start(data, Map.of())) {
-            for (Path other : List.of(link, tmp.resolve("x/../data"), Path.of("").toAbsolutePath().relativize(data))) {
-                refusedBeside(first, other, Map.of());
-            }
-            // Its own folders, the lake through the symlink: still the first's lake.
-            Path own = tmp.resolve("own");
-            assertTrue(refusedBeside(first, link, Map.of("lake.state-dir", own.resolve("state").toString(),
-                    "lake.work-dir", own.resolve("work").toString(), "lake.dead-letter-dir", own.resolve("dl").toString(),
-                    "lake.reports-dir", own.resolve("reports").toString())).contains("the lake (the local S3 folder"));
+        Files.createDirectories(lakeDir.resolve("x"));
+        for (Path other : List.of(link, lakeDir.resolve("x/../data"), Path.of("").toAbsolutePath().relativize(data))) {
+            refusedBeside(first, other, Map.of());
         }
+        // Its own folders, the lake through the symlink: still the first's lake.
+        Path own = tmp.resolve("own");
+        assertTrue(refusedBeside(first, link, Map.of("lake.state-dir", own.resolve("state").toString(),
+                "lake.work-dir", own.resolve("work").toString(), "lake.dead-letter-dir", own.resolve("dl").toString(),
+                "lake.reports-dir", own.resolve("reports").toString())).contains("the lake (the local S3 folder"));
     }
 
     @Test

@@ -28,9 +28,10 @@ class RefusedTickTest {
     @Test
     void aTickRefusedWhileTheFlowRunsIsLoggedAtInfo() throws Exception {
         daemon = LocalDaemon.start(Map.of("details.initial-lookback-days", "2", "conversations.trailing-window", "0h",
-                "details.page-size", "25", "genesys.rate-limit.requests-per-minute", "120"));
+                "details.page-size", "25", "genesys.rate-limit.requests-per-minute", "120",
+                LocalDaemon.FIRST_TICK_MS, "100"));
         try (LogCapture logs = new LogCapture()) {
-            // A slow run (2 requests/s, 20 pages a day) holds the flow while the schedule ticks (5 s after its start);
+            // A slow run (2 requests/s, 20 pages a day) holds the flow while the schedule ticks (at once once started);
             // once the tick is refused the run is cancelled: its own end is not what this proves.
             var flows = daemon.bean("flowsMBean", genesyslake.management.Flows.class);
             var oneRun = daemon.bean("oneRunAtATime", genesyslake.management.OneRunAtATime.class);

@@ -38,7 +38,8 @@ class TicksAndRestartTest {
     private static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
     private static final Map<String, String> SETTINGS = Map.of("details.initial-lookback-days", "4",
             "details.max-days-per-run", "1", "conversations.trailing-window", "0h", "conversations.period", "2s",
-            "local.genesys.conversations-per-day", "200");
+            "local.genesys.conversations-per-day", "200",
+            LocalDaemon.FIRST_TICK_MS, "100"); // the first tick at once, the second a period later
 
     private LocalDaemon daemon;
 

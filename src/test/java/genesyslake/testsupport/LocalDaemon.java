@@ -6,8 +6,10 @@ import genesyslake.lake.Watermarks;
 import genesyslake.local.LocalStack;
 import genesyslake.management.FlowOutcome;
 import genesyslake.management.FlowRunner;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.apache.camel.spi.PropertiesFunction;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -24,6 +26,14 @@ import java.util.stream.Stream;
  * for a test, in a fresh data folder, on free ports, with schedules off unless a test turns them on.
  */
 public final class LocalDaemon implements AutoCloseable {
+
+    /**
+     * A test-side option, never a daemon setting: the first tick of every flow schedule after this many milliseconds
+     * instead of the route's own delay ({@code {{schedule:NAME:PREFIX:DELAY}}}), so a test that waits for a timer's
+     * first tick does not wait out the 5 s / 10 s a started daemon leaves itself. The schedule function still builds
+     * the uri (period, cron); only its DELAY part changes.
+     */
+    public static final String FIRST_TICK_MS = "testsupport.first-tick-ms";
 
     private final Main main;
     private final Path dataDir;
@@ -59,8 +69,13 @@ public final class LocalDaemon implements AutoCloseable {
         props.put("lake.upload.redelivery-delay-ms", "50");
         props.put("genesys.retry.initial-backoff", "50ms");
         props.putAll(overrides);
+        String firstTick = props.remove(FIRST_TICK_MS);
         Main main = new Main();
-        main.configure().addConfiguration(LakeConfiguration.class);
+        if (firstTick == null) {
+            main.configure().addConfiguration(LakeConfiguration.class);
+        } else {
+            main.configure().addConfiguration(new FirstTicks(Long.parseLong(firstTick)));
+        }
         GenesysLake.refuseClashingFlows(main);
         main.setDefaultPropertyPlaceholderLocation("file:application.properties");
         props.forEach(main::addOverrideProperty);
@@ -78,6 +93,34 @@ public final class LocalDaemon implements AutoCloseable {
             throw new IllegalStateException("daemon did not start: " + e.getMessage(), e);
         }
         return new LocalDaemon(main, dataDir);
+    }
+
+    /**
+     * The daemon's configuration, then its schedule function wrapped to give it another first delay. One configuration
+     * rather than a second one beside it: camel-main configures instances before classes, so a second would run first.
+     */
+    private record FirstTicks(long delayMs) implements CamelConfiguration {
+        @Override
+        public void configure(CamelContext context) throws Exception {
+            new LakeConfiguration().configure(context);
+            var properties = context.getPropertiesComponent();
+            PropertiesFunction schedule = properties.getPropertiesFunction("schedule");
+            if (schedule == null) {
+                throw new IllegalStateException("no schedule function to shorten: LakeConfiguration binds it");
+            }
+            properties.addPropertiesFunction(new PropertiesFunction() {
+                @Override
+                public String getName() {
+                    return schedule.getName();
+                }
+
+                @Override
+                public String apply(String remainder) {
+                    String[] parts = remainder.split(":", 3);
+                    return schedule.apply(parts.length < 2 ? remainder : parts[0] + ":" + parts[1] + ":" + delayMs);
+                }
+            });
+        }
     }
 
     public CamelContext context() {
