@@ -160,8 +160,8 @@ class ProductionJarIT {
 
     /** {@code java -jar} one of the artifacts from the project folder (its routes, queries, application.properties). */
     private Run java(Path data, String artifact, List<String> properties, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dlocal.data-dir=" + data, "-Dcamel.management.port=0", "-Dlake.schedule.enabled=false",
+        List<String> cmd = new ArrayList<>(genesyslake.testsupport.ChildJvm.java());
+        cmd.addAll(List.of("-Xmx512m", "-Dlocal.data-dir=" + data, "-Dcamel.management.port=0", "-Dlake.schedule.enabled=false",
                 "-Dcamel.main.routes-reload-enabled=false"));
         cmd.addAll(properties);
         cmd.addAll(List.of("-jar", jar(artifact).toString()));

@@ -1,11 +1,13 @@
 package genesyslake;
 
+import genesyslake.testsupport.ChildJvm;
 import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,14 +27,14 @@ class StartupErrorExitTest {
     void anErrorDuringStartUpExitsNonZeroInsteadOfHanging(@TempDir Path tmp) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs bash for ulimit");
         Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp")); // DuckDB unpacks its library here, afresh
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // 20 MB per file: far below DuckDB's native library, far above the log and anything else start-up writes.
         String script = "ulimit -f 20000 && exec \"$0\" \"$@\"";
-        List<String> cmd = List.of("/bin/bash", "-c", script, java, "-Djava.io.tmpdir=" + javaTmp,
-                "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of("/bin/bash", "-c", script));
+        cmd.addAll(ChildJvm.onTestClassPath()); // java, then its arguments: "$0" "$@" of the script
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + javaTmp,
                 "-Dlake.mode=local", "-Dlocal.data-dir=" + tmp.resolve("data"), "-Dlocal.genesys.port=0",
                 "-Dlocal.s3.port=0", "-Dlocal.aws.port=0",
-                "genesyslake.GenesysLake", "--once", "user-details");
+                "genesyslake.GenesysLake", "--once", "user-details"));
         Path log = tmp.resolve("child.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

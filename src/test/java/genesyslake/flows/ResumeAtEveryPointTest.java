@@ -7,6 +7,8 @@ import genesyslake.local.genesys.LocalGenesys;
 import genesyslake.local.genesys.LocalGenesysSettings;
 import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * run of several days. After a restart every record of every day is in the lake exactly once, the run's manifest is
  * complete, and no job was submitted twice; a run so killed still publishes one daily summary per day
  * (agent_handle_daily and queue_daily for conversation-details, agent_status_daily for user-details).
+ * The points run side by side (each its own Genesys, S3, folder and port): most of a point is spent waiting on the
+ * rate-limited first daemon.
  */
 @ProcessTest
 class ResumeAtEveryPointTest {
@@ -104,6 +108,17 @@ class ResumeAtEveryPointTest {
     }
 
     /**
+     * Keeps a stopped S3's port from being taken while it is down (a bound socket that does not listen: connections are
+     * still refused), so that a point running beside this one cannot start its own S3 there.
+     */
+    private static java.net.Socket holdPort(int port) throws IOException {
+        java.net.Socket held = new java.net.Socket();
+        held.setReuseAddress(true);
+        held.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+        return held;
+    }
+
+    /**
      * For the upload point, stops S3 once the daemon holds the lake lock (a lease object in the bucket) and exports (its
      * flow saved a job in flight); returns null then.
      */
@@ -140,6 +155,7 @@ class ResumeAtEveryPointTest {
 
     @ParameterizedTest
     @EnumSource(KillPoint.class)
+    @Execution(ExecutionMode.CONCURRENT)
     void aDaemonKilledAtThisPointResumesWithEveryRecordExactlyOnce(KillPoint point, @TempDir Path data) throws Exception {
         Path s3Root = Files.createDirectories(data.resolve("s3/" + BUCKET)).getParent();
         LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults()).start();
@@ -147,10 +163,12 @@ class ResumeAtEveryPointTest {
         // Killed during the upload: S3 is down from when the daemon holds the lake lock (a lease object in the bucket)
         // until then, so the uploads are being retried when the kill comes.
         LocalS3 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
+        java.net.Socket held = null;
         try {
             Process first = daemon(data, genesys, s3Port, point.firstRate());
             Path state = data.resolve("state/conversation-details.json");
             s3 = downOnceLocked(point, s3, s3Root, state, first);
+            held = s3 == null ? holdPort(s3Port) : null;
             String[] firstDay = {null};
             long deadline = System.currentTimeMillis() + 90_000;
             while (!point.reached.test(inFlight(state, firstDay)) && first.isAlive()
@@ -166,6 +184,7 @@ class ResumeAtEveryPointTest {
             assertTrue(first.waitFor(30, TimeUnit.SECONDS));
             assertTrue(point.reached.test(atKill), point + " was reached: " + atKill);
             if (s3 == null) {
+                held.close();
                 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
             }
 
@@ -259,6 +278,9 @@ class ResumeAtEveryPointTest {
             if (s3 != null) {
                 s3.close();
             }
+            if (held != null) {
+                held.close();
+            }
         }
     }
 
@@ -268,17 +290,20 @@ class ResumeAtEveryPointTest {
      */
     @ParameterizedTest
     @EnumSource(KillPoint.class)
+    @Execution(ExecutionMode.CONCURRENT)
     void aUserDetailsDaemonKilledAtThisPointLeavesOneDailySummaryPerDay(KillPoint point, @TempDir Path data) throws Exception {
         Path s3Root = Files.createDirectories(data.resolve("s3/" + BUCKET)).getParent();
         LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults()).start();
         int s3Port = genesyslake.ops.Ops.freePort();
         LocalS3 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
+        java.net.Socket held = null;
         try {
             // 40 users a day at 5 a page: eight pages a day, so the mid-page point (pages 3 to 7 of a weekday) lasts
             // about half a second at 10 requests/s, long enough to be seen on a loaded CI machine.
             Process first = daemon(data, genesys, s3Port, "user-details", 5, point.firstRate());
             Path state = data.resolve("state/user-details.json");
             s3 = downOnceLocked(point, s3, s3Root, state, first);
+            held = s3 == null ? holdPort(s3Port) : null;
             String[] firstDay = {null};
             long deadline = System.currentTimeMillis() + 90_000;
             while (!point.reached.test(inFlight(state, firstDay)) && first.isAlive()
@@ -294,6 +319,7 @@ class ResumeAtEveryPointTest {
             assertTrue(first.waitFor(30, TimeUnit.SECONDS));
             assertTrue(point.reached.test(atKill), point + " was reached: " + atKill);
             if (s3 == null) {
+                held.close();
                 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
             }
             Process second = daemon(data, genesys, s3Port, "user-details", 5, RESTARTED_RATE);
@@ -336,6 +362,9 @@ class ResumeAtEveryPointTest {
             genesys.close();
             if (s3 != null) {
                 s3.close();
+            }
+            if (held != null) {
+                held.close();
             }
         }
     }

@@ -44,14 +44,16 @@ class SigkillAtChunkBoundaryTest {
     private static final LocalDate FROM = TODAY.minusDays(5);
     private static final LocalDate TO = TODAY.minusDays(1);
 
-    private static Process backfill(Path data, LocalGenesys genesys, int s3Port, Path log) throws IOException {
+    /** @param requestsPerMinute the client's own rate limit: slow for the run to be killed, 0 (off) for the rerun */
+    private static Process backfill(Path data, LocalGenesys genesys, int s3Port, Path log, int requestsPerMinute)
+            throws IOException {
         List<String> cmd = new java.util.ArrayList<>(genesyslake.testsupport.ChildJvm.onTestClassPath());
         cmd.addAll(List.of("-Dlake.mode=aws", "-Daws.region=us-east-1", "-Daws.endpoint-override=http://127.0.0.1:" + s3Port,
                 "-Dlocal.data-dir=" + data,
                 "-Dgenesys.api-url=" + genesys.baseUrl(), "-Dgenesys.login-url=" + genesys.baseUrl(),
                 "-Dgenesys.client-id=local-client", "-Dgenesys.client-secret=local-secret",
                 "-Ddetails.page-size=25", "-Ddetails.job.poll.delay=50ms", "-Ddetails.max-days-per-run=2",
-                "-Dconversations.trailing-window=0h", "-Dgenesys.rate-limit.requests-per-minute=600",
+                "-Dconversations.trailing-window=0h", "-Dgenesys.rate-limit.requests-per-minute=" + requestsPerMinute,
                 // S3 is down while the first chunk uploads: the lake lock's lease must outlive that (a killed holder
                 // is still taken over at once by the restart on this host).
                 "-Dlake.lock.lease=5m",
@@ -100,7 +102,8 @@ class SigkillAtChunkBoundaryTest {
         LocalS3 s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
         try {
             Path firstLog = data.resolve("first.log");
-            Process first = backfill(data, genesys, s3Port, firstLog);
+            // Slow enough (10 requests/s) that the boundary lasts long enough to be seen and killed at.
+            Process first = backfill(data, genesys, s3Port, firstLog, 600);
             Path state = data.resolve("state/conversation-details-backfill.json");
             // S3 goes down once the daemon holds the lake lock and exports: the first chunk's uploads are then being
             // retried (lake.upload.redeliveries) when the kill comes.
@@ -125,7 +128,7 @@ class SigkillAtChunkBoundaryTest {
 
             s3 = new LocalS3(s3Root, s3Port, "local-access-key", "local-secret-key").start();
             Path secondLog = data.resolve("second.log");
-            Process second = backfill(data, genesys, s3Port, secondLog);
+            Process second = backfill(data, genesys, s3Port, secondLog, 0); // how fast it pages is not what it proves
             assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the same backfill run again finished");
             assertEquals(0, second.exitValue(), Files.readString(secondLog));
 

@@ -34,14 +34,14 @@ class SigkillResumeTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static Process daemon(Path data, LocalGenesys genesys, String... args) throws IOException {
+    /** @param requestsPerMinute the client's own rate limit: slow for the run to be killed, 0 (off) for the restart */
+    private static Process daemon(Path data, LocalGenesys genesys, int requestsPerMinute, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(genesyslake.testsupport.ChildJvm.onTestClassPath());
         cmd.addAll(List.of("-Dlake.mode=local", "-Dlocal.data-dir=" + data, "-Dlocal.s3.port=0", "-Dlocal.aws.port=0",
                 "-Dgenesys.api-url=" + genesys.baseUrl(), "-Dgenesys.login-url=" + genesys.baseUrl(),
                 "-Dgenesys.client-id=local-client", "-Dgenesys.client-secret=local-secret",
                 "-Ddetails.page-size=25", "-Ddetails.job.poll.delay=50ms",
-                // Slow enough (10 requests/s) that the kill lands mid-job.
-                "-Dgenesys.rate-limit.requests-per-minute=600",
+                "-Dgenesys.rate-limit.requests-per-minute=" + requestsPerMinute,
                 "genesyslake.GenesysLake"));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(data.resolve("daemon-" + System.nanoTime() + ".log").toFile())
@@ -61,7 +61,8 @@ class SigkillResumeTest {
     void aKilledDaemonResumesItsJobWithNothingLostOrDuplicated(@TempDir Path data) throws Exception {
         LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults()).start();
         try {
-            Process first = daemon(data, genesys, "--once", "conversation-details");
+            // Slow enough (10 requests/s) that the kill lands mid-job.
+            Process first = daemon(data, genesys, 600, "--once", "conversation-details");
             Path state = data.resolve("state/conversation-details.json");
             long deadline = System.currentTimeMillis() + 60_000;
             while (savedPage(state) < 5 && first.isAlive() && System.currentTimeMillis() < deadline) {
@@ -74,7 +75,7 @@ class SigkillResumeTest {
             assertTrue(pageAtKill >= 5 && pageAtKill < 20, "killed mid-job at page " + pageAtKill);
 
             genesys.stats().reset();
-            Process second = daemon(data, genesys, "--once", "conversation-details");
+            Process second = daemon(data, genesys, 0, "--once", "conversation-details"); // its pace proves nothing
             assertTrue(second.waitFor(120, TimeUnit.SECONDS));
             assertEquals(0, second.exitValue(), "the restarted daemon finished the export");
             assertEquals(0, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"), "no resubmission");

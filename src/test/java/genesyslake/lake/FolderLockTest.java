@@ -2,10 +2,13 @@ package genesyslake.lake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import genesyslake.testsupport.ChildJvm;
 import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -54,9 +57,9 @@ class FolderLockTest {
     }
 
     private String holdInAnotherProcess(Path folder, String group) throws IOException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Holder.class.getName(), folder.toString(), group == null ? "-" : group)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> cmd = new ArrayList<>(ChildJvm.onTestClassPath());
+        cmd.addAll(List.of(Holder.class.getName(), folder.toString(), group == null ? "-" : group));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         holders.add(p);
         String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
         return String.valueOf(line);
@@ -71,6 +74,7 @@ class FolderLockTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT) // its own folder and holder processes
     void aFolderReachedBySymlinkOrDotDotIsTheSameLockAcrossProcesses(@TempDir Path tmp) throws Exception {
         Path work = Files.createDirectories(tmp.resolve("data/work"));
         Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("data"));
@@ -92,6 +96,7 @@ class FolderLockTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT) // its own folder and holder processes
     void theInstancesOfOneHaGroupShareTheLockAndKeepEveryoneElseOut(@TempDir Path tmp) throws Exception {
         Path state = Files.createDirectories(tmp.resolve("data/state"));
         assertEquals("held", holdInAnotherProcess(state, "group-a"));
@@ -107,6 +112,7 @@ class FolderLockTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT) // its own folder and holder processes
     void aSingleWritersLockKeepsAnHaGroupOutAndItsRecordNamesIt(@TempDir Path tmp) throws Exception {
         Path reports = Files.createDirectories(tmp.resolve("data/reports"));
         FolderLock mine = FolderLock.beside(reports, "reports folder");

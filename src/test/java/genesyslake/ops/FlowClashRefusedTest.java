@@ -5,12 +5,15 @@ import genesyslake.catalog.CrawlerTarget;
 import genesyslake.catalog.LakeCatalog;
 import genesyslake.lake.LakeNames;
 import genesyslake.management.FlowOutcome;
+import genesyslake.testsupport.ChildJvm;
 import genesyslake.testsupport.LocalDaemon;
 import genesyslake.testsupport.ProcessTest;
 import org.apache.camel.model.Model;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,15 +102,16 @@ class FlowClashRefusedTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT) // a child JVM of its own: it runs beside the in-process tests
     void theDaemonProcessExitsNonZeroWithOneLineNamingBothFlows() throws Exception {
         Path extra = Files.createDirectories(temp.resolve("process-routes"));
         Files.writeString(extra.resolve("usage-by-uri.camel.yaml"), CLASHING_FLOW);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dlake.mode=local",
+        List<String> cmd = new java.util.ArrayList<>(ChildJvm.onTestClassPath());
+        cmd.addAll(List.of("-Dlake.mode=local",
                 "-Dlocal.data-dir=" + temp.resolve("process-data"), "-Dlocal.genesys.port=0", "-Dlocal.s3.port=0",
                 "-Dlocal.aws.port=0", "-Dcamel.management.enabled=false",
                 "-Dcamel.main.routes-include-pattern=file:routes/*.camel.yaml,file:" + extra + "/*.camel.yaml",
-                "genesyslake.GenesysLake");
+                "genesyslake.GenesysLake"));
         Path log = temp.resolve("daemon.log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

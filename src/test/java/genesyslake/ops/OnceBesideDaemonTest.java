@@ -1,5 +1,6 @@
 package genesyslake.ops;
 
+import genesyslake.testsupport.ChildJvm;
 import genesyslake.testsupport.LocalDaemon;
 import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,10 +29,10 @@ class OnceBesideDaemonTest {
     void onceOnARunningDaemonsFolderSaysTheDaemonHoldsItInOneLineAndExitsNonZero(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
         try (LocalDaemon daemon = LocalDaemon.start(data, Map.of())) {
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "-Dlake.mode=local", "-Dlocal.data-dir=" + data,
+            List<String> cmd = new ArrayList<>(ChildJvm.onTestClassPath());
+            cmd.addAll(List.of("-Dlake.mode=local", "-Dlocal.data-dir=" + data,
                     "-Dlocal.genesys.port=0", "-Dlocal.s3.port=0", "-Dlocal.aws.port=0",
-                    "genesyslake.GenesysLake", "--once", "user-details");
+                    "genesyslake.GenesysLake", "--once", "user-details"));
             Path log = tmp.resolve("once.log");
             Process once = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {

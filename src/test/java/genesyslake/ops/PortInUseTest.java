@@ -1,17 +1,21 @@
 package genesyslake.ops;
 
 import genesyslake.GenesysLake;
+import genesyslake.testsupport.ChildJvm;
 import genesyslake.testsupport.LocalDaemon;
 import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
 
 import genesyslake.management.ManagementPort;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -66,13 +70,14 @@ class PortInUseTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT) // a child JVM of its own: it runs beside the in-process tests
     void theDaemonProcessExitsNonZeroWithOneLineWhenItsManagementPortIsInUse(@TempDir Path tmp) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "-Dlake.mode=local", "-Dlocal.data-dir=" + tmp.resolve("data"),
+            List<String> cmd = new ArrayList<>(ChildJvm.onTestClassPath());
+            cmd.addAll(List.of("-Dlake.mode=local", "-Dlocal.data-dir=" + tmp.resolve("data"),
                     "-Dlocal.genesys.port=0", "-Dlocal.s3.port=0", "-Dlocal.aws.port=0", "-Dcamel.management.port=" + port,
-                    "genesyslake.GenesysLake");
+                    "genesyslake.GenesysLake"));
             Path log = tmp.resolve("daemon.log");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             try {

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +34,6 @@ class RemoteJmxTlsTest {
 
     private static final String STORE_PASSWORD = "store-pass-42";
     private static final Path KEYTOOL = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    private static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
     private Path dir;
     private Path trustStore;
@@ -76,6 +77,7 @@ class RemoteJmxTlsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT) // clients in JVMs of their own, of the one daemon
     void aClientTrustingTheCertificateRunsAFlowWithTheOperatorsLoginOverTls() throws Exception {
         String out = client(true, "tls", "operator", "tls-s3cret");
         assertTrue(out.startsWith("ok success=true records="), out);
@@ -83,6 +85,7 @@ class RemoteJmxTlsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT) // clients in JVMs of their own, of the one daemon
     void overTlsWithoutTheLoginOrWithAWrongPasswordTheConnectionIsRefused() throws Exception {
         String none = client(true, "tls", "operator", "-");
         assertTrue(none.startsWith("refused java.lang.SecurityException") && none.contains("JMX login refused"), none);
@@ -91,6 +94,7 @@ class RemoteJmxTlsTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT) // clients in JVMs of their own, of the one daemon
     void aClientNotTrustingTheCertificateOrSpeakingPlainRmiGetsNothing() throws Exception {
         String untrusted = client(false, "tls", "operator", "tls-s3cret");
         assertTrue(untrusted.startsWith("refused ") && untrusted.contains("SSLHandshakeException"), untrusted);
@@ -102,7 +106,7 @@ class RemoteJmxTlsTest {
     /** Runs JmxClient.java (test resources) in its own JVM; its one line of output. */
     private String client(boolean trust, String mode, String user, String password) throws Exception {
         Path source = Path.of("src/test/resources/jmx-client/JmxClient.java").toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of(JAVA.toString()));
+        List<String> cmd = new ArrayList<>(genesyslake.testsupport.ChildJvm.java());
         if (trust) {
             cmd.addAll(List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStorePassword=trust-pass",
                     "-Djavax.net.ssl.trustStoreType=PKCS12"));

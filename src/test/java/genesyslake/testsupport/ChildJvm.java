@@ -18,11 +18,17 @@ public final class ChildJvm {
     private ChildJvm() {
     }
 
-    /** {@code java <SHORT_LIVED> -cp <this JVM's class path>}, to which the caller adds properties and a main class. */
-    public static List<String> onTestClassPath() {
+    /** {@code java <SHORT_LIVED>} (this JVM's java), to which the caller adds the rest: a class path, -jar, a source file. */
+    public static List<String> java() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(SHORT_LIVED);
+        return cmd;
+    }
+
+    /** {@code java <SHORT_LIVED> -cp <this JVM's class path>}, to which the caller adds properties and a main class. */
+    public static List<String> onTestClassPath() {
+        List<String> cmd = java();
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         return cmd;

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The local Genesys Cloud in a JVM process of its own ({@link LocalGenesysMain}), started with this JVM's class path
- * (as SigkillResumeTest starts daemons); {@link #close()} kills it. Its jobs live as long as the process, whatever
+ * ({@link ChildJvm}, as the process tests start daemons); {@link #close()} kills it. Its jobs live as long as the process, whatever
  * happens to the clients.
  */
 public final class ExternalGenesys implements AutoCloseable {
@@ -35,9 +34,8 @@ public final class ExternalGenesys implements AutoCloseable {
 
     private ExternalGenesys(LocalGenesysSettings settings) throws IOException {
         this.settings = settings;
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                LocalGenesysMain.class.getName(),
+        List<String> cmd = new ArrayList<>(ChildJvm.onTestClassPath());
+        cmd.addAll(List.of("-Xmx256m", LocalGenesysMain.class.getName(),
                 "--port=" + settings.port(),
                 "--client-id=" + settings.clientId(),
                 "--client-secret=" + settings.clientSecret(),

@@ -6,6 +6,8 @@ import genesyslake.genesys.GenesysHttp;
 import genesyslake.testsupport.ExternalGenesys;
 import genesyslake.testsupport.ProcessTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ class ExternalGenesysTest {
     private static final String BODY = "{\"interval\":\"2026-10-05T00:00:00.000Z/2026-10-06T00:00:00.000Z\"}";
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT) // its own local Genesys process
     void aJobSubmittedByOneClientIsPagedToTheEndByAnother() throws Exception {
         LocalGenesysSettings settings = LocalGenesysSettings.defaults().withConversationsPerDay(300);
         try (ExternalGenesys genesys = ExternalGenesys.start(settings)) {
@@ -76,6 +79,7 @@ class ExternalGenesysTest {
     }
 
     @Test
+    @Execution(ExecutionMode.CONCURRENT) // its own local Genesys process
     void closeKillsTheProcess() throws Exception {
         ExternalGenesys genesys = ExternalGenesys.start(LocalGenesysSettings.defaults());
         assertTrue(genesys.isAlive());
