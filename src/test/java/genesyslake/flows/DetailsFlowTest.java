@@ -12,8 +12,13 @@ import genesyslake.query.DetailsQuery;
 import genesyslake.query.Interval;
 import genesyslake.testsupport.FlowTest;
 import genesyslake.testsupport.LocalDaemon;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,34 +35,34 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Ensures conversation and user detail records land raw, filtered and partitioned by day, and that jobs resume after a crash. */
+/**
+ * Ensures conversation and user detail records land raw, filtered and partitioned by day, and that jobs resume after a
+ * crash. The tests of a nested class share one daemon (their settings are the same): each exports days of its own and
+ * compares the lake before and after its run; a test that restarts, rewrites its query file or needs other settings
+ * has a daemon of its own (OwnDaemon).
+ */
 @FlowTest
 class DetailsFlowTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final LocalDate DAY = LocalDate.now(ZoneOffset.UTC).minusDays(3);
-    private static final String DAY_INTERVAL = DAY + "/" + DAY.plusDays(1);
+    private static final String DAY_INTERVAL = interval(DAY);
+    private static final String JOBS = "POST /api/v2/analytics/conversations/details/jobs";
 
-    private LocalDaemon daemon;
-
-    @AfterEach
-    void stop() {
-        if (daemon != null) {
-            daemon.closeAndDelete();
-        }
+    private static String interval(LocalDate day) {
+        return day + "/" + day.plusDays(1);
     }
 
-    private List<byte[]> expectedConversations(String queryFile) {
-        return expectedConversations(daemon.local().genesys().dataset(), queryFile);
-    }
-
-    private static List<byte[]> expectedConversations(GenesysDataset data, String queryFile) {
+    private static List<byte[]> expectedConversations(GenesysDataset data, String queryFile, LocalDate day) {
         DetailsQuery q = DetailsQuery.load(Path.of(queryFile), DetailsQuery.Kind.CONVERSATIONS);
-        Interval day = Interval.of(DAY, DAY.plusDays(1));
         var body = q.body().deepCopy();
-        body.put("interval", day.toGenesys());
+        body.put("interval", Interval.of(day, day.plusDays(1)).toGenesys());
         return data.conversationsForJob(body).stream()
-                .filter(c -> startsOn(c, DAY)).toList();
+                .filter(c -> startsOn(c, day)).toList();
+    }
+
+    private static int expectedConversationsOn(GenesysDataset data, LocalDate day) {
+        return expectedConversations(data, "queries/conversation-details.json", day).size();
     }
 
     private static String id(byte[] conversation) {
@@ -77,183 +82,202 @@ class DetailsFlowTest {
         }
     }
 
-    @Test
-    void everyConversationOfTheDayLandsByteForByteInItsPartition() {
-        daemon = LocalDaemon.start(Map.of("details.page-size", "100"));
-        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
-        assertTrue(outcome.success(), outcome.toString());
+    /**
+     * One daemon for a nested class's tests, started before the first and stopped after the last. Its tests keep
+     * apart by the days they export (each its own, noted at the test); before each, the local Genesys' counts and
+     * faults and the details page hook are reset.
+     */
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class SharedDaemon {
 
-        List<byte[]> expected = expectedConversations("queries/conversation-details.json");
-        List<String> lines = daemon.lake().lines("conversations/date=" + DAY + "/");
-        assertEquals(expected.size(), lines.size());
-        for (int i = 0; i < expected.size(); i++) {
-            assertEquals(new String(expected.get(i), StandardCharsets.UTF_8), lines.get(i), "record " + i + " is byte-identical");
+        LocalDaemon shared;
+
+        abstract Map<String, String> settings();
+
+        @BeforeAll
+        void startShared() {
+            shared = LocalDaemon.start(settings());
         }
-        assertTrue(daemon.lake().lines("conversation_segments/date=" + DAY + "/").size() > lines.size(),
-                "several segment rows per conversation");
-        assertTrue(daemon.lake().keys("conversations/date=" + DAY.minusDays(1) + "/").isEmpty(),
-                "conversations that started the day before belong to that day's export, not this one");
+
+        @BeforeEach
+        void resetShared() {
+            shared.local().genesys().stats().reset();
+            shared.local().genesys().faults().reset();
+            shared.bean("details", DetailsExport.class).setPageHook((jobId, page) -> { });
+        }
+
+        @AfterAll
+        void stopShared() {
+            if (shared != null) {
+                shared.closeAndDelete();
+            }
+        }
+
+        LocalGenesys genesys() {
+            return shared.local().genesys();
+        }
+
+        List<String> conversationKeys() {
+            return shared.lake().keys("conversations/");
+        }
     }
 
-    @Test
-    void theInboundVoiceFilterKeepsOnlyInboundVoiceConversations() throws IOException {
-        daemon = LocalDaemon.start(Map.of("conversations.query-file", "queries/examples/inbound-voice-conversations.json"));
-        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
-        assertTrue(outcome.success(), outcome.toString());
-        List<byte[]> expected = expectedConversations("queries/examples/inbound-voice-conversations.json");
-        List<String> lines = daemon.lake().lines("conversations/date=" + DAY + "/");
-        assertEquals(expected.size(), lines.size());
-        assertTrue(lines.size() < daemon.local().genesys().dataset().conversationsPerDay(), "the filter removed some");
-        for (String line : lines) {
-            boolean inboundVoice = false;
-            for (JsonNode p : JSON.readTree(line).path("participants")) {
-                for (JsonNode s : p.path("sessions")) {
-                    inboundVoice |= s.path("mediaType").asText().equals("voice") && s.path("direction").asText().equals("inbound");
+    /** Details pages of 40 records (several a day) and a refused job failing its run after 300 ms. */
+    @Nested
+    class PagesOfForty extends SharedDaemon {
+
+        @Override
+        Map<String, String> settings() {
+            return Map.of("details.page-size", "40", "details.jobs.refused-max-wait", "300ms");
+        }
+
+        @Test
+        void everyConversationOfTheDayLandsByteForByteInItsPartition() {
+            // DAY; no test of this class exports DAY - 1
+            FlowOutcome outcome = shared.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+            assertTrue(outcome.success(), outcome.toString());
+
+            List<byte[]> expected = expectedConversations(genesys().dataset(), "queries/conversation-details.json", DAY);
+            List<String> lines = shared.lake().lines("conversations/date=" + DAY + "/");
+            assertEquals(expected.size(), lines.size());
+            for (int i = 0; i < expected.size(); i++) {
+                assertEquals(new String(expected.get(i), StandardCharsets.UTF_8), lines.get(i), "record " + i + " is byte-identical");
+            }
+            assertTrue(genesys().stats().count("GET /api/v2/analytics/conversations/details/jobs/{jobId}/results") > 1,
+                    "the day came in several pages");
+            assertTrue(shared.lake().lines("conversation_segments/date=" + DAY + "/").size() > lines.size(),
+                    "several segment rows per conversation");
+            assertTrue(shared.lake().keys("conversations/date=" + DAY.minusDays(1) + "/").isEmpty(),
+                    "conversations that started the day before belong to that day's export, not this one");
+        }
+
+        @Test
+        void aJobThatExpiresMidPagingIsResubmittedOnceThenReported() {
+            LocalDate day = DAY.minusDays(2);
+            List<String> before = conversationKeys();
+            genesys().faults().expireJobsAfterPages(2);
+            FlowOutcome outcome = shared.run("conversation-details", Map.of("lakeInterval", interval(day)));
+            assertFalse(outcome.success(), "every job expires: resubmitted once, then reported");
+            assertEquals(2, genesys().stats().count(JOBS));
+            assertTrue(outcome.getSummary().contains("expired"), outcome.getSummary());
+            assertEquals(before, conversationKeys(), "nothing was published");
+
+            genesys().faults().reset();
+            assertTrue(shared.run("conversation-details", Map.of("lakeInterval", interval(day))).success());
+            assertEquals(expectedConversationsOn(genesys().dataset(), day),
+                    shared.lake().lines("conversations/date=" + day + "/").size());
+        }
+
+        @Test
+        void aJobThatExpiresOnceIsResubmittedAndTheRunCountsEachRecordOnce() {
+            LocalDate day = DAY.minusDays(3);
+            String[] first = {null};
+            shared.bean("details", DetailsExport.class).setPageHook((job, page) -> {
+                if (first[0] == null) {
+                    first[0] = job;
                 }
+                if (job.equals(first[0]) && page == 3) {
+                    genesys().faults().expireJobsAfterPages(3); // the first job's next page answers 404
+                } else if (!job.equals(first[0])) {
+                    genesys().faults().reset(); // the resubmitted job lives
+                }
+            });
+            FlowOutcome outcome = shared.run("conversation-details", Map.of("lakeInterval", interval(day)));
+            assertTrue(outcome.success(), outcome.toString());
+            assertEquals(2, genesys().stats().count(JOBS));
+            int expected = expectedConversationsOn(genesys().dataset(), day);
+            assertEquals(expected, shared.lake().lines("conversations/date=" + day + "/").size());
+            assertEquals(expected, outcome.getRecords(), "the discarded first job's records are not counted again");
+        }
+
+        @Test
+        void aFailedJobEndsTheRunWithGenesysOwnErrorMessage() {
+            LocalDate day = DAY.minusDays(4);
+            List<String> before = conversationKeys();
+            genesys().faults().failNextJob("Query exceeded the data size limit");
+            FlowOutcome outcome = shared.run("conversation-details", Map.of("lakeInterval", interval(day)));
+            assertFalse(outcome.success());
+            assertTrue(outcome.getSummary().contains("ended FAILED: Query exceeded the data size limit"), outcome.getSummary());
+            assertEquals(before, conversationKeys(), "nothing was published");
+        }
+
+        @Test
+        void aDaysJobRefusedLongerThanTheSettingFailsTheRunNamingIt() {
+            LocalDate day = DAY.minusDays(5);
+            List<String> before = conversationKeys();
+            genesys().faults().refuseNextJobs(1000);
+            FlowOutcome outcome = shared.run("conversation-details", Map.of("lakeInterval", interval(day)));
+            assertFalse(outcome.success());
+            assertTrue(outcome.getSummary().contains("details.jobs.refused-max-wait"), outcome.getSummary());
+            assertEquals(before, conversationKeys(), "nothing was published");
+        }
+    }
+
+    /** Jobs take 400 ms; the org runs at most 3 at once; the flow keeps 2 in flight. */
+    @Nested
+    class TwoJobsInFlight extends SharedDaemon {
+
+        @Override
+        Map<String, String> settings() {
+            return Map.of("local.genesys.job-latency", "400ms", "local.genesys.max-running-jobs", "3",
+                    "details.jobs.max-in-flight", "2");
+        }
+
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"conversations", "users"})
+        void jobsOfTheNextDaysAreInFlightTogetherButNeverMoreThanTheSettingOrGenesysLimit(String kind) {
+            // DAY - 5 to DAY, each kind its own tables
+            String flow = kind.equals("users") ? "user-details" : "conversation-details";
+            FlowOutcome outcome = shared.run(flow, Map.of("lakeInterval", DAY.minusDays(5) + "/" + DAY.plusDays(1)));
+            assertTrue(outcome.success(), outcome.toString());
+            assertEquals(6, genesys().stats().count("POST /api/v2/analytics/" + kind + "/details/jobs"), "one job a day");
+            assertEquals(0, genesys().stats().jobsRefused(), "never beyond Genesys' limit");
+            assertEquals(2, genesys().stats().mostJobsRunning(), "the next day's job runs while a day pages, never a third");
+            for (int d = 0; d < 6; d++) {
+                String table = kind.equals("users") ? "user_details" : "conversations";
+                assertFalse(shared.lake().keys(table + "/date=" + DAY.minusDays(5).plusDays(d) + "/").isEmpty(),
+                        "day " + d + " landed");
             }
-            assertTrue(inboundVoice, line);
         }
     }
 
-    @Test
-    void theSeedUserFiltersKeepOnlyAvailableAndInteractingIntervals() throws IOException {
-        daemon = LocalDaemon.start(Map.of("users.query-file", "queries/examples/available-interacting-users.json"));
-        LocalDate weekday = DAY.getDayOfWeek().getValue() >= 6 ? DAY.minusDays(2) : DAY;
-        FlowOutcome outcome = daemon.run("user-details", Map.of("lakeInterval", weekday + "/" + weekday.plusDays(1)));
-        assertTrue(outcome.success(), outcome.toString());
-        List<String> users = daemon.lake().lines("user_details/date=" + weekday + "/");
-        assertFalse(users.isEmpty());
-        var body = DetailsQuery.load(Path.of("queries/examples/available-interacting-users.json"), DetailsQuery.Kind.USERS)
-                .body().deepCopy();
-        body.put("interval", Interval.of(weekday, weekday.plusDays(1)).toGenesys());
-        List<String> expected = daemon.local().genesys().dataset().userDetailsForQuery(body).stream()
-                .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
-        assertEquals(expected, users, "every user record of the day, byte for byte");
-        Set<String> presences = new HashSet<>();
-        Set<String> statuses = new HashSet<>();
-        for (String line : users) {
-            JsonNode u = JSON.readTree(line);
-            u.path("primaryPresence").forEach(p -> presences.add(p.path("systemPresence").asText()));
-            u.path("routingStatus").forEach(r -> statuses.add(r.path("routingStatus").asText()));
-        }
-        assertEquals(Set.of("AVAILABLE"), presences);
-        assertEquals(Set.of("INTERACTING"), statuses);
-        for (String row : daemon.lake().lines("user_presence/date=" + weekday + "/")) {
-            assertEquals("AVAILABLE", JSON.readTree(row).path("systemPresence").asText());
-        }
-    }
+    /** A backfill goes in chunks of two days, oldest first (the shipped order). */
+    @Nested
+    class ChunksOfTwoDays extends SharedDaemon {
 
-    @Test
-    void aRunKilledMidJobResumesFromItsSavedCursorWithNothingLostOrDuplicated() {
-        // Genesys keeps a job across our restart, so here it runs outside the daemon and outlives it.
-        LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults()).start();
-        Map<String, String> settings = Map.of("lake.mode", "local", "details.page-size", "40", "genesys.api-url", genesys.baseUrl(),
-                "genesys.login-url", genesys.baseUrl(), "genesys.client-id", "local-client",
-                "genesys.client-secret", "local-secret");
-        Path dataDir;
-        daemon = LocalDaemon.start(settings);
-        dataDir = daemon.dataDir();
-        DetailsExport export = daemon.bean("details", DetailsExport.class);
-        export.setPageHook((jobId, page) -> {
-            if (page == 3) {
-                throw new IllegalStateException("simulated crash after page 3 of job " + jobId);
+        @Override
+        Map<String, String> settings() {
+            return Map.of("details.max-days-per-run", "2");
+        }
+
+        @Test
+        void aNewestFirstBackfillFillsTheNewestDaysFirstAndEndsWithTheSameObjectsAsOldestFirst() {
+            // DAY - 3 to DAY: oldest first on this class's daemon, newest first on a daemon of its own
+            LocalDate from = DAY.minusDays(3);
+            Map<String, List<String>> byOrder = new java.util.TreeMap<>();
+            byOrder.put("oldest-first", backfillInOrder(shared, "oldest-first", from));
+            LocalDaemon newest = LocalDaemon.start(Map.of("lake.backfill.order", "newest-first", "details.max-days-per-run", "2"));
+            try {
+                byOrder.put("newest-first", backfillInOrder(newest, "newest-first", from));
+            } finally {
+                newest.closeAndDelete();
             }
-        });
-        FlowOutcome crashed = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
-        assertFalse(crashed.success());
-        // An explicit interval keeps its progress apart from the schedule's (which it never moves).
-        assertTrue(daemon.watermarks().inFlight("conversation-details-backfill").isPresent(), "the job and cursor were saved");
-        assertFalse(daemon.watermarks().inFlight("conversation-details").isPresent(), "the schedule's state is untouched");
-        assertTrue(daemon.lake().keys("conversations/").isEmpty(), "nothing was published by the crashed run");
-        daemon.close();
-
-        daemon = LocalDaemon.start(dataDir, settings);
-        genesys.stats().reset();
-        FlowOutcome resumed = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
-        assertTrue(resumed.success(), resumed.toString());
-        assertEquals(0, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"), "no resubmission");
-
-        assertTrue(genesys.stats().count("GET /api/v2/analytics/conversations/details/jobs/{jobId}/results") > 0);
-        List<String> lines = daemon.lake().lines("conversations/date=" + DAY + "/");
-        List<byte[]> expected = expectedConversations(genesys.dataset(), "queries/conversation-details.json");
-        genesys.close();
-        assertEquals(expected.size(), lines.size());
-        assertEquals(lines.size(), new HashSet<>(lines).size(), "no duplicates");
-        for (int i = 0; i < expected.size(); i++) {
-            assertEquals(new String(expected.get(i), StandardCharsets.UTF_8), lines.get(i));
+            assertEquals(byOrder.get("oldest-first"), byOrder.get("newest-first"), "the same objects either way");
         }
-        assertFalse(daemon.watermarks().inFlight("conversation-details-backfill").isPresent());
-    }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"conversations", "users"})
-    void jobsOfTheNextDaysAreInFlightTogetherButNeverMoreThanTheSettingOrGenesysLimit(String kind) {
-        // Jobs take 400 ms; the org runs at most 3 at once; the flow keeps 2 in flight.
-        daemon = LocalDaemon.start(Map.of("local.genesys.job-latency", "400ms", "local.genesys.max-running-jobs", "3",
-                "details.jobs.max-in-flight", "2", "details.job.poll.delay", "50ms"));
-        var genesys = daemon.local().genesys();
-        String flow = kind.equals("users") ? "user-details" : "conversation-details";
-        FlowOutcome outcome = daemon.run(flow, Map.of("lakeInterval", DAY.minusDays(5) + "/" + DAY.plusDays(1)));
-        assertTrue(outcome.success(), outcome.toString());
-        assertEquals(6, genesys.stats().count("POST /api/v2/analytics/" + kind + "/details/jobs"), "one job a day");
-        assertEquals(0, genesys.stats().jobsRefused(), "never beyond Genesys' limit");
-        assertEquals(2, genesys.stats().mostJobsRunning(), "the next day's job runs while a day pages, never a third");
-        for (int d = 0; d < 6; d++) {
-            String table = kind.equals("users") ? "user_details" : "conversations";
-            assertFalse(daemon.lake().keys(table + "/date=" + DAY.minusDays(5).plusDays(d) + "/").isEmpty(),
-                    "day " + d + " landed");
-        }
-    }
-
-    @Test
-    void jobsRefusedForTheOrgsLimitAreWaitedOutAndSubmittedAgainNotFailed() {
-        // The org runs one job at once; the flow would keep 3 in flight; the first 3 submissions are refused as if
-        // another client held the slot, so the first day's own job waits (backoff from the 50 ms poll delay).
-        daemon = LocalDaemon.start(Map.of("local.genesys.job-latency", "300ms", "local.genesys.max-running-jobs", "1",
-                "details.jobs.max-in-flight", "3", "details.job.poll.delay", "50ms"));
-        var genesys = daemon.local().genesys();
-        genesys.faults().refuseNextJobs(3);
-        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY.minusDays(3) + "/" + DAY.plusDays(1)));
-        assertTrue(outcome.success(), outcome.toString());
-        long posted = genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs");
-        assertEquals(4, posted - genesys.stats().jobsRefused(), "one accepted job a day: " + genesys.stats());
-        assertTrue(genesys.stats().jobsRefused() >= 3, "the injected refusals, and the limit's: " + genesys.stats());
-        assertEquals(1, genesys.stats().mostJobsRunning(), "never beyond the org's limit");
-        for (int d = 0; d < 4; d++) {
-            assertEquals(expectedConversationsOn(genesys.dataset(), DAY.minusDays(3).plusDays(d)),
-                    daemon.lake().lines("conversations/date=" + DAY.minusDays(3).plusDays(d) + "/").size(), "day " + d);
-        }
-    }
-
-    @Test
-    void aDaysJobRefusedLongerThanTheSettingFailsTheRunNamingIt() {
-        daemon = LocalDaemon.start(Map.of("details.jobs.refused-max-wait", "300ms", "details.job.poll.delay", "50ms"));
-        daemon.local().genesys().faults().refuseNextJobs(1000);
-        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
-        assertFalse(outcome.success());
-        assertTrue(outcome.getSummary().contains("details.jobs.refused-max-wait"), outcome.getSummary());
-        assertTrue(daemon.lake().keys("conversations/").isEmpty());
-    }
-
-    private static int expectedConversationsOn(GenesysDataset data, LocalDate day) {
-        DetailsQuery q = DetailsQuery.load(Path.of("queries/conversation-details.json"), DetailsQuery.Kind.CONVERSATIONS);
-        var body = q.body().deepCopy();
-        body.put("interval", Interval.of(day, day.plusDays(1)).toGenesys());
-        return (int) data.conversationsForJob(body).stream().filter(c -> startsOn(c, day)).count();
-    }
-
-    @Test
-    void aNewestFirstBackfillFillsTheNewestDaysFirstAndEndsWithTheSameObjectsAsOldestFirst() {
-        LocalDate from = DAY.minusDays(3);
-        Map<String, List<String>> byOrder = new java.util.TreeMap<>();
-        for (String order : List.of("oldest-first", "newest-first")) {
-            daemon = LocalDaemon.start(Map.of("lake.backfill.order", order, "details.max-days-per-run", "2"));
-            // Which days were in the lake when the second chunk paged its first page.
+        /** Backfills from {@code from} to DAY; answers what landed, one line per table and day. */
+        private static List<String> backfillInOrder(LocalDaemon daemon, String order, LocalDate from) {
+            // Which of the backfill's days were in the lake when the second chunk paged its first page.
+            Set<String> days = new HashSet<>();
+            for (LocalDate d = from; !d.isAfter(DAY); d = d.plusDays(1)) {
+                days.add(d.toString());
+            }
             List<String> seenAtSecondChunk = new java.util.ArrayList<>();
             daemon.bean("details", DetailsExport.class).setPageHook((jobId, page) -> {
-                List<String> now = daemon.lake().keys("conversations/");
+                List<String> now = daemon.lake().keys("conversations/").stream()
+                        .map(k -> k.replaceAll(".*date=([0-9-]+)/.*", "$1")).filter(days::contains).toList();
                 if (seenAtSecondChunk.isEmpty() && !now.isEmpty()) {
-                    now.forEach(k -> seenAtSecondChunk.add(k.replaceAll(".*date=([0-9-]+)/.*", "$1")));
+                    seenAtSecondChunk.addAll(now);
                 }
             });
             FlowOutcome outcome = daemon.bean("flowsMBean", genesyslake.management.Flows.class)
@@ -264,8 +288,7 @@ class DetailsFlowTest {
                     : List.of(from.toString(), from.plusDays(1).toString());
             assertEquals(expectFirst, seenAtSecondChunk.stream().distinct().sorted().toList(), order + ": first chunk");
             // The first chunk submitted the second's jobs ahead; the second polled them instead of submitting again.
-            assertEquals(4, daemon.local().genesys().stats().count("POST /api/v2/analytics/conversations/details/jobs"),
-                    order + ": one job a day across the chunks");
+            assertEquals(4, daemon.local().genesys().stats().count(JOBS), order + ": one job a day across the chunks");
             assertTrue(daemon.watermarks().jobsAhead("conversation-details-backfill").isEmpty(), order + ": all taken up");
             List<String> all = new java.util.ArrayList<>();
             for (String table : List.of("conversations", "conversation_segments")) {
@@ -275,192 +298,276 @@ class DetailsFlowTest {
                     all.add(table + " " + from.plusDays(d) + " " + String.join("\n", lines).hashCode() + " " + lines.size());
                 }
             }
-            byOrder.put(order, all);
-            daemon.closeAndDelete();
-            daemon = null;
+            return all;
         }
-        assertEquals(byOrder.get("oldest-first"), byOrder.get("newest-first"), "the same objects either way");
-    }
 
-    @Test
-    void aJobThatExpiresMidPagingIsResubmittedOnceThenReported() {
-        daemon = LocalDaemon.start(Map.of("details.page-size", "40"));
-        var genesys = daemon.local().genesys();
-        genesys.faults().expireJobsAfterPages(2);
-        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
-        assertFalse(outcome.success(), "every job expires: resubmitted once, then reported");
-        assertEquals(2, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"));
-        assertTrue(outcome.getSummary().contains("expired"), outcome.getSummary());
-        assertTrue(daemon.lake().keys("conversations/").isEmpty());
+        @Test
+        void explicitIntervalsAndBackfillsNeverMoveTheSchedulesWatermark() {
+            // DAY - 20 to DAY - 8, and the schedule's own days (from yesterday); no other test of this class runs the
+            // schedule
+            String flow = "conversation-details";
+            // A fresh install's backfill of old days sets no watermark: the schedule still starts from its look-back.
+            var flows = shared.bean("flowsMBean", genesyslake.management.Flows.class);
+            List<String> before = conversationKeys();
+            FlowOutcome backfill = flows.backfill(flow, DAY.minusDays(10).toString(), DAY.minusDays(7).toString());
+            assertTrue(backfill.success(), backfill.toString());
+            List<String> added = new java.util.ArrayList<>(conversationKeys());
+            added.removeAll(before);
+            assertEquals(3, added.size(), "three days, in chunks of two: " + added);
+            assertTrue(shared.watermarks().watermark(flow).isEmpty(), "the backfill set no watermark");
+            long jobs = genesys().stats().count(JOBS);
+            assertEquals(3, jobs, "one job per day");
+            assertTrue(flows.backfill(flow, DAY.minusDays(10).toString(), DAY.minusDays(7).toString()).success());
+            assertEquals(jobs, genesys().stats().count(JOBS), "the same backfill again finds its chunks done");
+            // A trigger for more days than one run exports goes in chunks too.
+            FlowOutcome longer = flows.runConversationDetailsFor(DAY.minusDays(16) + "/" + DAY.minusDays(13));
+            assertTrue(longer.success() && longer.getSummary().contains("in 2 chunks"), longer.toString());
 
-        genesys.faults().reset();
-        assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL)).success());
-        assertEquals(expectedConversations("queries/conversation-details.json").size(),
-                daemon.lake().lines("conversations/date=" + DAY + "/").size());
-    }
-
-    @Test
-    void aDayBeyondTheSynchronousQuerysResultCapIsQueriedHourByHourAndLandsWhole() throws IOException {
-        // Today is not available to jobs yet: it goes through the synchronous query, which pages at most 100 000
-        // results; 150 000 conversations a day are more than that.
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        daemon = LocalDaemon.start(Map.of("local.genesys.conversations-per-day", "150000",
-                "genesys.rate-limit.requests-per-minute", "0"));
-        var genesys = daemon.local().genesys();
-        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", today + "/" + today.plusDays(1)));
-        assertTrue(outcome.success(), outcome.toString());
-        // 150 000 records of ~3 KB: compared by conversationId, streamed, not held.
-        List<String> keys = daemon.lake().keys("conversations/date=" + today + "/");
-        assertEquals(1, keys.size(), keys.toString());
-        List<String> landed = new java.util.ArrayList<>();
-        // From a file: over a network stream GZIPInputStream may stop at a gzip member boundary (JDK-7036144).
-        Path copy = java.nio.file.Files.createTempFile("day", ".json.gz");
-        java.nio.file.Files.delete(copy);
-        daemon.s3().getObject(b -> b.bucket("gc-usage-api-source").key(keys.get(0)), copy);
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
-                java.nio.file.Files.newInputStream(copy)), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                landed.add(id(line.getBytes(StandardCharsets.UTF_8)));
-            }
+            assertTrue(shared.run(flow, Map.of()).success());
+            var watermark = shared.watermarks().watermark(flow);
+            assertTrue(watermark.isPresent(), "the schedule's run sets it");
+            assertTrue(shared.run(flow, Map.of("lakeInterval", DAY.minusDays(20) + "/" + DAY.minusDays(19))).success());
+            assertEquals(watermark, shared.watermarks().watermark(flow), "an explicit older day leaves it where it was");
+            assertFalse(shared.watermarks().inFlight(flow + "-backfill").isPresent());
+            assertFalse(shared.watermarks().inFlight(flow).isPresent());
         }
-        List<String> expected = genesys.dataset().conversationsStartingOn(today).map(DetailsFlowTest::id).toList();
-        assertEquals(expected.size(), landed.size(), "every conversation of the day");
-        assertEquals(landed.size(), new HashSet<>(landed).size(), "none twice");
-        assertEquals(new HashSet<>(expected), new HashSet<>(landed));
-        java.nio.file.Files.delete(copy);
-        // One query may page 1 000 pages of 100: more pages than that landed only because the day went hour by hour.
-        assertTrue(genesys.stats().count("POST /api/v2/analytics/conversations/details/query") > 1 + 1000,
-                "paged hour by hour: " + genesys.stats());
-    }
 
-    @Test
-    void aFailedJobEndsTheRunWithGenesysOwnErrorMessage() {
-        daemon = LocalDaemon.start(Map.of());
-        daemon.local().genesys().faults().failNextJob("Query exceeded the data size limit");
-        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
-        assertFalse(outcome.success());
-        assertTrue(outcome.getSummary().contains("ended FAILED: Query exceeded the data size limit"), outcome.getSummary());
-        assertTrue(daemon.lake().keys("conversations/").isEmpty());
-    }
+        @Test
+        void aBackfillKilledAfterAChunkEndedButBeforeItRecordedTheChunkDoesNotExportThatChunkAgain() {
+            // DAY - 30 to DAY - 25
+            String flow = "conversation-details";
+            LocalDate from = DAY.minusDays(30);
+            LocalDate to = DAY.minusDays(26); // four days: two chunks of two
+            // The state a SIGKILL leaves in that window: the backfill noted its first chunk as started, and the chunk's
+            // run ended complete (its state cleared, its interval noted), but the backfill's own record of it never came.
+            String first = from + "/" + from.plusDays(2);
+            List<String> keysBefore = conversationKeys();
+            assertTrue(shared.run(flow, Map.of("lakeInterval", first)).success());
+            String firstLabel = Interval.parse(first, java.time.Clock.systemUTC()).label();
+            assertEquals(java.util.Optional.of(firstLabel), shared.watermarks().lastComplete(flow + "-backfill"),
+                    "a complete run of an interval of its own notes it in the same write that ends it");
+            String progressKey = genesyslake.management.Flows.progressKey(flow,
+                    Interval.parse(from + "/" + to, java.time.Clock.systemUTC()), false);
+            shared.watermarks().chunkStarted(progressKey, firstLabel);
+            long before = genesys().stats().count(JOBS);
+            assertEquals(2, before, "one job per day of the first chunk");
 
-    @Test
-    void aPastedIntervalIsNotedOnceAndAChangedFilterNamesTheDaysThatNowDiffer(@org.junit.jupiter.api.io.TempDir Path dir)
-            throws Exception {
-        Path file = dir.resolve("pasted.json");
-        java.nio.file.Files.writeString(file, "{\"interval\":\"2026-01-01T00:00:00.000Z/2026-01-02T00:00:00.000Z\","
-                + "\"order\":\"asc\",\"orderBy\":\"conversationStart\"}");
-        daemon = LocalDaemon.start(Map.of("conversations.query-file", file.toString(), "lake.queries-dir", dir.toString()));
-        try (var logs = new genesyslake.ops.LogCapture()) {
-            LocalDate other = DAY.minusDays(1);
-            assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", other + "/" + DAY)).success());
-            assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL)).success());
-            assertEquals(1, logs.matching(l -> l.contains("has its own interval 2026-01-01T00:00:00.000Z/2026-01-02")
-                    && l.contains("trigger the flow with it")).size(), "noted once, with how to run it");
-
-            // The filter changes: the day exported before now differs from the one exported next.
-            java.nio.file.Files.writeString(file, "{\"order\":\"asc\",\"segmentFilters\":[{\"type\":\"and\","
-                    + "\"predicates\":[{\"dimension\":\"mediaType\",\"value\":\"voice\"}]}]}");
-            assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL)).success());
-            assertEquals(1, logs.matching(l -> l.startsWith("WARN") && l.contains("changed")
-                    && l.contains("[" + other + "]") && l.contains("differ in filter")).size(), String.join("\n", logs.lines()));
+            var flows = shared.bean("flowsMBean", genesyslake.management.Flows.class);
+            FlowOutcome backfill = flows.backfill(flow, from.toString(), to.toString());
+            assertTrue(backfill.success(), backfill.toString());
+            assertEquals(2, genesys().stats().count(JOBS) - before, "only the second chunk's two days get jobs: the first "
+                    + "chunk was done before the kill");
+            List<String> added = new java.util.ArrayList<>(conversationKeys());
+            added.removeAll(keysBefore);
+            assertEquals(4, added.size(), "every day once: " + added);
+            assertTrue(shared.watermarks().chunkStarted(progressKey).isEmpty(), "the backfill's record is complete");
+            // A backfill started afresh (its progress file deleted) exports every chunk again: the note alone skips nothing.
+            assertTrue(flows.backfill(flow, to.toString(), to.plusDays(2).toString()).success());
+            assertEquals(4, genesys().stats().count(JOBS) - before);
         }
     }
 
-    @Test
-    void explicitIntervalsAndBackfillsNeverMoveTheSchedulesWatermark() {
-        daemon = LocalDaemon.start(Map.of("details.max-days-per-run", "2"));
-        String flow = "conversation-details";
-        // A fresh install's backfill of old days sets no watermark: the schedule still starts from its look-back.
-        var flows = daemon.bean("flowsMBean", genesyslake.management.Flows.class);
-        FlowOutcome backfill = flows.backfill(flow, DAY.minusDays(10).toString(), DAY.minusDays(7).toString());
-        assertTrue(backfill.success(), backfill.toString());
-        assertEquals(3, daemon.lake().keys("conversations/").size(), "three days, in chunks of two");
-        assertTrue(daemon.watermarks().watermark(flow).isEmpty(), "the backfill set no watermark");
-        var genesys = daemon.local().genesys();
-        long jobs = genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs");
-        assertEquals(3, jobs, "one job per day");
-        assertTrue(flows.backfill(flow, DAY.minusDays(10).toString(), DAY.minusDays(7).toString()).success());
-        assertEquals(jobs, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"),
-                "the same backfill again finds its chunks done");
-        // A trigger for more days than one run exports goes in chunks too.
-        FlowOutcome longer = flows.runConversationDetailsFor(DAY.minusDays(16) + "/" + DAY.minusDays(13));
-        assertTrue(longer.success() && longer.getSummary().contains("in 2 chunks"), longer.toString());
+    /** The example query files: inbound voice conversations, available and interacting users. */
+    @Nested
+    class ExampleQueryFiles extends SharedDaemon {
 
-        assertTrue(daemon.run(flow, Map.of()).success());
-        var watermark = daemon.watermarks().watermark(flow);
-        assertTrue(watermark.isPresent(), "the schedule's run sets it");
-        assertTrue(daemon.run(flow, Map.of("lakeInterval", DAY.minusDays(20) + "/" + DAY.minusDays(19))).success());
-        assertEquals(watermark, daemon.watermarks().watermark(flow), "an explicit older day leaves it where it was");
-        assertFalse(daemon.watermarks().inFlight(flow + "-backfill").isPresent());
-        assertFalse(daemon.watermarks().inFlight(flow).isPresent());
-    }
+        @Override
+        Map<String, String> settings() {
+            return Map.of("conversations.query-file", "queries/examples/inbound-voice-conversations.json",
+                    "users.query-file", "queries/examples/available-interacting-users.json");
+        }
 
-    @Test
-    void aBackfillKilledAfterAChunkEndedButBeforeItRecordedTheChunkDoesNotExportThatChunkAgain() {
-        daemon = LocalDaemon.start(Map.of("details.max-days-per-run", "2"));
-        String flow = "conversation-details";
-        String jobs = "POST /api/v2/analytics/conversations/details/jobs";
-        var genesys = daemon.local().genesys();
-        LocalDate from = DAY.minusDays(10);
-        LocalDate to = DAY.minusDays(6); // four days: two chunks of two
-        // The state a SIGKILL leaves in that window: the backfill noted its first chunk as started, and the chunk's
-        // run ended complete (its state cleared, its interval noted), but the backfill's own record of it never came.
-        String first = from + "/" + from.plusDays(2);
-        assertTrue(daemon.run(flow, Map.of("lakeInterval", first)).success());
-        String firstLabel = Interval.parse(first, java.time.Clock.systemUTC()).label();
-        assertEquals(java.util.Optional.of(firstLabel), daemon.watermarks().lastComplete(flow + "-backfill"),
-                "a complete run of an interval of its own notes it in the same write that ends it");
-        String progressKey = genesyslake.management.Flows.progressKey(flow,
-                Interval.parse(from + "/" + to, java.time.Clock.systemUTC()), false);
-        daemon.watermarks().chunkStarted(progressKey, firstLabel);
-        long before = genesys.stats().count(jobs);
-        assertEquals(2, before, "one job per day of the first chunk");
-
-        var flows = daemon.bean("flowsMBean", genesyslake.management.Flows.class);
-        FlowOutcome backfill = flows.backfill(flow, from.toString(), to.toString());
-        assertTrue(backfill.success(), backfill.toString());
-        assertEquals(2, genesys.stats().count(jobs) - before, "only the second chunk's two days get jobs: the first "
-                + "chunk was done before the kill");
-        assertEquals(4, daemon.lake().keys("conversations/").size(), "every day once");
-        assertTrue(daemon.watermarks().chunkStarted(progressKey).isEmpty(), "the backfill's record is complete");
-        // A backfill started afresh (its progress file deleted) exports every chunk again: the note alone skips nothing.
-        assertTrue(flows.backfill(flow, to.toString(), to.plusDays(2).toString()).success());
-        assertEquals(4, genesys.stats().count(jobs) - before);
-    }
-
-    @Test
-    void aJobThatExpiresOnceIsResubmittedAndTheRunCountsEachRecordOnce() {
-        daemon = LocalDaemon.start(Map.of("details.page-size", "40"));
-        var genesys = daemon.local().genesys();
-        String[] first = {null};
-        daemon.bean("details", DetailsExport.class).setPageHook((job, page) -> {
-            if (first[0] == null) {
-                first[0] = job;
+        @Test
+        void theInboundVoiceFilterKeepsOnlyInboundVoiceConversations() throws IOException {
+            FlowOutcome outcome = shared.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+            assertTrue(outcome.success(), outcome.toString());
+            List<byte[]> expected = expectedConversations(genesys().dataset(),
+                    "queries/examples/inbound-voice-conversations.json", DAY);
+            List<String> lines = shared.lake().lines("conversations/date=" + DAY + "/");
+            assertEquals(expected.size(), lines.size());
+            assertTrue(lines.size() < genesys().dataset().conversationsPerDay(), "the filter removed some");
+            for (String line : lines) {
+                boolean inboundVoice = false;
+                for (JsonNode p : JSON.readTree(line).path("participants")) {
+                    for (JsonNode s : p.path("sessions")) {
+                        inboundVoice |= s.path("mediaType").asText().equals("voice") && s.path("direction").asText().equals("inbound");
+                    }
+                }
+                assertTrue(inboundVoice, line);
             }
-            if (job.equals(first[0]) && page == 3) {
-                genesys.faults().expireJobsAfterPages(3); // the first job's next page answers 404
-            } else if (!job.equals(first[0])) {
-                genesys.faults().reset(); // the resubmitted job lives
+        }
+
+        @Test
+        void theSeedUserFiltersKeepOnlyAvailableAndInteractingIntervals() throws IOException {
+            LocalDate weekday = DAY.getDayOfWeek().getValue() >= 6 ? DAY.minusDays(2) : DAY;
+            FlowOutcome outcome = shared.run("user-details", Map.of("lakeInterval", weekday + "/" + weekday.plusDays(1)));
+            assertTrue(outcome.success(), outcome.toString());
+            List<String> users = shared.lake().lines("user_details/date=" + weekday + "/");
+            assertFalse(users.isEmpty());
+            var body = DetailsQuery.load(Path.of("queries/examples/available-interacting-users.json"), DetailsQuery.Kind.USERS)
+                    .body().deepCopy();
+            body.put("interval", Interval.of(weekday, weekday.plusDays(1)).toGenesys());
+            List<String> expected = genesys().dataset().userDetailsForQuery(body).stream()
+                    .map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+            assertEquals(expected, users, "every user record of the day, byte for byte");
+            Set<String> presences = new HashSet<>();
+            Set<String> statuses = new HashSet<>();
+            for (String line : users) {
+                JsonNode u = JSON.readTree(line);
+                u.path("primaryPresence").forEach(p -> presences.add(p.path("systemPresence").asText()));
+                u.path("routingStatus").forEach(r -> statuses.add(r.path("routingStatus").asText()));
             }
-        });
-        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
-        assertTrue(outcome.success(), outcome.toString());
-        assertEquals(2, genesys.stats().count("POST /api/v2/analytics/conversations/details/jobs"));
-        int expected = expectedConversations("queries/conversation-details.json").size();
-        assertEquals(expected, daemon.lake().lines("conversations/date=" + DAY + "/").size());
-        assertEquals(expected, outcome.getRecords(), "the discarded first job's records are not counted again");
+            assertEquals(Set.of("AVAILABLE"), presences);
+            assertEquals(Set.of("INTERACTING"), statuses);
+            for (String row : shared.lake().lines("user_presence/date=" + weekday + "/")) {
+                assertEquals("AVAILABLE", JSON.readTree(row).path("systemPresence").asText());
+            }
+        }
     }
 
-    @Test
-    void aQueryFileOfTheWrongKindIsRejectedNamingFileAndField() {
-        String users = "queries/examples/available-interacting-users.json";
-        daemon = LocalDaemon.start(Map.of("conversations.query-file", users));
-        FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
-        assertFalse(outcome.success());
-        assertTrue(outcome.getSummary().contains(users) && outcome.getSummary().contains("presenceFilters"),
-                outcome.getSummary());
-        assertTrue(daemon.run("usage-export", Map.of("lakeInterval", "2025-01-01/2025-02-01")).success(),
-                "the other flows keep working");
-        assertThrows(IllegalArgumentException.class, () -> DetailsQuery.load(Path.of(users), DetailsQuery.Kind.CONVERSATIONS));
+    /** Tests that restart their daemon, rewrite its query file or need settings no other test has: one daemon each. */
+    @Nested
+    class OwnDaemon {
+
+        private LocalDaemon daemon;
+
+        @AfterEach
+        void stop() {
+            if (daemon != null) {
+                daemon.closeAndDelete();
+            }
+        }
+
+        @Test
+        void aRunKilledMidJobResumesFromItsSavedCursorWithNothingLostOrDuplicated() {
+            // Genesys keeps a job across our restart, so here it runs outside the daemon and outlives it.
+            LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults()).start();
+            Map<String, String> settings = Map.of("lake.mode", "local", "details.page-size", "40", "genesys.api-url", genesys.baseUrl(),
+                    "genesys.login-url", genesys.baseUrl(), "genesys.client-id", "local-client",
+                    "genesys.client-secret", "local-secret");
+            Path dataDir;
+            daemon = LocalDaemon.start(settings);
+            dataDir = daemon.dataDir();
+            DetailsExport export = daemon.bean("details", DetailsExport.class);
+            export.setPageHook((jobId, page) -> {
+                if (page == 3) {
+                    throw new IllegalStateException("simulated crash after page 3 of job " + jobId);
+                }
+            });
+            FlowOutcome crashed = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+            assertFalse(crashed.success());
+            // An explicit interval keeps its progress apart from the schedule's (which it never moves).
+            assertTrue(daemon.watermarks().inFlight("conversation-details-backfill").isPresent(), "the job and cursor were saved");
+            assertFalse(daemon.watermarks().inFlight("conversation-details").isPresent(), "the schedule's state is untouched");
+            assertTrue(daemon.lake().keys("conversations/").isEmpty(), "nothing was published by the crashed run");
+            daemon.close();
+
+            daemon = LocalDaemon.start(dataDir, settings);
+            genesys.stats().reset();
+            FlowOutcome resumed = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+            assertTrue(resumed.success(), resumed.toString());
+            assertEquals(0, genesys.stats().count(JOBS), "no resubmission");
+
+            assertTrue(genesys.stats().count("GET /api/v2/analytics/conversations/details/jobs/{jobId}/results") > 0);
+            List<String> lines = daemon.lake().lines("conversations/date=" + DAY + "/");
+            List<byte[]> expected = expectedConversations(genesys.dataset(), "queries/conversation-details.json", DAY);
+            genesys.close();
+            assertEquals(expected.size(), lines.size());
+            assertEquals(lines.size(), new HashSet<>(lines).size(), "no duplicates");
+            for (int i = 0; i < expected.size(); i++) {
+                assertEquals(new String(expected.get(i), StandardCharsets.UTF_8), lines.get(i));
+            }
+            assertFalse(daemon.watermarks().inFlight("conversation-details-backfill").isPresent());
+        }
+
+        @Test
+        void jobsRefusedForTheOrgsLimitAreWaitedOutAndSubmittedAgainNotFailed() {
+            // The org runs one job at once; the flow would keep 3 in flight; the first 3 submissions are refused as if
+            // another client held the slot, so the first day's own job waits (backoff from the 50 ms poll delay).
+            daemon = LocalDaemon.start(Map.of("local.genesys.job-latency", "300ms", "local.genesys.max-running-jobs", "1",
+                    "details.jobs.max-in-flight", "3"));
+            var genesys = daemon.local().genesys();
+            genesys.faults().refuseNextJobs(3);
+            FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY.minusDays(3) + "/" + DAY.plusDays(1)));
+            assertTrue(outcome.success(), outcome.toString());
+            long posted = genesys.stats().count(JOBS);
+            assertEquals(4, posted - genesys.stats().jobsRefused(), "one accepted job a day: " + genesys.stats());
+            assertTrue(genesys.stats().jobsRefused() >= 3, "the injected refusals, and the limit's: " + genesys.stats());
+            assertEquals(1, genesys.stats().mostJobsRunning(), "never beyond the org's limit");
+            for (int d = 0; d < 4; d++) {
+                assertEquals(expectedConversationsOn(genesys.dataset(), DAY.minusDays(3).plusDays(d)),
+                        daemon.lake().lines("conversations/date=" + DAY.minusDays(3).plusDays(d) + "/").size(), "day " + d);
+            }
+        }
+
+        @Test
+        void aDayBeyondTheSynchronousQuerysResultCapIsQueriedHourByHourAndLandsWhole() throws IOException {
+            // Today is not available to jobs yet: it goes through the synchronous query, which pages at most 100 000
+            // results; 150 000 conversations a day are more than that.
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            daemon = LocalDaemon.start(Map.of("local.genesys.conversations-per-day", "150000",
+                    "genesys.rate-limit.requests-per-minute", "0"));
+            var genesys = daemon.local().genesys();
+            FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", today + "/" + today.plusDays(1)));
+            assertTrue(outcome.success(), outcome.toString());
+            // 150 000 records of ~3 KB: compared by conversationId, streamed, not held.
+            List<String> keys = daemon.lake().keys("conversations/date=" + today + "/");
+            assertEquals(1, keys.size(), keys.toString());
+            List<String> landed = new java.util.ArrayList<>();
+            // From a file: over a network stream GZIPInputStream may stop at a gzip member boundary (JDK-7036144).
+            Path copy = java.nio.file.Files.createTempFile("day", ".json.gz");
+            java.nio.file.Files.delete(copy);
+            daemon.s3().getObject(b -> b.bucket("gc-usage-api-source").key(keys.get(0)), copy);
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+                    java.nio.file.Files.newInputStream(copy)), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    landed.add(id(line.getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+            List<String> expected = genesys.dataset().conversationsStartingOn(today).map(DetailsFlowTest::id).toList();
+            assertEquals(expected.size(), landed.size(), "every conversation of the day");
+            assertEquals(landed.size(), new HashSet<>(landed).size(), "none twice");
+            assertEquals(new HashSet<>(expected), new HashSet<>(landed));
+            java.nio.file.Files.delete(copy);
+            // One query may page 1 000 pages of 100: more pages than that landed only because the day went hour by hour.
+            assertTrue(genesys.stats().count("POST /api/v2/analytics/conversations/details/query") > 1 + 1000,
+                    "paged hour by hour: " + genesys.stats());
+        }
+
+        @Test
+        void aPastedIntervalIsNotedOnceAndAChangedFilterNamesTheDaysThatNowDiffer(@org.junit.jupiter.api.io.TempDir Path dir)
+                throws Exception {
+            Path file = dir.resolve("pasted.json");
+            java.nio.file.Files.writeString(file, "{\"interval\":\"2026-01-01T00:00:00.000Z/2026-01-02T00:00:00.000Z\","
+                    + "\"order\":\"asc\",\"orderBy\":\"conversationStart\"}");
+            daemon = LocalDaemon.start(Map.of("conversations.query-file", file.toString(), "lake.queries-dir", dir.toString()));
+            try (var logs = new genesyslake.ops.LogCapture()) {
+                LocalDate other = DAY.minusDays(1);
+                assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", other + "/" + DAY)).success());
+                assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL)).success());
+                assertEquals(1, logs.matching(l -> l.contains("has its own interval 2026-01-01T00:00:00.000Z/2026-01-02")
+                        && l.contains("trigger the flow with it")).size(), "noted once, with how to run it");
+
+                // The filter changes: the day exported before now differs from the one exported next.
+                java.nio.file.Files.writeString(file, "{\"order\":\"asc\",\"segmentFilters\":[{\"type\":\"and\","
+                        + "\"predicates\":[{\"dimension\":\"mediaType\",\"value\":\"voice\"}]}]}");
+                assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL)).success());
+                assertEquals(1, logs.matching(l -> l.startsWith("WARN") && l.contains("changed")
+                        && l.contains("[" + other + "]") && l.contains("differ in filter")).size(), String.join("\n", logs.lines()));
+            }
+        }
+
+        @Test
+        void aQueryFileOfTheWrongKindIsRejectedNamingFileAndField() {
+            String users = "queries/examples/available-interacting-users.json";
+            daemon = LocalDaemon.start(Map.of("conversations.query-file", users));
+            FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
+            assertFalse(outcome.success());
+            assertTrue(outcome.getSummary().contains(users) && outcome.getSummary().contains("presenceFilters"),
+                    outcome.getSummary());
+            assertTrue(daemon.run("usage-export", Map.of("lakeInterval", "2025-01-01/2025-02-01")).success(),
+                    "the other flows keep working");
+            assertThrows(IllegalArgumentException.class, () -> DetailsQuery.load(Path.of(users), DetailsQuery.Kind.CONVERSATIONS));
+        }
     }
 }

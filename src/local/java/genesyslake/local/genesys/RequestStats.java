@@ -79,6 +79,8 @@ public final class RequestStats {
         throttled.set(0);
         serverErrors.set(0);
         unauthorized.set(0);
+        jobsRefused.set(0);
+        mostJobsRunning.set(0);
         perEndpoint.clear();
     }
 
