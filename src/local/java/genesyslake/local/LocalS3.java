@@ -3,11 +3,14 @@ package genesyslake.local;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A real S3 server in-process (S3Proxy with its filesystem store): SigV4, multipart, the AWS CLI all work.
@@ -16,12 +19,14 @@ import java.nio.file.Path;
 public final class LocalS3 implements AutoCloseable {
 
     private final Path root;
+    private final FilesystemNio2BlobStore store;
     private final S3Proxy proxy;
 
     public LocalS3(Path root, int port, String accessKey, String secretKey) throws IOException {
         this.root = Files.createDirectories(root).toAbsolutePath();
+        this.store = new FilesystemNio2BlobStore(this.root.toString());
         this.proxy = S3Proxy.builder()
-                .blobStore(new FilesystemNio2BlobStore(this.root.toString()))
+                .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 // S3 ignores request headers it has nothing to do for; S3Proxy refuses them with 501 unless told so.
@@ -42,6 +47,21 @@ public final class LocalS3 implements AutoCloseable {
                 throw new IllegalStateException("Local S3 did not start: state " + proxy.getState());
             }
             Thread.sleep(20);
+        }
+        return this;
+    }
+
+    /**
+     * Creates these buckets in the store itself, as S3Proxy's CreateBucket does (no client, no request: a start needs
+     * no S3 client of its own); one kept from an earlier run stays as it is.
+     */
+    public LocalS3 createBuckets(List<String> buckets) {
+        for (String bucket : buckets) {
+            try {
+                store.createContainer(CreateBucketRequest.builder().bucket(bucket).build());
+            } catch (BucketAlreadyOwnedByYouException e) {
+                // kept from an earlier run: the local lake persists under local.data-dir
+            }
         }
         return this;
     }

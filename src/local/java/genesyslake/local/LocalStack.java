@@ -1,7 +1,6 @@
 package genesyslake.local;
 
 import genesyslake.config.Settings;
-import genesyslake.lake.AwsClients;
 import genesyslake.local.aws.LocalAws;
 import genesyslake.local.aws.LocalAwsSettings;
 import genesyslake.local.genesys.LocalGenesys;
@@ -10,13 +9,10 @@ import genesyslake.mode.StandIns;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,45 +41,42 @@ public final class LocalStack extends ServiceSupport implements StandIns.Running
     /**
      * Starts what {@code needs} asks for (Genesys only with {@link StandIns.Needs#withGenesys()}: false when
      * genesys.api-url points at a Genesys elsewhere, a real org or a local Genesys that outlives this daemon), the
-     * local crawler over its crawler targets, and creates its buckets.
+     * local crawler over its crawler targets, and creates its buckets. The servers start at once, each on a thread of
+     * its own, and this returns once they all listen; the local Glue/Athena then opens DuckDB while the routes load,
+     * and {@link #start()} (Camel's, with the context, before any route starts) waits for it.
      */
     public static LocalStack start(StandIns.Needs needs) throws Exception {
         Settings s = needs.settings();
-        boolean withGenesys = needs.withGenesys();
         Path dataDir = Path.of(s.string("local.data-dir"));
-        LocalGenesys genesys = !withGenesys ? null : listening(s, "local.genesys.port", List.of(), () -> new LocalGenesys(
-                new LocalGenesysSettings(s.integer("local.genesys.port", 0),
-                s.string("local.genesys.client-id"), s.string("local.genesys.client-secret"),
-                s.integer("local.genesys.oauth-clients", 40), s.integer("local.genesys.conversations-per-day", 500),
-                s.integer("local.genesys.users", 40), s.integer("local.genesys.running-polls", 2),
-                s.integer("local.genesys.rate-limit.requests-per-minute", 0), 42L,
-                s.duration("local.genesys.job-latency", java.time.Duration.ZERO),
-                s.integer("local.genesys.max-running-jobs", 0))).start());
-        LocalS3 s3 = listening(s, "local.s3.port", genesys == null ? List.of() : List.of(genesys::close),
-                () -> new LocalS3(dataDir.resolve("s3"), s.integer("local.s3.port", 0),
-                s.string("local.s3.access-key"), s.string("local.s3.secret-key")).start());
+        // Where the S3 stand-in keeps its objects, which the Glue/Athena stand-in reads: known before either starts.
+        Path s3Root = dataDir.resolve("s3").toAbsolutePath();
         String results = s.string("lake.results-bucket");
-        List<AutoCloseable> started = genesys == null ? List.of(s3) : List.of(s3, genesys::close);
-        LocalAws aws = listening(s, "local.aws.port", started, () -> new LocalAws(new LocalAwsSettings(
-                s.integer("local.aws.port", 0), s3.root(),
+        ServersStarting starting = new ServersStarting(s);
+        ServersStarting.Server<LocalGenesys> genesys = !needs.withGenesys() ? null : starting.start("local.genesys.port",
+                () -> new LocalGenesys(new LocalGenesysSettings(s.integer("local.genesys.port", 0),
+                        s.string("local.genesys.client-id"), s.string("local.genesys.client-secret"),
+                        s.integer("local.genesys.oauth-clients", 40), s.integer("local.genesys.conversations-per-day", 500),
+                        s.integer("local.genesys.users", 40), s.integer("local.genesys.running-polls", 2),
+                        s.integer("local.genesys.rate-limit.requests-per-minute", 0), 42L,
+                        s.duration("local.genesys.job-latency", java.time.Duration.ZERO),
+                        s.integer("local.genesys.max-running-jobs", 0))).start(), LocalGenesys::close);
+        // The buckets before S3 listens: no client can see the lake without them.
+        ServersStarting.Server<LocalS3> s3 = starting.start("local.s3.port", () -> new LocalS3(s3Root,
+                s.integer("local.s3.port", 0), s.string("local.s3.access-key"), s.string("local.s3.secret-key"))
+                .createBuckets(needs.buckets()).start(), LocalS3::close);
+        ServersStarting.Server<LocalAws> aws = starting.start("local.aws.port", () -> new LocalAws(new LocalAwsSettings(
+                s.integer("local.aws.port", 0), s3Root,
                 s.string("glue.database"), s.string("glue.crawler"), s.string("athena.workgroup"), results,
                 needs.crawlerTargets(), s.string("local.s3.access-key"), s.string("local.s3.secret-key"),
                 s.duration("local.athena.query-timeout", LocalAwsSettings.DEFAULT_QUERY_TIMEOUT),
                 s.integer("local.athena.max-result-mb", (int) (LocalAwsSettings.DEFAULT_MAX_RESULT_BYTES >> 20))
-                        * (1L << 20))).start());
-        try (S3Client client = AwsClients.local(s.string("aws.region"), s3.endpoint(), aws.endpoint(),
-                s.string("local.s3.access-key"), s.string("local.s3.secret-key")).s3()) {
-            for (String bucket : needs.buckets()) {
-                try {
-                    client.createBucket(b -> b.bucket(bucket));
-                } catch (BucketAlreadyOwnedByYouException e) {
-                    // kept from an earlier run: the local lake persists under local.data-dir
-                }
-            }
-        }
+                        * (1L << 20))).listen(), LocalAws::close);
+        starting.await();
+        LocalGenesys g = genesys == null ? null : genesys.get();
         LOG.info("Local mode: Genesys {}, S3 {} (data in {}), Glue/Athena {}",
-                genesys != null ? genesys.baseUrl() : s.string("genesys.api-url"), s3.endpoint(), s3.root(), aws.endpoint());
-        return new LocalStack(genesys, s3, aws, banner(s, genesys, s3, aws));
+                g != null ? g.baseUrl() : s.string("genesys.api-url"), s3.get().endpoint(), s3.get().root(),
+                aws.get().endpoint());
+        return new LocalStack(g, s3.get(), aws.get(), banner(s, g, s3.get(), aws.get()));
     }
 
     /** Every endpoint, and a command to browse the lake that works when pasted. */
@@ -101,32 +94,6 @@ public final class LocalStack extends ServiceSupport implements StandIns.Running
                 + secretArg + " AWS_DEFAULT_REGION=" + s.string("aws.region") + " aws --endpoint-url " + s3.endpoint()
                 + " s3 ls --recursive s3://" + s.string("lake.source-bucket") + "/");
         return lines;
-    }
-
-    /**
-     * Starts one local server; a port already in use fails the start in one line naming the port and its setting
-     * (0 picks a free port), after closing the servers already started.
-     */
-    private static <T> T listening(Settings s, String key, List<AutoCloseable> started, java.util.concurrent.Callable<T> start)
-            throws Exception {
-        try {
-            return start.call();
-        } catch (Exception e) {
-            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-                if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
-                    for (AutoCloseable c : started) {
-                        try {
-                            c.close();
-                        } catch (Exception ignored) {
-                            // the start fails anyway; this is tidying up
-                        }
-                    }
-                    throw new Settings.SettingsException(key, "port " + s.integer(key, 0) + " is already in use (another "
-                            + "genesys-lake, or another program); set " + key + " to a free port, or 0 to take any free one");
-                }
-            }
-            throw e;
-        }
     }
 
     /** The in-process Genesys, or null when the daemon talks to a Genesys elsewhere. */
@@ -165,6 +132,20 @@ public final class LocalStack extends ServiceSupport implements StandIns.Running
     @Override
     public Map<String, String> banner() {
         return banner;
+    }
+
+    /** Waits for the local Glue/Athena's DuckDB; when it failed, stops the other stand-ins too and throws why. */
+    @Override
+    protected void doStart() throws Exception {
+        try {
+            aws.awaitReady();
+        } catch (RuntimeException | Error e) {
+            s3.close();
+            if (genesys != null) {
+                genesys.close();
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -22,8 +22,10 @@ public interface StandIns {
     String FULL_JAR = "target/genesys-lake.jar";
 
     /**
-     * Starts the stand-ins and creates the buckets; a port in use fails in one line naming its setting, after
-     * stopping what had started.
+     * Starts the stand-ins and creates the buckets, and returns once they listen; a port in use fails in one line naming
+     * its setting, after stopping what had started. What a stand-in still does after listening (the local Athena
+     * opening DuckDB) goes on while the routes load: {@link Running} waits for it when the context starts it, before
+     * any route starts, and a failure there fails the start.
      */
     Running start(Needs needs) throws Exception;
 
@@ -40,7 +42,10 @@ public interface StandIns {
         }
     }
 
-    /** Started stand-ins: where the product's clients point, and a Camel service that stops them with the context. */
+    /**
+     * Started stand-ins: where the product's clients point, and a Camel service that the context starts (it returns
+     * once every stand-in is ready) and stops (they stop with it).
+     */
     interface Running extends Service {
 
         /** The in-process Genesys Cloud's base URL (API and login), or empty when it was not asked for. */

@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,9 +62,11 @@ public final class LocalAws implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private Vertx vertx;
     private HttpServer server;
-    private DuckDBConnection duck;
-    private LocalGlue glue;
-    private LocalAthena athena;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile DuckDBConnection duck;
+    private volatile LocalGlue glue;
+    private volatile LocalAthena athena;
 
     public LocalAws(LocalAwsSettings settings) {
         this.settings = settings;
@@ -71,49 +75,91 @@ public final class LocalAws implements AutoCloseable {
 
     /** Opens DuckDB, restores the catalog from the files on disk and starts listening on 127.0.0.1. */
     public LocalAws start() {
+        listen();
+        awaitReady();
+        return this;
+    }
+
+    /**
+     * Listens on 127.0.0.1 and returns; DuckDB opens and the catalog is restored from the files on disk meanwhile, on a
+     * thread of its own (most of a start: DuckDB unpacks and loads its native library). A request that comes before
+     * then waits for it; {@link #awaitReady()} waits too, and throws what failed.
+     */
+    public LocalAws listen() {
         try {
-            // Streamed results: a query's rows reach Java a chunk at a time instead of being materialised first.
-            java.util.Properties properties = new java.util.Properties();
-            properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
-            duck = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
-            try (Statement st = duck.createStatement()) {
-                st.execute("SET GLOBAL TimeZone = 'UTC'");
-                // Trino divides integers as integers (7/2 = 3); DuckDB's default would give 3.5.
-                st.execute("SET GLOBAL integer_division = true");
-                st.execute("ATTACH ':memory:' AS " + CATALOG);
-                st.execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + quote(settings.database()));
-                st.execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + quote(DEFAULT_DATABASE));
-                for (String macro : MACROS) {
-                    try (Statement m = duck.createStatement()) {
-                        m.execute("CREATE OR REPLACE MACRO " + CATALOG + ".main." + macro);
-                    } catch (SQLException e) {
-                        LOG.warn("Local Athena cannot define macro {}: {}", macro, e.getMessage());
-                    }
-                }
-                st.execute("USE " + CATALOG + "." + quote(settings.database()));
-                // SQL arrives from the network: DuckDB may touch no file outside the lake (no read_text('/etc/..'),
-                // no COPY to elsewhere, no INSTALL), and no statement may lift that. LocalAthena refuses the rest.
-                Files.createDirectories(settings.s3Root());
-                String lake = settings.s3Root().toAbsolutePath().normalize() + java.io.File.separator;
-                st.execute("SET GLOBAL allowed_directories = [" + literal(lake) + "]");
-                st.execute("SET GLOBAL autoinstall_known_extensions = false");
-                st.execute("SET GLOBAL enable_external_access = false");
-                st.execute("SET GLOBAL lock_configuration = true");
-            }
-            glue = new LocalGlue(settings, duck);
-            athena = new LocalAthena(settings, duck, glue);
-            glue.restoreCatalog();
             vertx = Vertx.vertx();
             server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(settings.port()))
                     .requestHandler(this::serve);
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            LOG.info("Local Glue/Athena listening on {} (database {}, crawler {}, workgroup {})", endpoint(),
-                    settings.database(), settings.crawlerName(), settings.workGroup());
-            return this;
         } catch (Exception e) {
+            ready.completeExceptionally(e);
             close();
             throw new IllegalStateException("Local Glue/Athena could not start on port " + settings.port(), e);
         }
+        Thread t = new Thread(() -> {
+            try {
+                openCatalog();
+                ready.complete(null);
+                LOG.info("Local Glue/Athena listening on {} (database {}, crawler {}, workgroup {})", endpoint(),
+                        settings.database(), settings.crawlerName(), settings.workGroup());
+            } catch (Throwable e) { // an Error too: DuckDB's native library that cannot load
+                ready.completeExceptionally(e);
+            }
+        }, "local-aws-start");
+        t.setDaemon(true);
+        t.start();
+        return this;
+    }
+
+    /**
+     * Returns once DuckDB is open and the catalog restored; if that failed, closes this stand-in and throws why (an
+     * Error as it is, so a start that cannot load DuckDB ends as it did when this was done before listening).
+     */
+    public LocalAws awaitReady() {
+        try {
+            ready.join();
+            return this;
+        } catch (CompletionException e) {
+            close();
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("Local Glue/Athena could not start on port " + settings.port(), e.getCause());
+        }
+    }
+
+    private void openCatalog() throws Exception {
+        // Streamed results: a query's rows reach Java a chunk at a time instead of being materialised first.
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+        duck = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+        try (Statement st = duck.createStatement()) {
+            st.execute("SET GLOBAL TimeZone = 'UTC'");
+            // Trino divides integers as integers (7/2 = 3); DuckDB's default would give 3.5.
+            st.execute("SET GLOBAL integer_division = true");
+            st.execute("ATTACH ':memory:' AS " + CATALOG);
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + quote(settings.database()));
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + CATALOG + "." + quote(DEFAULT_DATABASE));
+            for (String macro : MACROS) {
+                try (Statement m = duck.createStatement()) {
+                    m.execute("CREATE OR REPLACE MACRO " + CATALOG + ".main." + macro);
+                } catch (SQLException e) {
+                    LOG.warn("Local Athena cannot define macro {}: {}", macro, e.getMessage());
+                }
+            }
+            st.execute("USE " + CATALOG + "." + quote(settings.database()));
+            // SQL arrives from the network: DuckDB may touch no file outside the lake (no read_text('/etc/..'),
+            // no COPY to elsewhere, no INSTALL), and no statement may lift that. LocalAthena refuses the rest.
+            Files.createDirectories(settings.s3Root());
+            String lake = settings.s3Root().toAbsolutePath().normalize() + java.io.File.separator;
+            st.execute("SET GLOBAL allowed_directories = [" + literal(lake) + "]");
+            st.execute("SET GLOBAL autoinstall_known_extensions = false");
+            st.execute("SET GLOBAL enable_external_access = false");
+            st.execute("SET GLOBAL lock_configuration = true");
+        }
+        glue = new LocalGlue(settings, duck);
+        athena = new LocalAthena(settings, duck, glue);
+        glue.restoreCatalog();
     }
 
     public int port() {
@@ -135,40 +181,55 @@ public final class LocalAws implements AutoCloseable {
 
     private void serve(HttpServerRequest req) {
         req.body().onComplete(ar -> {
-            String requestId = UUID.randomUUID().toString();
-            req.response().putHeader("x-amzn-RequestId", requestId).putHeader("Content-Type", JSON_11);
-            if (ar.failed()) {
-                req.response().setStatusCode(400).end();
-                return;
-            }
-            try {
-                Buffer body = ar.result();
-                sigV4.verify(req.method().name(), req.path(), req.query(), name -> {
-                    List<String> values = req.headers().getAll(name);
-                    return values.isEmpty() ? null : values;
-                }, body.getBytes(), Instant.now());
-                String target = req.getHeader("X-Amz-Target");
-                if (req.method() != HttpMethod.POST || target == null) {
-                    throw new AwsServiceException("UnknownOperationException", "Expected POST with X-Amz-Target");
-                }
-                JsonNode in = body.length() == 0 ? mapper.createObjectNode() : mapper.readTree(body.getBytes());
-                int dot = target.indexOf('.');
-                String service = target.substring(0, Math.max(dot, 0));
-                String op = target.substring(dot + 1);
-                Object out = switch (service) {
-                    case "AWSGlue" -> glue.handle(op, in);
-                    case "AmazonAthena" -> athena.handle(op, in);
-                    default -> throw new AwsServiceException("UnknownOperationException", "Unknown target " + target);
-                };
-                req.response().setStatusCode(200).end(Buffer.buffer(mapper.writeValueAsBytes(out)));
-            } catch (AwsServiceException e) {
-                error(req, e.type().endsWith("SignatureException") || e.type().endsWith("TokenException")
-                        || e.type().equals("UnrecognizedClientException") ? 403 : 400, e.type(), e.getMessage());
-            } catch (Exception e) {
-                LOG.warn("Local Glue/Athena failed on {}", req.getHeader("X-Amz-Target"), e);
-                error(req, 500, "InternalServerException", String.valueOf(e.getMessage()));
+            if (ready.isDone()) {
+                answer(req, ar);
+            } else {
+                // DuckDB is still opening: answer once it is, on this request's own event loop
+                io.vertx.core.Context context = vertx.getOrCreateContext();
+                ready.whenComplete((v, e) -> context.runOnContext(x -> answer(req, ar)));
             }
         });
+    }
+
+    private void answer(HttpServerRequest req, io.vertx.core.AsyncResult<Buffer> ar) {
+        String requestId = UUID.randomUUID().toString();
+        req.response().putHeader("x-amzn-RequestId", requestId).putHeader("Content-Type", JSON_11);
+        if (ar.failed()) {
+            req.response().setStatusCode(400).end();
+            return;
+        }
+        if (ready.isCompletedExceptionally()) {
+            error(req, 500, "InternalServerException", "the local Glue/Athena did not start: "
+                    + ready.handle((v, e) -> String.valueOf(e)).join());
+            return;
+        }
+        try {
+            Buffer body = ar.result();
+            sigV4.verify(req.method().name(), req.path(), req.query(), name -> {
+                List<String> values = req.headers().getAll(name);
+                return values.isEmpty() ? null : values;
+            }, body.getBytes(), Instant.now());
+            String target = req.getHeader("X-Amz-Target");
+            if (req.method() != HttpMethod.POST || target == null) {
+                throw new AwsServiceException("UnknownOperationException", "Expected POST with X-Amz-Target");
+            }
+            JsonNode in = body.length() == 0 ? mapper.createObjectNode() : mapper.readTree(body.getBytes());
+            int dot = target.indexOf('.');
+            String service = target.substring(0, Math.max(dot, 0));
+            String op = target.substring(dot + 1);
+            Object out = switch (service) {
+                case "AWSGlue" -> glue.handle(op, in);
+                case "AmazonAthena" -> athena.handle(op, in);
+                default -> throw new AwsServiceException("UnknownOperationException", "Unknown target " + target);
+            };
+            req.response().setStatusCode(200).end(Buffer.buffer(mapper.writeValueAsBytes(out)));
+        } catch (AwsServiceException e) {
+            error(req, e.type().endsWith("SignatureException") || e.type().endsWith("TokenException")
+                    || e.type().equals("UnrecognizedClientException") ? 403 : 400, e.type(), e.getMessage());
+        } catch (Exception e) {
+            LOG.warn("Local Glue/Athena failed on {}", req.getHeader("X-Amz-Target"), e);
+            error(req, 500, "InternalServerException", String.valueOf(e.getMessage()));
+        }
     }
 
     private void error(HttpServerRequest req, int status, String type, String message) {
@@ -190,11 +251,18 @@ public final class LocalAws implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (server != null) {
             server.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+        if (server != null) {
+            // DuckDB may still be opening (a start that failed elsewhere): close it once it is open
+            ready.handle((v, e) -> null).orTimeout(60, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
         if (athena != null) {
             athena.close();
