@@ -32,6 +32,7 @@ class OnceCommandTest {
         // Polls as the test daemons poll (testsupport.LocalDaemon): the shipped 2 s and 5 s waits are not what this proves.
         props.put("usage.poll.delay", "50ms");
         props.put("details.job.poll.delay", "50ms");
+        props.put("local.genesys.job-latency", "0");
         props.put("glue.poll.delay", "100ms");
         props.put("usage.query-files", "queries/usage-query.json");
         props.forEach(System::setProperty);

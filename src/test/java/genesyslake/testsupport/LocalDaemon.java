@@ -64,6 +64,8 @@ public final class LocalDaemon implements AutoCloseable {
         props.put("camel.metrics.enabled", "false");
         props.put("usage.poll.delay", "50ms");
         props.put("details.job.poll.delay", "50ms");
+        // Jobs fulfilled by their polls (the stand-in's count model), as the tests' 50 ms polls expect, not the shipped 2 s.
+        props.put("local.genesys.job-latency", "0");
         props.put("glue.poll.delay", "100ms");
         props.put("athena.delay", "100");
         props.put("lake.upload.redelivery-delay-ms", "50");

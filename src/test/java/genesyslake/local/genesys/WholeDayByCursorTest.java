@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * bench/run exports end to end.
  */
 @ScaleTest
-class MillionConversationDayTest {
+class WholeDayByCursorTest {
 
     private static final int PER_DAY = Integer.getInteger("scale.conversations-per-day", 100_000);
 
