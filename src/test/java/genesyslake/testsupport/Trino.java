@@ -185,13 +185,23 @@ public final class Trino implements AutoCloseable {
         while (true) {
             try {
                 return queryOnce(sql);
-            } catch (IllegalStateException e) {
-                if (!e.getMessage().contains("(NO_NODES_AVAILABLE)") || System.nanoTime() > deadline) {
+            } catch (QueryFailed e) {
+                if (!e.errorName.equals("NO_NODES_AVAILABLE") || System.nanoTime() > deadline) {
                     throw e;
                 }
                 System.out.println("Trino: no node active yet, the statement is sent again in 0.5 s");
                 Thread.sleep(500);
             }
+        }
+    }
+
+    /** A statement Trino answered with an error: its message and error name, as callers have always seen them. */
+    private static final class QueryFailed extends IllegalStateException {
+        final String errorName;
+
+        QueryFailed(String errorName, String message, String sql) {
+            super("Trino failed the query: " + message + " (" + errorName + ")\n" + sql);
+            this.errorName = errorName;
         }
     }
 
@@ -206,8 +216,8 @@ public final class Trino implements AutoCloseable {
         List<List<String>> rows = new ArrayList<>();
         while (true) {
             if (page.has("error")) {
-                throw new IllegalStateException("Trino failed the query: " + page.path("error").path("message").asText()
-                        + " (" + page.path("error").path("errorName").asText() + ")\n" + sql);
+                throw new QueryFailed(page.path("error").path("errorName").asText(),
+                        page.path("error").path("message").asText(), sql);
             }
             if (columns.isEmpty() && page.has("columns")) {
                 page.path("columns").forEach(c -> {
