@@ -502,15 +502,20 @@ class DetailsFlowTest {
 
         @Test
         void aDayBeyondTheSynchronousQuerysResultCapIsQueriedHourByHourAndLandsWhole() throws IOException {
-            // Today is not available to jobs yet: it goes through the synchronous query, which pages at most 100 000
-            // results; 150 000 conversations a day are more than that.
+            // Today is not available to jobs yet: it goes through the synchronous query, which pages at most a capped
+            // number of results (Genesys: 100 000). Here both caps, the local Genesys' and the daemon's, are 2 000 and
+            // a day has 3 000 conversations: the same ratio as 150 000 against 100 000, at a fiftieth of the volume.
+            // Were the daemon's cap above the stand-in's, the day would be queried whole and fail at its 21st page.
+            int cap = 2_000;
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            daemon = LocalDaemon.start(Map.of("local.genesys.conversations-per-day", "150000",
+            daemon = LocalDaemon.start(Map.of("local.genesys.conversations-per-day", "3000",
+                    "local.genesys.query.max-results", Integer.toString(cap), "details.query.max-results", Integer.toString(cap),
                     "genesys.rate-limit.requests-per-minute", "0"));
             var genesys = daemon.local().genesys();
+            assertEquals(cap, genesys.settings().maxQueryResults(), "the local Genesys caps where the daemon does");
             FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", today + "/" + today.plusDays(1)));
             assertTrue(outcome.success(), outcome.toString());
-            // 150 000 records of ~3 KB: compared by conversationId, streamed, not held.
+            // Compared by conversationId, streamed, not held (as at 150 000 records of ~3 KB).
             List<String> keys = daemon.lake().keys("conversations/date=" + today + "/");
             assertEquals(1, keys.size(), keys.toString());
             List<String> landed = new java.util.ArrayList<>();
@@ -529,8 +534,9 @@ class DetailsFlowTest {
             assertEquals(landed.size(), new HashSet<>(landed).size(), "none twice");
             assertEquals(new HashSet<>(expected), new HashSet<>(landed));
             java.nio.file.Files.delete(copy);
-            // One query may page 1 000 pages of 100: more pages than that landed only because the day went hour by hour.
-            assertTrue(genesys.stats().count("POST /api/v2/analytics/conversations/details/query") > 1 + 1000,
+            assertTrue(expected.size() > cap, "the day is beyond the cap: " + expected.size());
+            // One query may page cap / 100 pages of 100: more pages than that landed only because the day went hour by hour.
+            assertTrue(genesys.stats().count("POST /api/v2/analytics/conversations/details/query") > 1 + cap / 100,
                     "paged hour by hour: " + genesys.stats());
         }
 
