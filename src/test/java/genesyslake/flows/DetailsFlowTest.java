@@ -137,13 +137,17 @@ class DetailsFlowTest {
         }
     }
 
-    /** Details pages of 40 records (several a day) and a refused job failing its run after 300 ms. */
+    /**
+     * Details pages of 40 records, 200 conversations a day (five pages: a job can expire after its second or third),
+     * and a refused job failing its run after 300 ms.
+     */
     @Nested
     class PagesOfForty extends SharedDaemon {
 
         @Override
         Map<String, String> settings() {
-            return Map.of("details.page-size", "40", "details.jobs.refused-max-wait", "300ms");
+            return Map.of("details.page-size", "40", "details.jobs.refused-max-wait", "300ms",
+                    "local.genesys.conversations-per-day", "200");
         }
 
         @Test
@@ -256,13 +260,18 @@ class DetailsFlowTest {
         }
     }
 
-    /** A backfill goes in chunks of two days, oldest first (the shipped order). */
+    /**
+     * A backfill goes in chunks of two days, oldest first (the shipped order). Its tests count jobs, chunks, days and
+     * objects, never records: 50 conversations a day (one page each) prove what 500 did.
+     */
     @Nested
     class ChunksOfTwoDays extends SharedDaemon {
 
+        static final String PER_DAY = "50";
+
         @Override
         Map<String, String> settings() {
-            return Map.of("details.max-days-per-run", "2");
+            return Map.of("details.max-days-per-run", "2", "local.genesys.conversations-per-day", PER_DAY);
         }
 
         @Test
@@ -271,7 +280,8 @@ class DetailsFlowTest {
             LocalDate from = DAY.minusDays(3);
             Map<String, List<String>> byOrder = new java.util.TreeMap<>();
             byOrder.put("oldest-first", backfillInOrder(shared, "oldest-first", from));
-            LocalDaemon newest = start(Map.of("lake.backfill.order", "newest-first", "details.max-days-per-run", "2"));
+            LocalDaemon newest = start(Map.of("lake.backfill.order", "newest-first", "details.max-days-per-run", "2",
+                    "local.genesys.conversations-per-day", PER_DAY));
             try {
                 byOrder.put("newest-first", backfillInOrder(newest, "newest-first", from));
             } finally {
