@@ -59,7 +59,9 @@ public final class LocalStack extends ServiceSupport implements StandIns.Running
                         s.integer("local.genesys.users", 40), s.integer("local.genesys.running-polls", 2),
                         s.integer("local.genesys.rate-limit.requests-per-minute", 0), 42L,
                         s.duration("local.genesys.job-latency", java.time.Duration.ZERO),
-                        s.integer("local.genesys.max-running-jobs", 0))).start(), LocalGenesys::close);
+                        s.integer("local.genesys.max-running-jobs", 0),
+                        s.integer("local.genesys.query.max-results", (int) LocalGenesysSettings.MAX_QUERY_RESULTS)))
+                .start(), LocalGenesys::close);
         // The buckets before S3 listens: no client can see the lake without them.
         ServersStarting.Server<LocalS3> s3 = starting.start("local.s3.port", () -> new LocalS3(s3Root,
                 s.integer("local.s3.port", 0), s.string("local.s3.access-key"), s.string("local.s3.secret-key"))

@@ -163,6 +163,8 @@ public final class SettingChecks {
             optional("local.genesys.rate-limit.requests-per-minute", wholeNumber(0, MAX, "a whole number, 0 (off) or more")),
             optional("local.genesys.job-latency", DURATION_OR_ZERO),
             optional("local.genesys.max-running-jobs", wholeNumber(0, MAX, "a whole number, 0 (no limit) or more")),
+            // The local Genesys' cap on one synchronous query's results; Genesys' own is 100 000.
+            optional("local.genesys.query.max-results", wholeNumber(1, MAX, null)),
             optional("local.athena.query-timeout", POSITIVE_DURATION),
             optional("local.athena.max-result-mb", wholeNumber(1, Integer.MAX_VALUE, null)),
             // Camel's own: checked here too, so a typo is one line of ours rather than a binding error.

@@ -83,6 +83,21 @@ class DetailsFlowTest {
     }
 
     /**
+     * A daemon with these settings and without its client-side rate limit (genesys.rate-limit.requests-per-minute:
+     * 240 a minute after a burst of 10), which no test here is about: at 4 requests a second a shared daemon's later
+     * days waited for their job polls and pages (13 pages of 40 took 3 s; ChunksOfTwoDays' ~40 requests a test, 8 s).
+     */
+    static LocalDaemon start(Map<String, String> settings) {
+        return LocalDaemon.start(unthrottled(settings));
+    }
+
+    static Map<String, String> unthrottled(Map<String, String> settings) {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.putIfAbsent("genesys.rate-limit.requests-per-minute", "0");
+        return all;
+    }
+
+    /**
      * One daemon for a nested class's tests, started before the first and stopped after the last. Its tests keep
      * apart by the days they export (each its own, noted at the test); before each, the local Genesys' counts and
      * faults and the details page hook are reset.
@@ -96,7 +111,7 @@ class DetailsFlowTest {
 
         @BeforeAll
         void startShared() {
-            shared = LocalDaemon.start(settings());
+            shared = start(settings());
         }
 
         @BeforeEach
@@ -122,13 +137,17 @@ class DetailsFlowTest {
         }
     }
 
-    /** Details pages of 40 records (several a day) and a refused job failing its run after 300 ms. */
+    /**
+     * Details pages of 40 records, 200 conversations a day (five pages: a job can expire after its second or third),
+     * and a refused job failing its run after 300 ms.
+     */
     @Nested
     class PagesOfForty extends SharedDaemon {
 
         @Override
         Map<String, String> settings() {
-            return Map.of("details.page-size", "40", "details.jobs.refused-max-wait", "300ms");
+            return Map.of("details.page-size", "40", "details.jobs.refused-max-wait", "300ms",
+                    "local.genesys.conversations-per-day", "200");
         }
 
         @Test
@@ -241,13 +260,18 @@ class DetailsFlowTest {
         }
     }
 
-    /** A backfill goes in chunks of two days, oldest first (the shipped order). */
+    /**
+     * A backfill goes in chunks of two days, oldest first (the shipped order). Its tests count jobs, chunks, days and
+     * objects, never records: 50 conversations a day (one page each) prove what 500 did.
+     */
     @Nested
     class ChunksOfTwoDays extends SharedDaemon {
 
+        static final String PER_DAY = "50";
+
         @Override
         Map<String, String> settings() {
-            return Map.of("details.max-days-per-run", "2");
+            return Map.of("details.max-days-per-run", "2", "local.genesys.conversations-per-day", PER_DAY);
         }
 
         @Test
@@ -256,7 +280,8 @@ class DetailsFlowTest {
             LocalDate from = DAY.minusDays(3);
             Map<String, List<String>> byOrder = new java.util.TreeMap<>();
             byOrder.put("oldest-first", backfillInOrder(shared, "oldest-first", from));
-            LocalDaemon newest = LocalDaemon.start(Map.of("lake.backfill.order", "newest-first", "details.max-days-per-run", "2"));
+            LocalDaemon newest = start(Map.of("lake.backfill.order", "newest-first", "details.max-days-per-run", "2",
+                    "local.genesys.conversations-per-day", PER_DAY));
             try {
                 byOrder.put("newest-first", backfillInOrder(newest, "newest-first", from));
             } finally {
@@ -442,9 +467,9 @@ class DetailsFlowTest {
         void aRunKilledMidJobResumesFromItsSavedCursorWithNothingLostOrDuplicated() {
             // Genesys keeps a job across our restart, so here it runs outside the daemon and outlives it.
             LocalGenesys genesys = new LocalGenesys(LocalGenesysSettings.defaults()).start();
-            Map<String, String> settings = Map.of("lake.mode", "local", "details.page-size", "40", "genesys.api-url", genesys.baseUrl(),
-                    "genesys.login-url", genesys.baseUrl(), "genesys.client-id", "local-client",
-                    "genesys.client-secret", "local-secret");
+            Map<String, String> settings = unthrottled(Map.of("lake.mode", "local", "details.page-size", "40",
+                    "genesys.api-url", genesys.baseUrl(), "genesys.login-url", genesys.baseUrl(), "genesys.client-id",
+                    "local-client", "genesys.client-secret", "local-secret"));
             Path dataDir;
             daemon = LocalDaemon.start(settings);
             dataDir = daemon.dataDir();
@@ -484,7 +509,7 @@ class DetailsFlowTest {
         void jobsRefusedForTheOrgsLimitAreWaitedOutAndSubmittedAgainNotFailed() {
             // The org runs one job at once; the flow would keep 3 in flight; the first 3 submissions are refused as if
             // another client held the slot, so the first day's own job waits (backoff from the 50 ms poll delay).
-            daemon = LocalDaemon.start(Map.of("local.genesys.job-latency", "300ms", "local.genesys.max-running-jobs", "1",
+            daemon = start(Map.of("local.genesys.job-latency", "300ms", "local.genesys.max-running-jobs", "1",
                     "details.jobs.max-in-flight", "3"));
             var genesys = daemon.local().genesys();
             genesys.faults().refuseNextJobs(3);
@@ -502,15 +527,19 @@ class DetailsFlowTest {
 
         @Test
         void aDayBeyondTheSynchronousQuerysResultCapIsQueriedHourByHourAndLandsWhole() throws IOException {
-            // Today is not available to jobs yet: it goes through the synchronous query, which pages at most 100 000
-            // results; 150 000 conversations a day are more than that.
+            // Today is not available to jobs yet: it goes through the synchronous query, which pages at most a capped
+            // number of results (Genesys: 100 000). Here both caps, the local Genesys' and the daemon's, are 2 000 and
+            // a day has 3 000 conversations: the same ratio as 150 000 against 100 000, at a fiftieth of the volume.
+            // Were the daemon's cap above the stand-in's, the day would be queried whole and fail at its 21st page.
+            int cap = 2_000;
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            daemon = LocalDaemon.start(Map.of("local.genesys.conversations-per-day", "150000",
-                    "genesys.rate-limit.requests-per-minute", "0"));
+            daemon = start(Map.of("local.genesys.conversations-per-day", "3000",
+                    "local.genesys.query.max-results", Integer.toString(cap), "details.query.max-results", Integer.toString(cap)));
             var genesys = daemon.local().genesys();
+            assertEquals(cap, genesys.settings().maxQueryResults(), "the local Genesys caps where the daemon does");
             FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", today + "/" + today.plusDays(1)));
             assertTrue(outcome.success(), outcome.toString());
-            // 150 000 records of ~3 KB: compared by conversationId, streamed, not held.
+            // Compared by conversationId, streamed, not held (as at 150 000 records of ~3 KB).
             List<String> keys = daemon.lake().keys("conversations/date=" + today + "/");
             assertEquals(1, keys.size(), keys.toString());
             List<String> landed = new java.util.ArrayList<>();
@@ -529,8 +558,9 @@ class DetailsFlowTest {
             assertEquals(landed.size(), new HashSet<>(landed).size(), "none twice");
             assertEquals(new HashSet<>(expected), new HashSet<>(landed));
             java.nio.file.Files.delete(copy);
-            // One query may page 1 000 pages of 100: more pages than that landed only because the day went hour by hour.
-            assertTrue(genesys.stats().count("POST /api/v2/analytics/conversations/details/query") > 1 + 1000,
+            assertTrue(expected.size() > cap, "the day is beyond the cap: " + expected.size());
+            // One query may page cap / 100 pages of 100: more pages than that landed only because the day went hour by hour.
+            assertTrue(genesys.stats().count("POST /api/v2/analytics/conversations/details/query") > 1 + cap / 100,
                     "paged hour by hour: " + genesys.stats());
         }
 
@@ -540,7 +570,7 @@ class DetailsFlowTest {
             Path file = dir.resolve("pasted.json");
             java.nio.file.Files.writeString(file, "{\"interval\":\"2026-01-01T00:00:00.000Z/2026-01-02T00:00:00.000Z\","
                     + "\"order\":\"asc\",\"orderBy\":\"conversationStart\"}");
-            daemon = LocalDaemon.start(Map.of("conversations.query-file", file.toString(), "lake.queries-dir", dir.toString()));
+            daemon = start(Map.of("conversations.query-file", file.toString(), "lake.queries-dir", dir.toString()));
             try (var logs = new genesyslake.ops.LogCapture()) {
                 LocalDate other = DAY.minusDays(1);
                 assertTrue(daemon.run("conversation-details", Map.of("lakeInterval", other + "/" + DAY)).success());
@@ -560,7 +590,7 @@ class DetailsFlowTest {
         @Test
         void aQueryFileOfTheWrongKindIsRejectedNamingFileAndField() {
             String users = "queries/examples/available-interacting-users.json";
-            daemon = LocalDaemon.start(Map.of("conversations.query-file", users));
+            daemon = start(Map.of("conversations.query-file", users));
             FlowOutcome outcome = daemon.run("conversation-details", Map.of("lakeInterval", DAY_INTERVAL));
             assertFalse(outcome.success());
             assertTrue(outcome.getSummary().contains(users) && outcome.getSummary().contains("presenceFilters"),

@@ -19,19 +19,31 @@ record DetailsRequest(Intervals.Span span, boolean descending, boolean byEnd, in
         List<DetailsFilter> presenceFilters, List<DetailsFilter> routingStatusFilters) {
 
     static final int MAX_QUERY_PAGE = 100;
-    /** The synchronous query pages through at most this many results (pageNumber x pageSize); jobs are for more. */
-    static final long MAX_QUERY_RESULTS = 100_000;
-    static final String PAGINATION_LIMIT_MESSAGE = "Pagination may not exceed " + MAX_QUERY_RESULTS + " results";
 
+    /** What a synchronous query answers for a page beyond its cap (Genesys' wording). */
+    static String paginationLimitMessage(long maxResults) {
+        return "Pagination may not exceed " + maxResults + " results";
+    }
+
+    /** A job body, or a query body with Genesys' own cap ({@link LocalGenesysSettings#MAX_QUERY_RESULTS}). */
     static DetailsRequest conversations(JsonNode body, boolean job) {
-        return parse(body, job, true);
+        return parse(body, job, true, LocalGenesysSettings.MAX_QUERY_RESULTS);
+    }
+
+    /** A synchronous query body, paging through at most {@code maxResults} results (pageNumber x pageSize). */
+    static DetailsRequest conversationQuery(JsonNode body, long maxResults) {
+        return parse(body, false, true, maxResults);
     }
 
     static DetailsRequest users(JsonNode body, boolean job) {
-        return parse(body, job, false);
+        return parse(body, job, false, LocalGenesysSettings.MAX_QUERY_RESULTS);
     }
 
-    private static DetailsRequest parse(JsonNode body, boolean job, boolean conversations) {
+    static DetailsRequest userQuery(JsonNode body, long maxResults) {
+        return parse(body, false, false, maxResults);
+    }
+
+    private static DetailsRequest parse(JsonNode body, boolean job, boolean conversations, long maxResults) {
         if (body == null || !body.isObject()) {
             throw new BadRequest("The request body must be a query object");
         }
@@ -53,8 +65,8 @@ record DetailsRequest(Intervals.Span span, boolean descending, boolean byEnd, in
             if (pageNumber < 1) {
                 throw new BadRequest("Invalid paging.pageNumber " + pageNumber + ": must be at least 1");
             }
-            if ((long) pageNumber * pageSize > MAX_QUERY_RESULTS) {
-                throw new BadRequest(PAGINATION_LIMIT_MESSAGE);
+            if ((long) pageNumber * pageSize > maxResults) {
+                throw new BadRequest(paginationLimitMessage(maxResults));
             }
         }
         if (conversations) {

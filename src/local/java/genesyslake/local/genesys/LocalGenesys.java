@@ -471,7 +471,7 @@ public final class LocalGenesys implements AutoCloseable {
     // ---------------------------------------------------------------- details
 
     private void conversationQuery(HttpServerRequest req, JsonNode body) {
-        DetailsRequest q = DetailsRequest.conversations(body, false);
+        DetailsRequest q = DetailsRequest.conversationQuery(body, settings.maxQueryResults());
         stream(req, out -> {
             GenesysDataset.Positions positions = dataset.syncPositions(q);
             int total = positions.size();
@@ -493,7 +493,7 @@ public final class LocalGenesys implements AutoCloseable {
     }
 
     private void userQuery(HttpServerRequest req, JsonNode body) {
-        DetailsRequest q = DetailsRequest.users(body, false);
+        DetailsRequest q = DetailsRequest.userQuery(body, settings.maxQueryResults());
         stream(req, out -> {
             List<byte[]> all = dataset.userDetailsForQuery(body);
             int total = all.size();

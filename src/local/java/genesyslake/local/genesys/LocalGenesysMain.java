@@ -36,7 +36,8 @@ public final class LocalGenesysMain {
                 System.err.println("usage: LocalGenesysMain [--port=0] [--client-id=..] [--client-secret=..] "
                         + "[--oauth-clients=40] [--conversations-per-day=500] [--users=40] [--running-polls=2] "
                         + "[--rate-limit.requests-per-minute=0] [--seed=42] "
-                        + "[--job-latency-ms=0] [--max-running-jobs=0] [--exit-on-stdin-eof]; unknown: " + a);
+                        + "[--job-latency-ms=0] [--max-running-jobs=0] [--query.max-results=100000] [--exit-on-stdin-eof]; "
+                        + "unknown: " + a);
                 System.exit(2);
             }
         }
@@ -52,7 +53,8 @@ public final class LocalGenesysMain {
                 integer(opts, "rate-limit.requests-per-minute", d.requestsPerMinute()),
                 Long.parseLong(string(opts, "seed", Long.toString(d.seed()))),
                 java.time.Duration.ofMillis(Long.parseLong(string(opts, "job-latency-ms", "0"))),
-                integer(opts, "max-running-jobs", 0));
+                integer(opts, "max-running-jobs", 0),
+                Long.parseLong(string(opts, "query.max-results", Long.toString(d.maxQueryResults()))));
         LocalGenesys genesys = new LocalGenesys(s).start();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

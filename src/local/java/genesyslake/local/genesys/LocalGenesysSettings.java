@@ -16,28 +16,46 @@ package genesyslake.local.genesys;
  *                            half, PENDING the second); zero keeps the poll count ({@code runningPolls}) instead
  * @param maxRunningJobs      analytics details jobs the org may have QUEUED or PENDING at once; a submission beyond
  *                            them answers 429 as Genesys does; 0 = no limit
+ * @param maxQueryResults     results the synchronous details query pages through at most (pageNumber x pageSize);
+ *                            a page beyond answers 400 "Pagination may not exceed N results". Genesys' documented
+ *                            limit is {@link #MAX_QUERY_RESULTS}; a test lowers it (with the daemon's
+ *                            details.query.max-results) to prove a day beyond it at a fiftieth of the volume
  */
 public record LocalGenesysSettings(int port, String clientId, String clientSecret, int oauthClients,
         int conversationsPerDay, int users, int runningPolls, int requestsPerMinute, long seed,
-        java.time.Duration jobLatency, int maxRunningJobs) {
+        java.time.Duration jobLatency, int maxRunningJobs, long maxQueryResults) {
+
+    /** Genesys' own cap on the results one synchronous details query pages through. */
+    public static final long MAX_QUERY_RESULTS = 100_000;
 
     public LocalGenesysSettings {
         if (port < 0 || oauthClients < 0 || conversationsPerDay < 0 || users < 0 || runningPolls < 0
                 || requestsPerMinute < 0 || maxRunningJobs < 0 || jobLatency == null || jobLatency.isNegative()) {
             throw new IllegalArgumentException("local Genesys settings must not be negative");
         }
+        if (maxQueryResults < 1) {
+            throw new IllegalArgumentException("the local Genesys' query result cap must be 1 or more");
+        }
+    }
+
+    /** Genesys' own query result cap. */
+    public LocalGenesysSettings(int port, String clientId, String clientSecret, int oauthClients,
+            int conversationsPerDay, int users, int runningPolls, int requestsPerMinute, long seed,
+            java.time.Duration jobLatency, int maxRunningJobs) {
+        this(port, clientId, clientSecret, oauthClients, conversationsPerDay, users, runningPolls, requestsPerMinute,
+                seed, jobLatency, maxRunningJobs, MAX_QUERY_RESULTS);
     }
 
     /** Jobs fulfilled after {@code runningPolls} polls, no limit on jobs at once (as before the two settings). */
     public LocalGenesysSettings(int port, String clientId, String clientSecret, int oauthClients,
             int conversationsPerDay, int users, int runningPolls, int requestsPerMinute, long seed) {
         this(port, clientId, clientSecret, oauthClients, conversationsPerDay, users, runningPolls, requestsPerMinute,
-                seed, java.time.Duration.ZERO, 0);
+                seed, java.time.Duration.ZERO, 0, MAX_QUERY_RESULTS);
     }
 
     public LocalGenesysSettings withJobs(java.time.Duration latency, int maxRunning) {
         return new LocalGenesysSettings(port, clientId, clientSecret, oauthClients, conversationsPerDay, users,
-                runningPolls, requestsPerMinute, seed, latency, maxRunning);
+                runningPolls, requestsPerMinute, seed, latency, maxRunning, maxQueryResults);
     }
 
     public static LocalGenesysSettings defaults() {
@@ -46,21 +64,26 @@ public record LocalGenesysSettings(int port, String clientId, String clientSecre
 
     public LocalGenesysSettings withPort(int newPort) {
         return new LocalGenesysSettings(newPort, clientId, clientSecret, oauthClients, conversationsPerDay, users,
-                runningPolls, requestsPerMinute, seed, jobLatency, maxRunningJobs);
+                runningPolls, requestsPerMinute, seed, jobLatency, maxRunningJobs, maxQueryResults);
     }
 
     public LocalGenesysSettings withConversationsPerDay(int perDay) {
         return new LocalGenesysSettings(port, clientId, clientSecret, oauthClients, perDay, users, runningPolls,
-                requestsPerMinute, seed, jobLatency, maxRunningJobs);
+                requestsPerMinute, seed, jobLatency, maxRunningJobs, maxQueryResults);
     }
 
     public LocalGenesysSettings withRunningPolls(int polls) {
         return new LocalGenesysSettings(port, clientId, clientSecret, oauthClients, conversationsPerDay, users, polls,
-                requestsPerMinute, seed, jobLatency, maxRunningJobs);
+                requestsPerMinute, seed, jobLatency, maxRunningJobs, maxQueryResults);
     }
 
     public LocalGenesysSettings withOauthClients(int clients) {
         return new LocalGenesysSettings(port, clientId, clientSecret, clients, conversationsPerDay, users,
-                runningPolls, requestsPerMinute, seed, jobLatency, maxRunningJobs);
+                runningPolls, requestsPerMinute, seed, jobLatency, maxRunningJobs, maxQueryResults);
+    }
+
+    public LocalGenesysSettings withMaxQueryResults(long max) {
+        return new LocalGenesysSettings(port, clientId, clientSecret, oauthClients, conversationsPerDay, users,
+                runningPolls, requestsPerMinute, seed, jobLatency, maxRunningJobs, max);
     }
 }

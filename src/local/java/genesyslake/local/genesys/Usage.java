@@ -144,19 +144,34 @@ final class Usage {
 
     /** Counts [200, 300, 400, 500, 429, requests] of one base-grain cell (429 within 400); null = no row that day. */
     long[] cell(Org.Client c, int endpoint, long day) {
-        if (Det.unit(org.seed, 60, c.index(), endpoint) >= c.share()) {
+        if (!calls(c, endpoint)) {
             return null;
         }
+        long[] counts = new long[6];
+        return addCell(c, endpoint, day, counts) ? counts : null;
+    }
+
+    /** Whether the client calls the endpoint at all (on no day otherwise). */
+    boolean calls(Org.Client c, int endpoint) {
+        return Det.unit(org.seed, 60, c.index(), endpoint) < c.share();
+    }
+
+    /**
+     * Adds the counts of the day's cell of an endpoint the client {@link #calls} to {@code acc}; false (nothing added)
+     * when it has no row that day.
+     */
+    private boolean addCell(Org.Client c, int endpoint, long day, long[] acc) {
         if (Det.unit(org.seed, 61, c.index(), endpoint, day) < 0.12) {
-            return null;
+            return false;
         }
         Endpoint e = ENDPOINTS.get(endpoint);
-        DayOfWeek dow = LocalDate.ofEpochDay(day).getDayOfWeek();
-        double weekday = dow == DayOfWeek.SATURDAY || dow == DayOfWeek.SUNDAY ? (c.userId().isEmpty() ? 0.8 : 0.2) : 1;
+        // Epoch day 0 was a Thursday: (day + 3) mod 7 is 0 on Mondays, 5 and 6 at the weekend.
+        boolean weekend = Math.floorMod(day + 3, 7) >= 5;
+        double weekday = weekend ? (c.userId().isEmpty() ? 0.8 : 0.2) : 1;
         double noise = 0.5 + Det.unit(org.seed, 62, c.index(), endpoint, day);
         long requests = Math.round(c.dailyBase() * e.weight() * weekday * noise);
         if (requests <= 0) {
-            return null;
+            return false;
         }
         long s429 = 0;
         if (c.rateLimited429() > 0 && Det.unit(org.seed, 63, c.index(), day) < (c.heavy() ? 0.9 : 0.5)) {
@@ -173,7 +188,13 @@ final class Usage {
         s300 = Math.min(s300, requests - s429 - other4xx - s500);
         long s400 = other4xx + s429;
         long s200 = requests - s300 - s400 - s500;
-        return new long[] {s200, s300, s400, s500, s429, requests};
+        acc[0] += s200;
+        acc[1] += s300;
+        acc[2] += s400;
+        acc[3] += s500;
+        acc[4] += s429;
+        acc[5] += requests;
+        return true;
     }
 
     /** One date bucket [fromDay, toDay) of an interval; bucketStart is null without granularity. */
@@ -223,27 +244,35 @@ final class Usage {
         boolean[] gb = q.groupBy();
         Map<List<Object>, long[]> groups = new LinkedHashMap<>();
         Map<List<Object>, Row> keys = new LinkedHashMap<>();
+        long[] sum = new long[6];
         for (Org.Client c : org.clients) {
             for (int e = 0; e < ENDPOINTS.size(); e++) {
+                if (!calls(c, e)) {
+                    continue;
+                }
+                // The group of a cell never depends on its day: a client and endpoint's days are summed first and go
+                // into their group at once (the same sums, rows in the same order: a group appears at its first cell).
+                java.util.Arrays.fill(sum, 0);
+                boolean any = false;
                 for (long day = fromDay; day < toDay; day++) {
-                    long[] cell = cell(c, e, day);
-                    if (cell == null) {
-                        continue;
-                    }
-                    Endpoint ep = ENDPOINTS.get(e);
-                    List<Object> key = java.util.Arrays.asList(gb[0] ? c.index() : null, gb[1] ? 1 : null,
-                            gb[2] ? c.userId() : null, gb[3] ? ep.templateUri() : null, gb[4] ? ep.method() : null);
-                    long[] acc = groups.get(key);
-                    if (acc == null) {
-                        acc = new long[6];
-                        groups.put(key, acc);
-                        keys.put(key, new Row(date, gb[0] ? c.id() : null, gb[0] ? c.name() : null,
-                                gb[1] ? org.organizationId : null, gb[2] ? c.userId() : null,
-                                gb[3] ? ep.templateUri() : null, gb[4] ? ep.method() : null, acc));
-                    }
-                    for (int i = 0; i < 6; i++) {
-                        acc[i] += cell[i];
-                    }
+                    any |= addCell(c, e, day, sum);
+                }
+                if (!any) {
+                    continue;
+                }
+                Endpoint ep = ENDPOINTS.get(e);
+                List<Object> key = java.util.Arrays.asList(gb[0] ? c.index() : null, gb[1] ? 1 : null,
+                        gb[2] ? c.userId() : null, gb[3] ? ep.templateUri() : null, gb[4] ? ep.method() : null);
+                long[] acc = groups.get(key);
+                if (acc == null) {
+                    acc = new long[6];
+                    groups.put(key, acc);
+                    keys.put(key, new Row(date, gb[0] ? c.id() : null, gb[0] ? c.name() : null,
+                            gb[1] ? org.organizationId : null, gb[2] ? c.userId() : null,
+                            gb[3] ? ep.templateUri() : null, gb[4] ? ep.method() : null, acc));
+                }
+                for (int i = 0; i < 6; i++) {
+                    acc[i] += sum[i];
                 }
             }
         }

@@ -326,6 +326,27 @@ class LocalGenesysTest {
     }
 
     @Test
+    void aLoweredQueryResultCapRefusesThePagesBeyondIt() throws Exception {
+        // local.genesys.query.max-results: the same refusal at the cap a test sets, for both kinds.
+        try (LocalGenesys capped = new LocalGenesys(LocalGenesysSettings.defaults().withMaxQueryResults(2_000)).start()) {
+            GenesysHttpTestClient c = new GenesysHttpTestClient(capped);
+            for (String kind : List.of("conversations", "users")) {
+                String path = "/api/v2/analytics/" + kind + "/details/query";
+                for (int[] paging : new int[][] {{100, 21}, {1, 2_001}}) {
+                    var r = c.send("POST", path, "{\"interval\":\"" + DAY_INTERVAL + "\",\"paging\":{\"pageSize\":"
+                            + paging[0] + ",\"pageNumber\":" + paging[1] + "}}");
+                    assertEquals(400, r.statusCode(), kind + " " + paging[0] + "x" + paging[1]);
+                    assertEquals("Pagination may not exceed 2000 results",
+                            GenesysHttpTestClient.MAPPER.readTree(r.body()).path("message").asText());
+                }
+                var r = c.send("POST", path, "{\"interval\":\"" + DAY_INTERVAL + "\",\"paging\":{\"pageSize\":100,"
+                        + "\"pageNumber\":20}}");
+                assertEquals(200, r.statusCode(), kind + " 100x20 is at the cap");
+            }
+        }
+    }
+
+    @Test
     void aFailedJobCarriesItsErrorMessage() throws Exception {
         String message = "Query exceeded the maximum execution time";
         genesys.faults().failNextJob(message).failNextJob("second failure");

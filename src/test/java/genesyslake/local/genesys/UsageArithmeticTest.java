@@ -1,9 +1,14 @@
 package genesyslake.local.genesys;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import genesyslake.testsupport.UnitTest;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +24,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 class UsageArithmeticTest {
 
     private static final String[] GRANULARITIES = {"Day", "Week", "Month", null};
+    private static final JsonFactory JSON = new JsonFactory();
 
     @Test
-    void statusCountsAddUpToRequestsAnd429IsPartOf400() {
+    void statusCountsAddUpToRequestsAnd429IsPartOf400() throws IOException {
         // 60 clients: several heavy, rate-limited ones; an interval with partial weeks and months at both ends.
         GenesysDataset dataset = new GenesysDataset(LocalGenesysSettings.defaults().withOauthClients(60));
         long rows = 0;
@@ -40,26 +46,64 @@ class UsageArithmeticTest {
                 String query = "{\"interval\":\"2026-01-27T00:00:00Z/2026-03-04T00:00:00Z\""
                         + (granularity == null ? "" : ",\"granularity\":\"" + granularity + "\"")
                         + ",\"groupBy\":" + groupBy + "}";
-                List<ObjectNode> result = dataset.usageRecords(query);
-                assertTrue(!result.isEmpty(), query);
-                for (ObjectNode r : result) {
-                    long s200 = r.path("status200").asLong(-1);
-                    long s300 = r.path("status300").asLong(-1);
-                    long s400 = r.path("status400").asLong(-1);
-                    long s500 = r.path("status500").asLong(-1);
-                    long s429 = r.path("status429").asLong(-1);
-                    long requests = r.path("requests").asLong(-1);
-                    if (s200 < 0 || s300 < 0 || s400 < 0 || s500 < 0 || s429 < 0 || requests <= 0) {
-                        fail("missing or negative count in " + r + " for " + query);
+                // The result document as served, read as a stream: a tree per row cost more than the rows themselves.
+                ByteArrayOutputStream served = new ByteArrayOutputStream();
+                dataset.writeUsageResult(query, served);
+                long queryRows = 0;
+                byte[] document = served.toByteArray();
+                try (JsonParser p = JSON.createParser(document)) {
+                    assertEquals(JsonToken.START_OBJECT, p.nextToken());
+                    assertEquals("results", p.nextFieldName(), query);
+                    assertEquals(JsonToken.START_ARRAY, p.nextToken());
+                    while (p.nextToken() == JsonToken.START_OBJECT) {
+                        int from = (int) p.currentTokenLocation().getByteOffset();
+                        long[] counts = {-1, -1, -1, -1, -1, -1};
+                        for (String field; (field = p.nextFieldName()) != null; ) {
+                            p.nextToken();
+                            int i = switch (field) {
+                                case "status200" -> 0;
+                                case "status300" -> 1;
+                                case "status400" -> 2;
+                                case "status500" -> 3;
+                                case "status429" -> 4;
+                                case "requests" -> 5;
+                                default -> -1;
+                            };
+                            if (i >= 0) {
+                                counts[i] = p.getValueAsLong(-1);
+                            }
+                        }
+                        int to = (int) p.currentLocation().getByteOffset();
+                        // The row as served, for a message.
+                        Object r = new Object() {
+                            @Override
+                            public String toString() {
+                                return new String(document, from, to - from, StandardCharsets.UTF_8);
+                            }
+                        };
+                        long s200 = counts[0];
+                        long s300 = counts[1];
+                        long s400 = counts[2];
+                        long s500 = counts[3];
+                        long s429 = counts[4];
+                        long requests = counts[5];
+                        if (s200 < 0 || s300 < 0 || s400 < 0 || s500 < 0 || s429 < 0 || requests <= 0) {
+                            fail("missing or negative count in " + r + " for " + query);
+                        }
+                        assertEquals(requests, s200 + s300 + s400 + s500, () -> "200+300+400+500 = requests: " + r);
+                        assertTrue(s429 <= s400, () -> "429 within 400: " + r);
+                        queryRows++;
+                        rowsWith429 += s429 > 0 ? 1 : 0;
+                        rowsWithOther4xx += s400 > s429 ? 1 : 0;
+                        rowsWith500 += s500 > 0 ? 1 : 0;
+                        rowsWith300 += s300 > 0 ? 1 : 0;
                     }
-                    assertEquals(requests, s200 + s300 + s400 + s500, () -> "200+300+400+500 = requests: " + r);
-                    assertTrue(s429 <= s400, () -> "429 within 400: " + r);
-                    rows++;
-                    rowsWith429 += s429 > 0 ? 1 : 0;
-                    rowsWithOther4xx += s400 > s429 ? 1 : 0;
-                    rowsWith500 += s500 > 0 ? 1 : 0;
-                    rowsWith300 += s300 > 0 ? 1 : 0;
+                    assertEquals(JsonToken.END_ARRAY, p.currentToken(), query);
+                    assertEquals("queryStatus", p.nextFieldName(), query);
+                    assertEquals("Complete", p.nextTextValue(), query);
                 }
+                assertTrue(queryRows > 0, query);
+                rows += queryRows;
             }
         }
         assertTrue(rows > 50_000, "rows checked: " + rows);
