@@ -179,6 +179,7 @@ public final class SettingChecks {
             optional("lake.ha.lock-dir", PATH),
             optional("lake.ha.instance-id", TEXT),
             optional("lake.ha.mode", oneOfAnyCase("file", "kubernetes")),
+            optional("lake.ha.file.acquire-lock-interval", POSITIVE_DURATION),
             optional("lake.ha.kubernetes.master-url", URL),
             optional("lake.ha.kubernetes.namespace", pattern("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", "a Kubernetes namespace name")),
             optional("lake.ha.kubernetes.lease-name", pattern("[a-z0-9]([a-z0-9.-]{0,200}[a-z0-9])?", "a Kubernetes object name")),

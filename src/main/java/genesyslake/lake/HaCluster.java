@@ -22,6 +22,8 @@ public final class HaCluster {
     public static final String ENABLED = "lake.ha.enabled";
     public static final String MODE = "lake.ha.mode";
     static final String K8S = "lake.ha.kubernetes.";
+    /** File mode: how often an instance tries the lock file (Camel's acquireLockInterval; the same on every instance). */
+    static final String FILE_INTERVAL = "lake.ha.file.acquire-lock-interval";
 
     private HaCluster() {
     }
@@ -50,6 +52,10 @@ public final class HaCluster {
             FileLockClusterService cluster = new FileLockClusterService();
             cluster.setRoot(s.string("lake.ha.lock-dir"));
             cluster.setId(id.isEmpty() ? java.lang.management.ManagementFactory.getRuntimeMXBean().getName() : id);
+            // A standby takes over within one interval of the leader's end; the first leader is chosen after one too
+            // (when the lock folder shows no member yet), and a leader silent for 5 intervals counts as gone.
+            Duration interval = s.duration(FILE_INTERVAL, Duration.ofSeconds(10));
+            cluster.setAcquireLockInterval(interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             return cluster;
         }
         // Camel 4.18 applies masterUrl and namespace only onto a configuration given to it, so give it one.

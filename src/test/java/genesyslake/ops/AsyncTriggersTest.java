@@ -50,7 +50,10 @@ class AsyncTriggersTest {
                 Map.entry("usage.query-files", "queries/usage-query.json"),
                 Map.entry("lake.management.user", "operator"), Map.entry("lake.management.password", "test-password"),
                 Map.entry("local.genesys.running-polls", "6"), Map.entry("usage.poll.delay", "1s"),
-                Map.entry("details.max-days-per-run", "1"), Map.entry("lake.management.sync-timeout", "3s")));
+                Map.entry("details.max-days-per-run", "1"), Map.entry("lake.management.sync-timeout", "3s"),
+                // The client's rate governor off (0, as for a stand-in): the backfill's days waited a quarter second a
+                // request at the shipped 240 requests/min (3 s a day); the usage runs stay slow by their polls above.
+                Map.entry("genesys.rate-limit.requests-per-minute", "0")));
         base = "http://127.0.0.1:" + port;
     }
 

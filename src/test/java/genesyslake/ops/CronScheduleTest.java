@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,16 +32,21 @@ class CronScheduleTest {
 
     @Test
     void aCronScheduleFiresAtItsTimeInUtc() throws Exception {
-        // Every minute at one second, in this UTC hour (or the next): the second is 15 s from now, well after start-up
-        // (about 1.5 s in this JVM) and the timer's first tick (5 s after the route starts) would be. Every minute
-        // rather than once a day: a start-up slowed past that second by a loaded machine (2 min at load 20 here) gets a
-        // late firing (Quartz fires a trigger missed by under a minute when the route starts) or the next minute's,
-        // never none. Either way the run must not come before the second's first time.
-        ZonedDateTime at = ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(15).withNano(0);
-        String cron = at.getSecond() + " * " + at.getHour() + "," + (at.getHour() + 1) % 24 + " * * ?";
+        // Every minute at five seconds, in this UTC hour (or the next): the first is 6 s from now, well after start-up
+        // (about 1.5 s in this JVM) and after the first tick a timer would give (the period's, were the cron ignored:
+        // 100 ms after the route starts here, FIRST_TICK_MS, rather than the route's 5 s, so the second can be nearer).
+        // The others 12, 20, 30 and 45 s from now: a start-up slowed past the first by a loaded machine gets the next
+        // (or a late firing: Quartz fires a trigger missed by under a minute when the route starts), never none, and
+        // waits seconds for it rather than the next minute. None of the five falls between now and the first (their
+        // other times are a minute away), so either way the run must not come before the first.
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC).withNano(0);
+        ZonedDateTime at = now.plusSeconds(6);
+        String seconds = IntStream.of(6, 12, 20, 30, 45).mapToObj(s -> String.valueOf(now.plusSeconds(s).getSecond()))
+                .collect(Collectors.joining(","));
+        String cron = seconds + " * " + at.getHour() + "," + (at.getHour() + 1) % 24 + " * * ?";
         daemon = LocalDaemon.start(Map.of("conversations.schedule", cron, "conversations.period", "1h",
                 "details.initial-lookback-days", "1", "conversations.trailing-window", "0h",
-                "local.genesys.conversations-per-day", "20"));
+                "local.genesys.conversations-per-day", "20", LocalDaemon.FIRST_TICK_MS, "100"));
         String from = daemon.context().getRoute("conversation-details-schedule").getEndpoint().getEndpointUri();
         assertTrue(from.startsWith("quartz:"), "the schedule is a cron trigger: " + from);
         daemon.context().getRouteController().startRoute("conversation-details-schedule");

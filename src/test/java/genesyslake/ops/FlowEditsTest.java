@@ -144,7 +144,10 @@ class FlowEditsTest {
 
     @Test
     void aChangedPollDelaySpacesTheNextRunsPolls() throws Exception {
-        start(Map.of("local.genesys.running-polls", "2"));
+        // The client's rate governor off (0, as for a stand-in): at the shipped 240 requests/min the run's requests
+        // alone took over a second, a wait that is not the edit's. The two waits of 1500 ms stay: a run without the
+        // edit (50 ms polls) took 1.9 s here under load, so a shorter edited delay would not tell the two apart.
+        start(Map.of("local.genesys.running-polls", "2", "genesys.rate-limit.requests-per-minute", "0"));
         edit("usage.camel.yaml", "usage-export", LAST, withParameters("pollDelay", "1500"), "1500");
         var stats = daemon.local().genesys().stats();
         long polls = stats.perEndpoint().entrySet().stream().filter(e -> e.getKey().contains("/results"))
