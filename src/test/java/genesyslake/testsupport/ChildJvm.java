@@ -26,11 +26,15 @@ public final class ChildJvm {
         return cmd;
     }
 
-    /** {@code java <SHORT_LIVED> -cp <this JVM's class path>}, to which the caller adds properties and a main class. */
+    /**
+     * {@code java <SHORT_LIVED> -cp <this JVM's class path>}, to which the caller adds properties and a main class;
+     * once this build's class-data archive is made ({@link SharedClassArchive}), with it, and the class path's folders
+     * as the one jar it was made from.
+     */
     public static List<String> onTestClassPath() {
         List<String> cmd = java();
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        String classPath = System.getProperty("java.class.path");
+        cmd.addAll(SharedClassArchive.options(classPath).orElse(List.of("-cp", classPath)));
         return cmd;
     }
 }
