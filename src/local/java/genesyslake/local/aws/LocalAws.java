@@ -88,7 +88,9 @@ public final class LocalAws implements AutoCloseable {
     public LocalAws listen() {
         try {
             vertx = Vertx.vertx();
-            server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(settings.port()))
+            // HTTP/1.1 only, as the AWS SDK speaks to Glue and Athena: no h2c upgrade (see LocalGenesys.start).
+            server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(settings.port())
+                    .setHttp2ClearTextEnabled(false))
                     .requestHandler(this::serve);
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

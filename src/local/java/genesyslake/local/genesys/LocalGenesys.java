@@ -111,8 +111,10 @@ public final class LocalGenesys implements AutoCloseable {
     /** Binds 127.0.0.1 and returns once listening. */
     public LocalGenesys start() {
         vertx = Vertx.vertx();
+        // HTTP/1.1 only, as Genesys' API is reached (over TLS, where ALPN picks the version): no h2c upgrade. A JDK
+        // HttpClient left at its default asks for one on http://, and a suite run hung on such a connection for good.
         server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(settings.port())
-                .setCompressionSupported(false));
+                .setCompressionSupported(false).setHttp2ClearTextEnabled(false));
         server.requestHandler(this::onRequest);
         try {
             port = server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).actualPort();
